@@ -1,0 +1,55 @@
+package dev.indexqueue;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One document found by a search, with up to a few matching lines. Immutable and thread-safe.
+ *
+ * @param workspace the workspace of the document
+ * @param path the document path
+ * @param score the relevance score (higher is better)
+ * @param lines matching lines, in line order
+ */
+public record SearchHit(String workspace, String path, float score, List<MatchLine> lines) {
+
+  /** Validates and copies. */
+  public SearchHit {
+    Objects.requireNonNull(workspace, "workspace");
+    Objects.requireNonNull(path, "path");
+    lines = List.copyOf(lines);
+  }
+
+  /**
+   * A matching line.
+   *
+   * @param lineNumber 1-based line number
+   * @param text the line's text
+   * @param highlights character ranges of {@code text} that matched, sorted, not overlapping
+   */
+  public record MatchLine(int lineNumber, String text, List<Range> highlights) {
+    /** Validates and copies. */
+    public MatchLine {
+      if (lineNumber < 1) {
+        throw new IllegalArgumentException("lineNumber: must be at least 1, was: " + lineNumber);
+      }
+      Objects.requireNonNull(text, "text");
+      highlights = List.copyOf(highlights);
+    }
+  }
+
+  /**
+   * A half-open character range {@code [start, end)}.
+   *
+   * @param start first character
+   * @param end one past the last character
+   */
+  public record Range(int start, int end) {
+    /** Validates. */
+    public Range {
+      if (start < 0 || end < start) {
+        throw new IllegalArgumentException("range: need 0 <= start <= end, was: " + start + ".." + end);
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.indexqueue;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The receipt for an accepted task: its sequence number and workspace, and a way to wait for each
+ * {@link TaskStage}. Thread-safe: any thread may wait on any ticket, any number of times.
+ *
+ * <p>Guarantee: each stage completes at most once, normally when the task (or a later task of the
+ * same workspace that superseded it by coalescing) reached that stage, or exceptionally with a
+ * {@link TaskFailedException} when the task was dead-lettered, or with an {@link
+ * IllegalStateException} when the service failed or stopped before reaching it. Waiters are woken by
+ * sequence numbers and cannot miss a wake-up.
+ */
+public interface Ticket {
+
+  /** The sequence number the queue gave the task; increasing in acceptance order. */
+  long sequence();
+
+  /** The workspace of the task. */
+  String workspace();
+
+  /**
+   * Returns a new future that completes when the task reaches {@code stage}. Completing or
+   * cancelling the returned future by hand affects only that future, never the task.
+   */
+  CompletableFuture<Ticket> future(TaskStage stage);
+
+  /** Shorthand for {@code future(TaskStage.APPLIED)}. */
+  default CompletableFuture<Ticket> applied() {
+    return future(TaskStage.APPLIED);
+  }
+
+  /** Shorthand for {@code future(TaskStage.DURABLE)}. */
+  default CompletableFuture<Ticket> durable() {
+    return future(TaskStage.DURABLE);
+  }
+
+  /** Shorthand for {@code future(TaskStage.VISIBLE)}. */
+  default CompletableFuture<Ticket> visible() {
+    return future(TaskStage.VISIBLE);
+  }
+
+  /**
+   * Blocks until the task reaches {@code stage} or the timeout elapses.
+   *
+   * @return true when the stage was reached, false on timeout
+   * @throws TaskFailedException when the task was dead-lettered
+   * @throws IllegalStateException when the service failed or stopped first
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  default boolean await(TaskStage stage, Duration timeout) throws InterruptedException {
+    CompletableFuture<Ticket> f = future(stage);
+    try {
+      f.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  /** Returns whether the task has already reached {@code stage} (normally). */
+  default boolean isDone(TaskStage stage) {
+    CompletableFuture<Ticket> f = future(stage);
+    return f.isDone() && !f.isCompletedExceptionally();
+  }
+}

@@ -1,0 +1,180 @@
+package dev.indexqueue.internal;
+
+import dev.indexqueue.DeadLetter;
+import dev.indexqueue.TaskFailedException;
+import dev.indexqueue.TaskStage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Per-workspace watermarks of each {@link TaskStage}, and the waiters on them. Thread-safe.
+ *
+ * <p>Tasks of a workspace reach each stage in sequence order, so one number per workspace and stage
+ * (the highest sequence that reached it) answers "has task s reached stage x". Waiters are kept in
+ * a heap by sequence under the workspace's monitor; {@link #advance} and {@link #register} take the
+ * same monitor, so a waiter either sees the mark already past it or is woken by the advance: no
+ * lost wake-up. Dead-lettered sequences are remembered (bounded) so their waiters complete
+ * exceptionally.
+ */
+final class Progress {
+  private static final int MAX_REMEMBERED_FAILURES = 100_000;
+
+  private final ConcurrentHashMap<String, WorkspaceMarks> workspaces = new ConcurrentHashMap<>();
+  private final Map<Long, TaskFailedException> failures =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, TaskFailedException> eldest) {
+          return size() > MAX_REMEMBERED_FAILURES;
+        }
+      };
+  private final AtomicInteger[] waiting = {
+    new AtomicInteger(), new AtomicInteger(), new AtomicInteger()
+  };
+  private volatile RuntimeException terminal;
+
+  /** A waiter for one sequence of one workspace at one stage. */
+  private record Waiter(long sequence, CompletableFuture<Void> future)
+      implements Comparable<Waiter> {
+    @Override
+    public int compareTo(Waiter o) {
+      return Long.compare(sequence, o.sequence);
+    }
+  }
+
+  private static final class WorkspaceMarks {
+    final long[] marks = {-1, -1, -1};
+    @SuppressWarnings("unchecked")
+    final PriorityQueue<Waiter>[] waiters = new PriorityQueue[3];
+  }
+
+  private WorkspaceMarks marks(String workspace) {
+    return workspaces.computeIfAbsent(workspace, k -> new WorkspaceMarks());
+  }
+
+  /** The highest sequence of {@code workspace} that reached {@code stage}, or -1. */
+  long mark(TaskStage stage, String workspace) {
+    WorkspaceMarks m = workspaces.get(workspace);
+    if (m == null) {
+      return -1;
+    }
+    synchronized (m) {
+      return m.marks[stage.ordinal()];
+    }
+  }
+
+  /** How many waiters wait for {@code stage} now. */
+  int waiting(TaskStage stage) {
+    return waiting[stage.ordinal()].get();
+  }
+
+  /** Records that the task at {@code sequence} failed for good; call before advancing past it. */
+  void recordFailure(long sequence, DeadLetter deadLetter, Throwable cause) {
+    TaskFailedException e = new TaskFailedException(deadLetter, cause);
+    synchronized (failures) {
+      failures.put(sequence, e);
+    }
+  }
+
+  private TaskFailedException failureOf(long sequence) {
+    synchronized (failures) {
+      return failures.isEmpty() ? null : failures.get(sequence);
+    }
+  }
+
+  /**
+   * Returns a future completing when {@code sequence} of {@code workspace} reaches {@code stage}.
+   */
+  CompletableFuture<Void> register(TaskStage stage, String workspace, long sequence) {
+    WorkspaceMarks m = marks(workspace);
+    int s = stage.ordinal();
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    synchronized (m) {
+      if (m.marks[s] >= sequence) {
+        complete(f, sequence);
+        return f;
+      }
+      RuntimeException t = terminal;
+      if (t != null) {
+        f.completeExceptionally(t);
+        return f;
+      }
+      if (m.waiters[s] == null) {
+        m.waiters[s] = new PriorityQueue<>();
+      }
+      m.waiters[s].add(new Waiter(sequence, f));
+      waiting[s].incrementAndGet();
+    }
+    return f;
+  }
+
+  /** Raises the mark of {@code workspace} at {@code stage} to {@code sequence} and wakes waiters. */
+  void advance(TaskStage stage, String workspace, long sequence) {
+    WorkspaceMarks m = marks(workspace);
+    int s = stage.ordinal();
+    List<Waiter> ready = null;
+    synchronized (m) {
+      if (sequence <= m.marks[s]) {
+        return;
+      }
+      m.marks[s] = sequence;
+      PriorityQueue<Waiter> q = m.waiters[s];
+      while (q != null && !q.isEmpty() && q.peek().sequence() <= sequence) {
+        if (ready == null) {
+          ready = new ArrayList<>();
+        }
+        ready.add(q.poll());
+        waiting[s].decrementAndGet();
+      }
+    }
+    if (ready != null) {
+      for (Waiter w : ready) {
+        complete(w.future(), w.sequence());
+      }
+    }
+  }
+
+  /** {@link #advance} for every workspace of {@code marks}. */
+  void advanceAll(TaskStage stage, Map<String, Long> marks) {
+    for (Map.Entry<String, Long> e : marks.entrySet()) {
+      advance(stage, e.getKey(), e.getValue());
+    }
+  }
+
+  private void complete(CompletableFuture<Void> f, long sequence) {
+    TaskFailedException failed = failureOf(sequence);
+    if (failed != null) {
+      f.completeExceptionally(failed);
+    } else {
+      f.complete(null);
+    }
+  }
+
+  /** Fails every current and future waiter that has not been reached with {@code cause}. */
+  void terminate(RuntimeException cause) {
+    terminal = cause;
+    for (WorkspaceMarks m : workspaces.values()) {
+      List<Waiter> dropped = new ArrayList<>();
+      synchronized (m) {
+        for (int s = 0; s < 3; s++) {
+          PriorityQueue<Waiter> q = m.waiters[s];
+          if (q != null) {
+            waiting[s].addAndGet(-q.size());
+            dropped.addAll(q);
+            q.clear();
+          }
+        }
+      }
+      for (Waiter w : dropped) {
+        w.future().completeExceptionally(cause);
+      }
+    }
+  }
+}
