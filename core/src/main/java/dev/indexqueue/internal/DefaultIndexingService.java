@@ -227,8 +227,7 @@ public final class DefaultIndexingService implements IndexingService {
       throw new QueueFullException(
           "queue full: " + queue.size() + " of " + queue.capacity() + " tasks (policy REJECT)");
     }
-    long timeout = config.blockTimeout().toNanos();
-    long deadline = config.clock().nanoTime() + timeout;
+    long deadline = System.nanoTime() + config.blockTimeout().toNanos();
     spaceLock.lock();
     blockedProducers.incrementAndGet();
     try {
@@ -238,7 +237,7 @@ public final class DefaultIndexingService implements IndexingService {
           return position;
         }
         checkAccepting();
-        long left = deadline - config.clock().nanoTime();
+        long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new QueueFullException(
               "queue full: "
@@ -248,7 +247,7 @@ public final class DefaultIndexingService implements IndexingService {
                   + " (policy BLOCK)");
         }
         try {
-          config.clock().awaitNanos(spaceAvailable, left);
+          spaceAvailable.awaitNanos(left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new QueueFullException("interrupted while waiting for queue space");
@@ -315,8 +314,14 @@ public final class DefaultIndexingService implements IndexingService {
     long target = last == null ? -1 : last.get();
     try {
       if (!replayVisible.isDone()) {
-        scheduler.wakeAll();
-        replayVisible.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        progress.addWaiter(TaskStage.VISIBLE, 1);
+        try {
+          scheduler.wakeAll();
+          replayVisible.get(
+              Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } finally {
+          progress.addWaiter(TaskStage.VISIBLE, -1);
+        }
       }
       if (target < 0) {
         return true;
@@ -688,7 +693,7 @@ public final class DefaultIndexingService implements IndexingService {
       try {
         if (!failed) {
           scheduler.beginDrain();
-          drained = scheduler.awaitDrained(config.clock().nanoTime() + timeout.toNanos());
+          drained = scheduler.awaitDrained(System.nanoTime() + timeout.toNanos());
         }
         scheduler.stopNow();
         backoffLock.lock();

@@ -51,8 +51,7 @@ final class Progress {
 
   private static final class WorkspaceMarks {
     final long[] marks = {-1, -1, -1};
-    @SuppressWarnings("unchecked")
-    final PriorityQueue<Waiter>[] waiters = new PriorityQueue[3];
+    final List<PriorityQueue<Waiter>> waiters = new ArrayList<>(List.of(new PriorityQueue<>(1), new PriorityQueue<>(1), new PriorityQueue<>(1)));
   }
 
   private WorkspaceMarks marks(String workspace) {
@@ -73,6 +72,11 @@ final class Progress {
   /** How many waiters wait for {@code stage} now. */
   int waiting(TaskStage stage) {
     return waiting[stage.ordinal()].get();
+  }
+
+  /** Counts a waiter that is not tied to one sequence (waiting for the replay to be visible). */
+  void addWaiter(TaskStage stage, int delta) {
+    waiting[stage.ordinal()].addAndGet(delta);
   }
 
   /** Records that the task at {@code sequence} failed for good; call before advancing past it. */
@@ -106,10 +110,7 @@ final class Progress {
         f.completeExceptionally(t);
         return f;
       }
-      if (m.waiters[s] == null) {
-        m.waiters[s] = new PriorityQueue<>();
-      }
-      m.waiters[s].add(new Waiter(sequence, f));
+      m.waiters.get(s).add(new Waiter(sequence, f));
       waiting[s].incrementAndGet();
     }
     return f;
@@ -125,8 +126,8 @@ final class Progress {
         return;
       }
       m.marks[s] = sequence;
-      PriorityQueue<Waiter> q = m.waiters[s];
-      while (q != null && !q.isEmpty() && q.peek().sequence() <= sequence) {
+      PriorityQueue<Waiter> q = m.waiters.get(s);
+      while (!q.isEmpty() && q.peek().sequence() <= sequence) {
         if (ready == null) {
           ready = new ArrayList<>();
         }
@@ -164,12 +165,10 @@ final class Progress {
       List<Waiter> dropped = new ArrayList<>();
       synchronized (m) {
         for (int s = 0; s < 3; s++) {
-          PriorityQueue<Waiter> q = m.waiters[s];
-          if (q != null) {
-            waiting[s].addAndGet(-q.size());
-            dropped.addAll(q);
-            q.clear();
-          }
+          PriorityQueue<Waiter> q = m.waiters.get(s);
+          waiting[s].addAndGet(-q.size());
+          dropped.addAll(q);
+          q.clear();
         }
       }
       for (Waiter w : dropped) {

@@ -64,7 +64,8 @@ final class Scheduler {
   private static final class Lane {
     final int index;
     final Condition wake;
-    final Map<String, WorkspacePending> active = new HashMap<>();
+    /** Workspaces with pending entries, best first (see {@link #RANK}). */
+    final java.util.TreeSet<WorkspacePending> active = new java.util.TreeSet<>(RANK);
     int depth;
     int inFlight;
     LifecycleState state = LifecycleState.NEW;
@@ -74,6 +75,20 @@ final class Scheduler {
       this.wake = wake;
     }
   }
+
+  /**
+   * Orders workspaces by their head's rank: priority first, each {@code agingNanos} waited worth
+   * one level (the key {@code priority × agingNanos + readNanos} orders heads exactly as
+   * "priority minus levels waited" does at any moment), then acceptance order.
+   */
+  private static final java.util.Comparator<WorkspacePending> RANK =
+      (a, b) -> {
+        int c = Long.compare(a.rankKey, b.rankKey);
+        if (c == 0) {
+          c = Long.compare(a.rankSequence, b.rankSequence);
+        }
+        return c != 0 ? c : a.workspace.compareTo(b.workspace);
+      };
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition drained = lock.newCondition();
@@ -212,12 +227,14 @@ final class Scheduler {
       if (wp == null) {
         wp = new WorkspacePending(ws, lane);
         pendingByWorkspace.put(ws, wp);
-        lanes[lane].active.put(ws, wp);
+      } else {
+        lanes[lane].active.remove(wp);
       }
       if (coalescing) {
         coalesce(wp, e);
       }
       wp.add(e);
+      rerank(wp);
       lanes[lane].depth++;
       pendingCount++;
       if (lanes[lane].state == LifecycleState.RUNNING || draining) {
@@ -310,32 +327,24 @@ final class Scheduler {
         && !rewindRequested;
   }
 
+  /**
+   * Takes up to {@code batchSize} entries, always the best-ranked head of the lane next, so with
+   * equal priorities and no coalescing a lane applies in acceptance order.
+   */
   private List<Entry> takeBatch(Lane lane) {
     List<Entry> batch = new ArrayList<>(Math.min(batchSize, lane.depth));
-    long now = clock.nanoTime();
-    while (batch.size() < batchSize) {
-      WorkspacePending best = null;
-      long bestRank = 0;
-      for (WorkspacePending wp : lane.active.values()) {
-        Entry h = wp.head;
-        long rank = effectivePriority(h, now);
-        if (best == null
-            || rank < bestRank
-            || (rank == bestRank && h.rankSequence < best.head.rankSequence)) {
-          best = wp;
-          bestRank = rank;
-        }
-      }
-      if (best == null) {
-        break;
-      }
-      while (batch.size() < batchSize && best.head != null) {
+    while (batch.size() < batchSize && !lane.active.isEmpty()) {
+      WorkspacePending best = lane.active.pollFirst();
+      WorkspacePending second = lane.active.isEmpty() ? null : lane.active.first();
+      do {
         batch.add(best.pollFirst());
-      }
-      if (best.head == null) {
-        lane.active.remove(best.workspace);
-        pendingByWorkspace.remove(best.workspace);
-      }
+        if (best.head == null) {
+          break;
+        }
+        best.rankKey = rankKey(best.head.rankPriority, best.head.rankNanos, agingNanos);
+        best.rankSequence = best.head.rankSequence;
+      } while (batch.size() < batchSize && (second == null || RANK.compare(best, second) < 0));
+      rerank(best);
     }
     lane.depth -= batch.size();
     pendingCount -= batch.size();
@@ -344,9 +353,27 @@ final class Scheduler {
     return batch;
   }
 
-  private long effectivePriority(Entry e, long now) {
-    long waited = Math.max(0, now - e.rankNanos);
-    return (long) e.rankPriority - waited / agingNanos;
+  /**
+   * Recomputes a workspace's rank from its head and (re)inserts it in its lane; call after
+   * removing it from the lane's set.
+   */
+  private void rerank(WorkspacePending wp) {
+    Entry h = wp.head;
+    if (h == null) {
+      pendingByWorkspace.remove(wp.workspace);
+      return;
+    }
+    wp.rankKey = rankKey(h.rankPriority, h.rankNanos, agingNanos);
+    wp.rankSequence = h.rankSequence;
+    lanes[wp.lane].active.add(wp);
+  }
+
+  static long rankKey(int priority, long readNanos, long agingNanos) {
+    try {
+      return Math.addExact(Math.multiplyExact((long) priority, agingNanos), readNanos);
+    } catch (ArithmeticException overflow) {
+      return priority < 0 ? Long.MIN_VALUE / 2 + readNanos / 4 : Long.MAX_VALUE / 2 + readNanos / 4;
+    }
   }
 
   /**
@@ -561,7 +588,8 @@ final class Scheduler {
   }
 
   /**
-   * Waits until everything in the queue is applied and no maintenance runs, or the deadline.
+   * Waits until everything in the queue is applied and no maintenance runs, or the deadline (real
+   * time: the caller's timeout).
    *
    * @return whether drained
    */
@@ -569,7 +597,7 @@ final class Scheduler {
     lock.lock();
     try {
       while (!(isDrained() && !maintaining) && !stopped) {
-        long left = deadlineNanos - clock.nanoTime();
+        long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
           return false;
         }
@@ -577,7 +605,7 @@ final class Scheduler {
         if (isDrained() && !maintaining) {
           break;
         }
-        clock.awaitNanos(drained, left);
+        drained.awaitNanos(left);
       }
       return isDrained();
     } finally {

@@ -144,7 +144,8 @@ public final class Providers {
         }
         p = it.next();
       } catch (ServiceConfigurationError e) {
-        LOG.warn("Skipping a provider that cannot be loaded: {}", e.getMessage(), e);
+        LOG.warn("Skipping a provider that cannot be loaded: {}", e.getMessage());
+        LOG.debug("Provider load failure", e);
         continue;
       }
       all.computeIfAbsent(nameOf.apply(p), k -> new ArrayList<>()).add(p);
