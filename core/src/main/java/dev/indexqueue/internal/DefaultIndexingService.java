@@ -375,10 +375,12 @@ public final class DefaultIndexingService implements IndexingService {
         LOG.warn("{}: lane {} worker interrupted; stopping it", config.name(), lane);
       } catch (Error e) {
         end = LifecycleState.FAILED;
+        scheduler.laneState(lane, end);
         fail(e);
       } catch (RuntimeException e) {
         // a bug of ours: never leave silently
         end = LifecycleState.FAILED;
+        scheduler.laneState(lane, end);
         fail(new AssertionError("lane " + lane + " worker crashed: " + e, e));
       } finally {
         scheduler.laneState(lane, end);

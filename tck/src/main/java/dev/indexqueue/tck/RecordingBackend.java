@@ -160,6 +160,12 @@ public final class RecordingBackend implements IndexBackend {
     return this;
   }
 
+  /** Removes every failure rule: applies succeed again. */
+  public synchronized RecordingBackend clearFailures() {
+    rules.clear();
+    return this;
+  }
+
   @Override
   public void apply(Batch batch) {
     if (closed) {
