@@ -39,6 +39,7 @@ public final class IndexingServiceBuilder {
   private IndexClock clock = IndexClock.system();
   private ThreadFactory threadFactory;
   private String name = "indexqueue";
+  private IndexingListener listener = IndexingListener.none();
 
   IndexingServiceBuilder() {}
 
@@ -173,6 +174,15 @@ public final class IndexingServiceBuilder {
     return this;
   }
 
+  /**
+   * Observes batches, commits and refreshes (for example {@code
+   * dev.indexqueue.micrometer.MicrometerMetrics}). Default: none.
+   */
+  public IndexingServiceBuilder listener(IndexingListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
   /** The service's name, used in thread names and logs. Default {@code indexqueue}. */
   public IndexingServiceBuilder name(String name) {
     IndexTask.checkWorkspace(name);
@@ -214,7 +224,8 @@ public final class IndexingServiceBuilder {
             shutdownTimeout,
             shutdownGrace,
             clock,
-            threadFactory));
+            threadFactory,
+            listener));
   }
 
   private static int range(String name, int value, int min, int max) {

@@ -6,6 +6,7 @@ import dev.indexqueue.DeadLetters;
 import dev.indexqueue.IndexStatus;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
+import dev.indexqueue.IndexingListener;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.LifecycleState;
 import dev.indexqueue.QueueFullException;
@@ -393,6 +394,11 @@ public final class DefaultIndexingService implements IndexingService {
         tasks.add(e.queued());
       }
       queue.sync();
+      long started = config.clock().nanoTime();
+      long oldestRead = Long.MAX_VALUE;
+      for (Entry e : batch) {
+        oldestRead = Math.min(oldestRead, e.readNanos);
+      }
       boolean abandoned = false;
       try {
         backend.apply(new Batch(lane, tasks, source));
@@ -407,6 +413,9 @@ public final class DefaultIndexingService implements IndexingService {
       if (!abandoned) {
         counters.applied.add(batch.size());
         progress.advanceAll(TaskStage.APPLIED, marks);
+        long took = config.clock().nanoTime() - started;
+        long waited = Math.max(0, started - oldestRead);
+        notifyListener(l -> l.batchApplied(lane, batch.size(), took, waited));
       }
     }
 
@@ -514,7 +523,10 @@ public final class DefaultIndexingService implements IndexingService {
     try {
       if (plan.commit()) {
         try {
+          long started = config.clock().nanoTime();
           backend.commit(plan.checkpoint());
+          long took = config.clock().nanoTime() - started;
+          notifyListener(l -> l.committed(plan.checkpoint(), took));
           rewinds.set(0);
           lastCheckpoint = plan.checkpoint();
           queue.acknowledge(plan.checkpoint());
@@ -530,7 +542,10 @@ public final class DefaultIndexingService implements IndexingService {
       }
       if (plan.refresh()) {
         try {
+          long started = config.clock().nanoTime();
           backend.makeVisible();
+          long took = config.clock().nanoTime() - started;
+          notifyListener(l -> l.refreshed(took));
           progress.advanceAll(TaskStage.VISIBLE, plan.refreshMarks());
           if (plan.refreshCheckpoint() >= replayHorizon) {
             replayVisible.complete(null);
@@ -542,6 +557,14 @@ public final class DefaultIndexingService implements IndexingService {
       }
     } finally {
       scheduler.maintenanceDone(plan, commitFailed, refreshFailed);
+    }
+  }
+
+  private void notifyListener(java.util.function.Consumer<IndexingListener> call) {
+    try {
+      call.accept(config.listener());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: listener {} failed: {}", config.name(), config.listener(), e.toString(), e);
     }
   }
 

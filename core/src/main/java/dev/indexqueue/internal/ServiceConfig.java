@@ -3,6 +3,7 @@ package dev.indexqueue.internal;
 import dev.indexqueue.BackpressurePolicy;
 import dev.indexqueue.CommitPolicy;
 import dev.indexqueue.IndexClock;
+import dev.indexqueue.IndexingListener;
 import dev.indexqueue.RetryPolicy;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.TaskQueue;
@@ -34,4 +35,5 @@ public record ServiceConfig(
     Duration shutdownTimeout,
     Duration shutdownGrace,
     IndexClock clock,
-    ThreadFactory threadFactory) {}
+    ThreadFactory threadFactory,
+    IndexingListener listener) {}
