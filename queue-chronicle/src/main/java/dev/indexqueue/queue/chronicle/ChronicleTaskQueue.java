@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -159,6 +160,8 @@ final class ChronicleTaskQueue implements TaskQueue {
             ChronicleQueue.singleBuilder(directory)
                 .rollCycle(settings.rollCycle())
                 .timeProvider(settings.timeProvider())
+                // EVERY: the appender's sync() msyncs what it wrote; otherwise sync() is a no-op
+                .syncMode(syncPolicy == SyncPolicy.EVERY ? SyncMode.SYNC : SyncMode.NONE)
                 .build();
       } catch (RuntimeException e) {
         throw new IllegalStateException(
