@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,6 +160,28 @@ class RetentionAndCorruptionTest {
     long at = indexOf(all, "payload-005".getBytes(StandardCharsets.UTF_8));
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.truncate(at + 4);
+    }
+    assertThatThrownBy(this::open)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file.getFileName().toString());
+  }
+
+  @Test
+  @Disabled("known gap: a newest file truncated exactly at a record boundary loses its tail"
+      + " silently (Chronicle re-extends it with zeros); detecting it needs a persisted"
+      + " high-water mark")
+  void aFileTruncatedBetweenRecordsIsReportedWithItsName() throws IOException {
+    try (ChronicleTaskQueue q = open()) {
+      for (int i = 0; i < 10; i++) {
+        q.append(task(i));
+      }
+    }
+    Path file = queueFiles().get(0);
+    byte[] all = Files.readAllBytes(file);
+    // record 5 starts 32 bytes before its content, after Chronicle's 4-byte header
+    long at = indexOf(all, "payload-005".getBytes(StandardCharsets.UTF_8)) - 36;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.truncate(at);
     }
     assertThatThrownBy(this::open)
         .isInstanceOf(IllegalStateException.class)
