@@ -1,0 +1,123 @@
+package dev.indexqueue.queue.chronicle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * The acknowledged position of a queue, in a small file replaced atomically (write a temporary
+ * file, optionally force it, rename it over the old one), so a crash leaves either the old or the
+ * new value. Not thread-safe: the queue calls it under its reader lock.
+ *
+ * <p>Layout (17 bytes, little-endian): magic {@code IQAK}, version 1, the position (8 bytes), the
+ * CRC32C of the 13 bytes before it.
+ */
+final class AckFile {
+  static final String NAME = "indexqueue-ack.dat";
+  private static final int MAGIC = 0x4b41_5149; // "IQAK" little-endian
+  private static final byte VERSION = 1;
+  private static final int LENGTH = 17;
+
+  private final Path file;
+  private final Path temp;
+
+  AckFile(Path directory) {
+    this.file = directory.resolve(NAME);
+    this.temp = directory.resolve(NAME + ".tmp");
+  }
+
+  Path path() {
+    return file;
+  }
+
+  /**
+   * Reads the acknowledged position: 0 when the file does not exist (a new queue).
+   *
+   * @throws IllegalStateException naming the file when it is short or corrupt
+   */
+  long read() {
+    byte[] b;
+    try {
+      Files.deleteIfExists(temp); // a write that a crash interrupted: the old value stands
+      b = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the acknowledged position from " + file, e);
+    }
+    if (b.length != LENGTH) {
+      throw new IllegalStateException(
+          "Corrupt chronicle queue metadata file "
+              + file
+              + ": "
+              + b.length
+              + " bytes, expected "
+              + LENGTH
+              + " (truncated or overwritten)");
+    }
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    CRC32C crc = new CRC32C();
+    crc.update(b, 0, LENGTH - 4);
+    if (bb.getInt(0) != MAGIC || b[4] != VERSION || bb.getInt(13) != (int) crc.getValue()) {
+      throw new IllegalStateException(
+          "Corrupt chronicle queue metadata file "
+              + file
+              + ": bad magic, version or checksum (expected magic IQAK, version "
+              + VERSION
+              + ")");
+    }
+    long position = bb.getLong(5);
+    if (position < 0) {
+      throw new IllegalStateException(
+          "Corrupt chronicle queue metadata file " + file + ": negative position " + position);
+    }
+    return position;
+  }
+
+  /**
+   * Replaces the stored position atomically.
+   *
+   * @param position the new acknowledged position
+   * @param force whether to force the file to the device before the rename
+   */
+  void write(long position, boolean force) {
+    ByteBuffer bb = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    bb.putInt(MAGIC).put(VERSION).putLong(position);
+    CRC32C crc = new CRC32C();
+    crc.update(bb.array(), 0, LENGTH - 4);
+    bb.putInt((int) crc.getValue());
+    bb.flip();
+    try {
+      try (FileChannel ch =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        while (bb.hasRemaining()) {
+          ch.write(bb);
+        }
+        if (force) {
+          ch.force(true);
+        }
+      }
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot store the acknowledged position " + position + " in " + file, e);
+    }
+  }
+}

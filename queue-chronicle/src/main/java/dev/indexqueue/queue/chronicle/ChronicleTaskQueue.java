@@ -1,0 +1,729 @@
+package dev.indexqueue.queue.chronicle;
+
+import dev.indexqueue.IndexTask;
+import dev.indexqueue.spi.QueuedTask;
+import dev.indexqueue.spi.TaskQueue;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
+import net.openhft.chronicle.threads.Pauser;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A persistent, bounded {@link TaskQueue} on Chronicle Queue. Safe for any number of appending
+ * threads and one reader at a time; {@link #read} and {@link #acknowledge} may come from different
+ * threads (they take one lock). Tasks survive a crash of the process once {@link #append} returned;
+ * what survives a power loss follows the {@link SyncPolicy}.
+ *
+ * <p><b>Positions</b> are a dense counter 0, 1, 2, … kept in each record (see {@link TaskRecord}),
+ * assigned under an append lock in the order records enter the Chronicle file, so file order is
+ * position order. A restart continues after the last record (or the acknowledged position when it
+ * is higher), so positions are never reused. For each roll cycle the queue remembers the position
+ * and Chronicle index of its first record, which lets {@link #read} seek to any position (including
+ * one in an older cycle) by arithmetic, checked against the position stored in the record.
+ *
+ * <p><b>Recovery</b>: opening scans every record still on disk, verifies each checksum and that
+ * positions are consecutive, and fails with an {@link IllegalStateException} naming the file and
+ * index of the first bad record: corruption is reported, never skipped. (A bad record below the
+ * acknowledged position is only logged: it will never be read.)
+ *
+ * <p><b>Retention</b>: the acknowledged position is stored in {@value AckFile#NAME}; roll-cycle
+ * files whose records are all below it, and that are not the newest, are deleted on {@link
+ * #acknowledge}.
+ *
+ * <p><b>Exclusive use</b>: a lock file ({@value #LOCK_FILE}) held with {@link FileChannel#tryLock()}
+ * keeps a second queue, in this or another process, out of the directory.
+ */
+final class ChronicleTaskQueue implements TaskQueue {
+  private static final Logger LOG = LoggerFactory.getLogger(ChronicleTaskQueue.class);
+  static final String LOCK_FILE = "indexqueue.lock";
+
+  /**
+   * What a queue is opened with. Immutable.
+   *
+   * @param directory where the queue files live
+   * @param capacity the most unacknowledged tasks
+   * @param syncPolicy when to force records to the device
+   * @param rollCycle how often Chronicle starts a new file
+   * @param timeProvider Chronicle's clock, which decides the roll cycle (tests set it)
+   */
+  record Settings(
+      Path directory,
+      long capacity,
+      SyncPolicy syncPolicy,
+      RollCycle rollCycle,
+      TimeProvider timeProvider) {
+    Settings {
+      Objects.requireNonNull(directory, "directory");
+      Objects.requireNonNull(syncPolicy, "syncPolicy");
+      Objects.requireNonNull(rollCycle, "rollCycle");
+      Objects.requireNonNull(timeProvider, "timeProvider");
+      if (capacity < 1) {
+        throw new IllegalArgumentException("capacity: must be at least 1, was: " + capacity);
+      }
+    }
+  }
+
+  /** The first record of one roll cycle. */
+  private record CycleStart(int cycle, long index, File file) {}
+
+  private final Path directory;
+  private final long capacity;
+  private final SyncPolicy syncPolicy;
+  private final AckFile ackFile;
+  private final FileChannel lockChannel;
+  private final FileLock directoryLock;
+  private final SingleChronicleQueue queue;
+  private final RollCycle rollCycle;
+
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private final ReentrantLock readerLock = new ReentrantLock();
+  private final Object syncLock = new Object();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean open;
+
+  private final ThreadLocal<ExcerptAppender> appender = new ThreadLocal<>();
+  private final Set<ExcerptAppender> appenders = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<TaskRecord.Encoder> encoder =
+      ThreadLocal.withInitial(TaskRecord.Encoder::new);
+
+  /** First position of each roll cycle that has records, to its cycle. */
+  private final ConcurrentSkipListMap<Long, CycleStart> cycles = new ConcurrentSkipListMap<>();
+  /** Open channels of cycle files, for forcing them (BATCH). */
+  private final Map<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+
+  /** The next position to assign; written under {@link #appendLock}. */
+  private volatile long end;
+  /** Every position below it is acknowledged; written under {@link #readerLock}. */
+  private volatile long acknowledged;
+  /** Cycle of the last append; under {@link #appendLock}. */
+  private int lastAppendCycle = Integer.MIN_VALUE;
+  /** Everything below it was forced; under {@link #syncLock}. */
+  private long syncedEnd;
+
+  // reader state, under readerLock
+  private ExcerptTailer tailer;
+  private long tailerNext = -1;
+  private byte[] readBuffer = new byte[4096];
+
+  ChronicleTaskQueue(Settings settings) {
+    this.directory = settings.directory().toAbsolutePath().normalize();
+    this.capacity = settings.capacity();
+    this.syncPolicy = settings.syncPolicy();
+    JvmOptions.check(SingleChronicleQueue.class.getModule());
+    if (System.getProperty("chronicle.analytics.disable") == null) {
+      System.setProperty("chronicle.analytics.disable", "true");
+    }
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("directory: cannot create " + directory, e);
+    }
+    this.ackFile = new AckFile(directory);
+    this.lockChannel = openLockFile(directory.resolve(LOCK_FILE));
+    this.directoryLock = lock(lockChannel, directory.resolve(LOCK_FILE));
+    SingleChronicleQueue q = null;
+    try {
+      this.acknowledged = ackFile.read();
+      try {
+        q =
+            ChronicleQueue.singleBuilder(directory)
+                .rollCycle(settings.rollCycle())
+                .timeProvider(settings.timeProvider())
+                // EVERY: the appender's sync() msyncs what it wrote; otherwise sync() is a no-op
+                .syncMode(syncPolicy == SyncPolicy.EVERY ? SyncMode.SYNC : SyncMode.NONE)
+                .build();
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            "Cannot open the chronicle queue in "
+                + directory
+                + " (a queue file or "
+                + SingleChronicleQueue.QUEUE_METADATA_FILE
+                + " is truncated or corrupt?): "
+                + e,
+            e);
+      }
+      this.queue = q;
+      this.rollCycle = q.rollCycle();
+      releaseStaleLocks();
+      recover();
+      this.syncedEnd = end;
+      this.open = true;
+    } catch (RuntimeException | Error e) {
+      closeQuietly(q);
+      releaseDirectoryLock();
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------ opening
+
+  private static FileChannel openLockFile(Path file) {
+    try {
+      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("directory: cannot create the lock file " + file, e);
+    }
+  }
+
+  private static FileLock lock(FileChannel ch, Path file) {
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      closeQuietly(ch);
+      throw new IllegalStateException(
+          "The chronicle queue in "
+              + file.getParent()
+              + " is already open in this process (lock file "
+              + file
+              + "); close it before opening it again",
+          e);
+    } catch (IOException e) {
+      closeQuietly(ch);
+      throw new UncheckedIOException("Cannot lock " + file, e);
+    }
+    if (lock == null) {
+      String holder = "";
+      try {
+        String pid = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        holder = pid.isEmpty() ? "" : " (process " + pid + ")";
+      } catch (IOException ignored) {
+        // the message just lacks the process id
+      }
+      closeQuietly(ch);
+      throw new IllegalStateException(
+          "The chronicle queue in "
+              + file.getParent()
+              + " is held by another process"
+              + holder
+              + ": lock file "
+              + file
+              + " is locked. One queue directory serves one process at a time.");
+    }
+    try {
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+    } catch (IOException e) {
+      LOG.debug("cannot write the process id into {}: {}", file, e.toString());
+    }
+    return lock;
+  }
+
+  /**
+   * A process killed while appending leaves Chronicle's write lock taken; Chronicle would wait for
+   * its timeout before forcing it. We hold the directory lock, so no live process of ours can hold
+   * it: release it at once when its holder is dead, and refuse when a live foreign process does.
+   */
+  private void releaseStaleLocks() {
+    for (String key : new String[] {"chronicle.write.lock", TableStoreWriteLock.APPEND_LOCK_KEY}) {
+      TableStoreWriteLock l =
+          new TableStoreWriteLock(queue.metaStore(), Pauser::balanced, 0L, key);
+      try {
+        if (!l.forceUnlockIfProcessIsDead() && (int) l.lockedBy() != (int) ProcessHandle.current().pid()) {
+          throw new IllegalStateException(
+              "The chronicle queue in "
+                  + directory
+                  + " is being written by another live process ("
+                  + (int) l.lockedBy()
+                  + ", "
+                  + key
+                  + " in "
+                  + queue.metaStore().file()
+                  + ")");
+        }
+      } finally {
+        l.close();
+      }
+    }
+  }
+
+  /** Scans every record on disk: verifies it, finds each cycle's first record and the end. */
+  private void recover() {
+    long last = -1;
+    int lastCycle = Integer.MIN_VALUE;
+    try (ExcerptTailer t = queue.createTailer()) {
+      t.toStart();
+      while (true) {
+        try (DocumentContext dc = t.readingDocument()) {
+          if (!dc.isPresent()) {
+            break;
+          }
+          long index = dc.index();
+          int cycle = rollCycle.toCycle(index);
+          long expected = last < 0 ? -1 : last + 1;
+          String where = where(t.currentFile(), index, expected);
+          long position;
+          try {
+            position = verify(dc.wire().bytes(), where);
+          } catch (IllegalStateException e) {
+            if (expected >= 0 && expected < acknowledged) {
+              LOG.warn("{}; it is acknowledged, so it is never read: ignoring it", e.getMessage());
+              last = expected;
+              continue;
+            }
+            throw e;
+          }
+          if (last >= 0 && position != last + 1) {
+            throw new IllegalStateException(
+                "Chronicle queue record out of sequence in "
+                    + where(t.currentFile(), index, last + 1)
+                    + ": it holds position "
+                    + position
+                    + " (tasks between are missing, or the file was modified)");
+          }
+          if (cycle != lastCycle) {
+            cycles.put(position, new CycleStart(cycle, index, t.currentFile()));
+            lastCycle = cycle;
+          }
+          last = position;
+        }
+      }
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "Cannot read the chronicle queue in " + directory + " (truncated or corrupt file?): " + e, e);
+    }
+    if (!cycles.isEmpty() && cycles.firstKey() > acknowledged) {
+      CycleStart first = cycles.firstEntry().getValue();
+      throw new IllegalStateException(
+          "Chronicle queue files are missing in "
+              + directory
+              + ": positions from "
+              + acknowledged
+              + " are not acknowledged ("
+              + ackFile.path()
+              + ") but the oldest record, in "
+              + first.file()
+              + ", holds position "
+              + cycles.firstKey());
+    }
+    end = Math.max(acknowledged, last + 1);
+    lastAppendCycle = lastCycle;
+    if (end > acknowledged) {
+      LOG.info(
+          "chronicle queue {}: {} unacknowledged task(s) recovered, positions {} to {}",
+          directory,
+          end - acknowledged,
+          acknowledged,
+          end - 1);
+    }
+  }
+
+  /** Checks a record's checksum and layout and returns its position, without decoding it. */
+  private long verify(Bytes<?> bytes, String where) {
+    int len = (int) bytes.readRemaining();
+    return TaskRecord.decode(copy(bytes), len, where).position();
+  }
+
+  private byte[] copy(Bytes<?> bytes) {
+    long remaining = bytes.readRemaining();
+    if (remaining > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("record of " + remaining + " bytes is too large");
+    }
+    int len = (int) remaining;
+    if (readBuffer.length < len) {
+      readBuffer = new byte[Math.max(len, readBuffer.length * 2)];
+    }
+    bytes.read(readBuffer, 0, len);
+    return readBuffer;
+  }
+
+  private static String where(File file, long index, long position) {
+    return "file "
+        + file
+        + " at index "
+        + Long.toHexString(index)
+        + (position >= 0 ? " (position " + position + ")" : " (the first record on disk)");
+  }
+
+  // ------------------------------------------------------------------ append
+
+  @Override
+  public long append(IndexTask task) {
+    Objects.requireNonNull(task, "task");
+    ensureOpen();
+    TaskRecord.Encoder enc = encoder.get();
+    enc.encodeBody(task);
+    ExcerptAppender app = appender();
+    long position;
+    appendLock.lock();
+    try {
+      ensureOpen();
+      position = end;
+      if (position - acknowledged >= capacity) {
+        return FULL;
+      }
+      enc.finish(position);
+      DocumentContext dc = app.writingDocument();
+      try {
+        dc.wire().bytes().write(enc.buf, 0, enc.length());
+      } catch (RuntimeException | Error e) {
+        dc.rollbackOnClose();
+        throw e;
+      } finally {
+        dc.close();
+      }
+      long index = app.lastIndexAppended();
+      int cycle = rollCycle.toCycle(index);
+      if (cycle != lastAppendCycle) {
+        cycles.put(position, new CycleStart(cycle, index, app.currentFile()));
+        lastAppendCycle = cycle;
+      }
+      end = position + 1;
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "Cannot append to the chronicle queue in " + directory + ": " + e, e);
+    } finally {
+      appendLock.unlock();
+    }
+    if (syncPolicy == SyncPolicy.EVERY) {
+      app.sync();
+    }
+    return position;
+  }
+
+  /** This thread's appender: Chronicle appenders belong to one thread. */
+  private ExcerptAppender appender() {
+    ExcerptAppender a = appender.get();
+    if (a == null || a.isClosed()) {
+      a = queue.createAppender();
+      appender.set(a);
+      appenders.add(a);
+    }
+    return a;
+  }
+
+  // ------------------------------------------------------------------ read
+
+  @Override
+  public List<QueuedTask> read(long fromPosition, int maxTasks) {
+    if (maxTasks < 1) {
+      throw new IllegalArgumentException("maxTasks: must be at least 1, was: " + maxTasks);
+    }
+    readerLock.lock();
+    try {
+      ensureOpen();
+      long p = Math.max(fromPosition, acknowledged);
+      long e = end;
+      if (p >= e) {
+        return List.of();
+      }
+      if (tailer == null) {
+        tailer = queue.createTailer();
+        tailer.singleThreadedCheckDisabled(true);
+      }
+      if (p != tailerNext) {
+        seek(p);
+      }
+      List<QueuedTask> out = new ArrayList<>((int) Math.min(maxTasks, e - p));
+      while (out.size() < maxTasks && tailerNext < e) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+          if (!dc.isPresent()) {
+            break; // written but not yet visible to this tailer: the next read gets it
+          }
+          long index = dc.index();
+          String where = where(tailer.currentFile(), index, tailerNext);
+          Bytes<?> bytes = dc.wire().bytes();
+          int len = (int) bytes.readRemaining();
+          TaskRecord.Decoded d = TaskRecord.decode(copy(bytes), len, where);
+          if (d.position() != tailerNext) {
+            tailerNext = -1;
+            throw new IllegalStateException(
+                "Chronicle queue record out of sequence in "
+                    + where
+                    + ": it holds position "
+                    + d.position());
+          }
+          out.add(new QueuedTask(d.position(), d.task()));
+          tailerNext++;
+        }
+      }
+      return out;
+    } catch (IllegalStateException e) {
+      tailerNext = -1;
+      throw e;
+    } catch (RuntimeException e) {
+      tailerNext = -1;
+      throw new IllegalStateException(
+          "Cannot read the chronicle queue in " + directory + " at position " + fromPosition + ": " + e, e);
+    } finally {
+      readerLock.unlock();
+    }
+  }
+
+  /** Positions the tailer so the next document it reads holds position {@code p} (< end). */
+  private void seek(long p) {
+    Map.Entry<Long, CycleStart> e = cycles.floorEntry(p);
+    if (e == null) {
+      throw new IllegalStateException(
+          "Chronicle queue in " + directory + " has no record file for position " + p);
+    }
+    CycleStart c = e.getValue();
+    long guess = c.index() + (p - e.getKey());
+    if (rollCycle.toCycle(guess) == c.cycle() && tailer.moveToIndex(guess)) {
+      if (peekPosition() == p) {
+        tailer.moveToIndex(guess);
+        tailerNext = p;
+        return;
+      }
+    }
+    // records were not numbered densely by Chronicle in this cycle: walk from its first record
+    if (!tailer.moveToIndex(c.index())) {
+      throw new IllegalStateException(
+          "Chronicle queue in "
+              + directory
+              + ": cannot move to the first record of "
+              + c.file()
+              + " (index "
+              + Long.toHexString(c.index())
+              + "); was the file deleted or truncated?");
+    }
+    long q = e.getKey();
+    while (q < p) {
+      try (DocumentContext dc = tailer.readingDocument()) {
+        if (!dc.isPresent()) {
+          throw new IllegalStateException(
+              "Chronicle queue in " + directory + ": position " + p + " not found after " + q + " in " + c.file());
+        }
+        q++;
+      }
+    }
+    tailerNext = p;
+  }
+
+  /** The position of the next record, without consuming it; -1 when there is none. */
+  private long peekPosition() {
+    try (DocumentContext dc = tailer.readingDocument()) {
+      if (!dc.isPresent()) {
+        return -1;
+      }
+      Bytes<?> bytes = dc.wire().bytes();
+      long len = bytes.readRemaining();
+      if (len < TaskRecord.MIN_LENGTH) {
+        return -1;
+      }
+      return bytes.readLong(bytes.readPosition() + len - 12);
+    }
+  }
+
+  // ------------------------------------------------------------------ acknowledge and retention
+
+  @Override
+  public void acknowledge(long position) {
+    readerLock.lock();
+    try {
+      ensureOpen();
+      long target = Math.min(position, end);
+      if (target <= acknowledged) {
+        return;
+      }
+      List<Map.Entry<Long, CycleStart>> expired = expiredCycles(target);
+      ackFile.write(target, syncPolicy != SyncPolicy.NONE || !expired.isEmpty());
+      acknowledged = target;
+      if (!expired.isEmpty()) {
+        delete(expired);
+      }
+      if (tailerNext >= 0 && tailerNext < target) {
+        tailerNext = -1;
+      }
+    } finally {
+      readerLock.unlock();
+    }
+  }
+
+  /** Cycles whose records are all below {@code ack} and that are not the newest. */
+  private List<Map.Entry<Long, CycleStart>> expiredCycles(long ack) {
+    List<Map.Entry<Long, CycleStart>> out = new ArrayList<>();
+    Iterator<Map.Entry<Long, CycleStart>> it = cycles.entrySet().iterator();
+    Map.Entry<Long, CycleStart> prev = null;
+    while (it.hasNext()) {
+      Map.Entry<Long, CycleStart> e = it.next();
+      if (prev != null) {
+        if (e.getKey() <= ack) {
+          out.add(prev);
+        } else {
+          break;
+        }
+      }
+      prev = e;
+    }
+    return out;
+  }
+
+  private void delete(List<Map.Entry<Long, CycleStart>> expired) {
+    for (Map.Entry<Long, CycleStart> e : expired) {
+      CycleStart c = e.getValue();
+      FileChannel ch = channels.remove(c.cycle());
+      closeQuietly(ch);
+      try {
+        Files.deleteIfExists(c.file().toPath());
+        cycles.remove(e.getKey());
+        LOG.debug("chronicle queue {}: deleted {} (all its tasks are acknowledged)", directory, c.file());
+      } catch (IOException x) {
+        LOG.warn("chronicle queue {}: cannot delete {}: {}; will retry", directory, c.file(), x.toString());
+      }
+    }
+    queue.refreshDirectoryListing();
+  }
+
+  // ------------------------------------------------------------------ sync
+
+  @Override
+  public void sync() {
+    if (syncPolicy != SyncPolicy.BATCH || !open) {
+      return;
+    }
+    long e = end;
+    synchronized (syncLock) {
+      if (e <= syncedEnd || !open) {
+        return;
+      }
+      // force every cycle file holding a position in [syncedEnd, e)
+      Map.Entry<Long, CycleStart> from = cycles.floorEntry(syncedEnd);
+      for (CycleStart c : (from == null ? cycles : cycles.tailMap(from.getKey(), true)).values()) {
+        force(c);
+      }
+      syncedEnd = e;
+    }
+  }
+
+  private void force(CycleStart c) {
+    try {
+      FileChannel ch = channels.get(c.cycle());
+      if (ch == null) {
+        ch = FileChannel.open(c.file().toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channels.put(c.cycle(), ch);
+      }
+      ch.force(false);
+    } catch (IOException x) {
+      throw new UncheckedIOException("Cannot force the chronicle queue file " + c.file() + " to disk", x);
+    }
+  }
+
+  // ------------------------------------------------------------------ state
+
+  @Override
+  public long firstPosition() {
+    return acknowledged;
+  }
+
+  @Override
+  public long endPosition() {
+    return end;
+  }
+
+  @Override
+  public long size() {
+    return Math.max(0, end - acknowledged);
+  }
+
+  @Override
+  public long capacity() {
+    return capacity;
+  }
+
+  @Override
+  public boolean isPersistent() {
+    return true;
+  }
+
+  /** The directory this queue lives in. */
+  Path directory() {
+    return directory;
+  }
+
+  private void ensureOpen() {
+    if (!open) {
+      throw new IllegalStateException("chronicle queue " + directory + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    appendLock.lock();
+    readerLock.lock();
+    try {
+      open = false;
+      synchronized (syncLock) {
+        for (FileChannel ch : channels.values()) {
+          closeQuietly(ch);
+        }
+        channels.clear();
+      }
+      closeQuietly(tailer);
+      for (ExcerptAppender a : appenders) {
+        closeQuietly(a);
+      }
+      appenders.clear();
+      closeQuietly(queue);
+    } finally {
+      readerLock.unlock();
+      appendLock.unlock();
+      releaseDirectoryLock();
+    }
+  }
+
+  private void releaseDirectoryLock() {
+    try {
+      if (directoryLock != null && directoryLock.isValid()) {
+        directoryLock.release();
+      }
+    } catch (IOException e) {
+      LOG.debug("releasing the lock of {}: {}", directory, e.toString());
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.debug("closing {}: {}", c, e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ChronicleTaskQueue[" + directory + ", size=" + size() + ", capacity=" + capacity + ", sync=" + syncPolicy + "]";
+  }
+}

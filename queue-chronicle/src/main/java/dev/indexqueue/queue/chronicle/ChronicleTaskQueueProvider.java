@@ -1,0 +1,162 @@
+package dev.indexqueue.queue.chronicle;
+
+import dev.indexqueue.spi.TaskQueue;
+import dev.indexqueue.spi.TaskQueueProvider;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+
+/**
+ * Provides the persistent Chronicle Queue task queue under the name {@value #NAME}. Stateless and
+ * thread-safe; the queues it creates are safe for many appending threads and one reader, survive a
+ * crash of the process once {@code append} returned, and survive a power loss as their {@link
+ * SyncPolicy} says.
+ *
+ * <p>Settings (unknown keys are rejected, naming the key):
+ *
+ * <ul>
+ *   <li>{@code directory} (required): where the queue files live; created when missing. One
+ *       process at a time may open it (a lock file enforces this).
+ *   <li>{@code capacity}: the most unacknowledged tasks, 1 to 2<sup>40</sup>; default {@value
+ *       #DEFAULT_CAPACITY}. It bounds the disk used by the unacknowledged tail.
+ *   <li>{@code syncPolicy}: {@code NONE}, {@code BATCH} (default) or {@code EVERY}; see {@link
+ *       SyncPolicy} for what each guarantees and costs.
+ *   <li>{@code rollCycle}: how often a new queue file starts, a Chronicle {@code RollCycles} name
+ *       such as {@code FAST_HOURLY} (default) or {@code FAST_DAILY}, or a {@code TestRollCycles}
+ *       name such as {@code TEST_SECONDLY}. Files whose tasks are all acknowledged are deleted,
+ *       except the newest, so disk use is the unacknowledged tail plus about one cycle. A queue
+ *       keeps the roll cycle it was created with.
+ * </ul>
+ *
+ * <p>The JVM needs the options of the parent pom property {@code indexq.jvm.options}; creating a
+ * queue without them throws an {@link IllegalStateException} that lists them.
+ */
+public final class ChronicleTaskQueueProvider implements TaskQueueProvider {
+  /** The provider's name. */
+  public static final String NAME = "chronicle";
+  /** The capacity when none is configured. */
+  public static final long DEFAULT_CAPACITY = 1L << 20;
+  /** The largest capacity. */
+  public static final long MAX_CAPACITY = 1L << 40;
+  /** The roll cycle when none is configured. */
+  public static final String DEFAULT_ROLL_CYCLE = "FAST_HOURLY";
+
+  private static final Set<String> KEYS = Set.of("directory", "capacity", "syncPolicy", "rollCycle");
+
+  /** For {@link java.util.ServiceLoader}. */
+  public ChronicleTaskQueueProvider() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Opens (or creates) a queue.
+   *
+   * @param config the settings described on this class
+   * @throws IllegalArgumentException naming the key when a setting is unknown, missing or invalid
+   * @throws IllegalStateException when the directory is held by another queue, a file is corrupt,
+   *     or JVM options are missing
+   */
+  @Override
+  public TaskQueue create(Map<String, String> config) {
+    for (String key : config.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException(
+            "chronicle queue config: unknown key '" + key + "'; known keys: " + new TreeSet<>(KEYS));
+      }
+    }
+    String dir = config.get("directory");
+    if (dir == null || dir.isBlank()) {
+      throw new IllegalArgumentException(
+          "directory: is required for the chronicle queue, was: "
+              + (dir == null ? "absent" : "\"" + dir + "\""));
+    }
+    Path directory;
+    try {
+      directory = Path.of(dir.trim());
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("directory: not a valid path, was: \"" + dir + "\"", e);
+    }
+    long capacity = DEFAULT_CAPACITY;
+    String c = config.get("capacity");
+    if (c != null) {
+      try {
+        capacity = Long.parseLong(c.trim().replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("capacity: must be an integer, was: \"" + c + "\"", e);
+      }
+    }
+    SyncPolicy sync = SyncPolicy.BATCH;
+    String s = config.get("syncPolicy");
+    if (s != null) {
+      try {
+        sync = SyncPolicy.valueOf(s.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "syncPolicy: must be one of " + List.of(SyncPolicy.values()) + ", was: \"" + s + "\"", e);
+      }
+    }
+    RollCycle rollCycle = rollCycle(config.getOrDefault("rollCycle", DEFAULT_ROLL_CYCLE));
+    return newQueue(directory, capacity, sync, rollCycle);
+  }
+
+  /**
+   * Opens (or creates) a queue directly, without the service loader, with the default roll cycle.
+   *
+   * @param directory where the queue files live
+   * @param capacity the most unacknowledged tasks, 1 to {@value #MAX_CAPACITY}
+   * @param syncPolicy when records are forced to the device
+   * @throws IllegalArgumentException naming the parameter when one is invalid
+   * @throws IllegalStateException when the directory is held by another queue, a file is corrupt,
+   *     or JVM options are missing
+   */
+  public static TaskQueue newQueue(Path directory, long capacity, SyncPolicy syncPolicy) {
+    if (directory == null) {
+      throw new IllegalArgumentException("directory: is required, was: null");
+    }
+    if (syncPolicy == null) {
+      throw new IllegalArgumentException("syncPolicy: is required, was: null");
+    }
+    return newQueue(directory, capacity, syncPolicy, rollCycle(DEFAULT_ROLL_CYCLE));
+  }
+
+  static TaskQueue newQueue(Path directory, long capacity, SyncPolicy syncPolicy, RollCycle rollCycle) {
+    if (capacity < 1 || capacity > MAX_CAPACITY) {
+      throw new IllegalArgumentException(
+          "capacity: must be between 1 and " + MAX_CAPACITY + ", was: " + capacity);
+    }
+    return new ChronicleTaskQueue(
+        new ChronicleTaskQueue.Settings(
+            directory, capacity, syncPolicy, rollCycle, SystemTimeProvider.INSTANCE));
+  }
+
+  /** Resolves a roll cycle name. */
+  static RollCycle rollCycle(String name) {
+    String n = name.trim().toUpperCase(Locale.ROOT);
+    List<String> known = new ArrayList<>();
+    for (RollCycles r : RollCycles.values()) {
+      if (r.name().equals(n)) {
+        return r;
+      }
+      known.add(r.name());
+    }
+    for (TestRollCycles r : TestRollCycles.values()) {
+      if (r.name().equals(n)) {
+        return r;
+      }
+      known.add(r.name());
+    }
+    throw new IllegalArgumentException("rollCycle: must be one of " + known + ", was: \"" + name + "\"");
+  }
+}
