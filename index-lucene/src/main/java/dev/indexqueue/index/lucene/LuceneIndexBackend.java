@@ -7,6 +7,7 @@ import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
+import dev.indexqueue.spi.PermanentBackendException;
 import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.SourceFile;
 import dev.indexqueue.spi.TransientBackendException;
@@ -417,6 +418,12 @@ final class LuceneIndexBackend implements IndexBackend {
    * deletes what is gone, never deletes everything first.
    */
   private void reindex(Writer w, String workspace, WorkspaceSource source) throws IOException {
+    if (source == WorkspaceSource.none()) {
+      // without a source every document would look gone: refuse rather than empty the workspace
+      throw new PermanentBackendException(
+          "REINDEX_WORKSPACE of " + workspace + " needs a workspace source; the service has none",
+          null);
+    }
     // see every earlier change of this workspace (no other lane applies it meanwhile)
     w.searchers().maybeRefreshBlocking();
     Map<String, String> indexed = new HashMap<>();

@@ -137,6 +137,10 @@ class LuceneIndexBackendTest {
       b.makeVisible();
       assertThat(b.documents("ws"))
           .isEqualTo(expected(Map.of("a.txt", "alpha three", "c.txt", "gamma")));
+      // without a source a reindex is refused, not taken as "every file is gone"
+      assertThatThrownBy(() -> b.apply(batch(reindexWorkspace("ws"))))
+          .isInstanceOf(dev.indexqueue.spi.PermanentBackendException.class)
+          .hasMessageContaining("needs a workspace source");
       // idempotent: again changes nothing
       b.apply(batch(source, reindexWorkspace("ws")));
       b.makeVisible();
