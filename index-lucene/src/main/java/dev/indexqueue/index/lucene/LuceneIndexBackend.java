@@ -1,0 +1,735 @@
+package dev.indexqueue.index.lucene;
+
+import dev.indexqueue.IndexTask;
+import dev.indexqueue.SearchHit;
+import dev.indexqueue.spi.BackendStateLostException;
+import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.ContentHash;
+import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.IndexedDocument;
+import dev.indexqueue.spi.PermanentBackendException;
+import dev.indexqueue.spi.QueuedTask;
+import dev.indexqueue.spi.SourceFile;
+import dev.indexqueue.spi.TransientBackendException;
+import dev.indexqueue.spi.WorkspaceSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.IndexSearcher.TooManyClauses;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lucene {@link IndexBackend}: one {@link IndexWriter} over one directory, with an NRT {@link
+ * SearcherManager}. Thread-safe as {@link IndexBackend} requires: {@code apply} runs concurrently
+ * from lanes, {@code commit} and {@code makeVisible} concurrently with it.
+ *
+ * <p>Each document holds: {@code id} (workspace + NUL + path, the update key), {@code workspace},
+ * {@code path} (analyzed, for search by file name and extension), {@code path_key} (stored and
+ * sorted doc values), {@code content} (analyzed and stored, for matching lines), {@code hash}
+ * ({@link ContentHash}) and {@code length}.
+ *
+ * <p>Failure handling: when the writer suffers a tragic failure (it closes itself; a full disk or a
+ * failing device, say), the backend rolls back, reopens a writer from the last commit and throws
+ * {@link BackendStateLostException}. From then on it refuses {@code apply}, {@code commit} and
+ * {@code makeVisible} with that exception until the core has read {@link #committedCheckpoint()}
+ * to replay from it, so that no commit can record a checkpoint covering work the rollback lost.
+ * Other I/O failures are {@link TransientBackendException}s.
+ */
+final class LuceneIndexBackend implements IndexBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(LuceneIndexBackend.class);
+
+  static final String F_ID = "id";
+  static final String F_WORKSPACE = "workspace";
+  static final String F_PATH = "path";
+  static final String F_PATH_KEY = "path_key";
+  static final String F_CONTENT = "content";
+  static final String F_HASH = "hash";
+  static final String F_LENGTH = "length";
+  static final int MAX_MATCH_LINES = 3;
+
+  private static final FieldType CONTENT_TYPE = new FieldType(TextField.TYPE_STORED);
+
+  static {
+    CONTENT_TYPE.freeze();
+  }
+
+  private final Directory directory;
+  private final String where;
+  private final LuceneIndexOptions options;
+  private final int maxBufferedDocs;
+  private final Analyzer indexAnalyzer = new CodeAnalyzer(true);
+  private final Analyzer queryAnalyzer = new CodeAnalyzer(false);
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+  /** The open writer and its searchers; null after a failed reopen. Guarded by {@link #lock}. */
+  private Writer current;
+
+  private volatile long committed;
+  private volatile boolean replayPending;
+  private volatile boolean closed;
+
+  /** A writer and the NRT searchers over it. */
+  private record Writer(IndexWriter writer, SearcherManager searchers) {}
+
+  /**
+   * Opens the backend over {@code directory}, which it owns and closes.
+   *
+   * @param directory the Lucene directory
+   * @param where the directory's description for messages
+   * @param options the settings
+   * @param maxBufferedDocs flush after this many documents (tests), or 0 to flush by RAM only
+   */
+  LuceneIndexBackend(
+      Directory directory, String where, LuceneIndexOptions options, int maxBufferedDocs) {
+    this.directory = directory;
+    this.where = where;
+    this.options = options;
+    this.maxBufferedDocs = maxBufferedDocs;
+    try {
+      this.current = openWriter(true);
+    } catch (IOException e) {
+      closeQuietly(directory);
+      throw new UncheckedIOException("cannot open the Lucene index at " + where, e);
+    } catch (RuntimeException e) {
+      closeQuietly(directory);
+      throw e;
+    }
+  }
+
+  static LuceneIndexBackend open(LuceneIndexOptions options) {
+    Path dir = options.directory().toAbsolutePath().normalize();
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("directory: must be a directory, was: " + dir);
+    }
+    Directory d;
+    try {
+      Files.createDirectories(dir);
+      d = FSDirectory.open(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("directory: cannot create or open " + dir, e);
+    }
+    return new LuceneIndexBackend(d, dir.toString(), options, 0);
+  }
+
+  // ------------------------------------------------------------------------------ open
+
+  private Writer openWriter(boolean initial) throws IOException {
+    boolean exists = DirectoryReader.indexExists(directory);
+    if (!exists && initial) {
+      for (String f : directory.listAll()) {
+        if (f.startsWith("_") || f.startsWith("segments") || f.startsWith("pending_segments")) {
+          throw new IllegalStateException(
+              "the Lucene index at "
+                  + where
+                  + " is corrupt: it holds index files (such as "
+                  + f
+                  + ") but no commit point; refusing to create a new index over it. Restore it"
+                  + " or delete the directory to rebuild the index");
+        }
+      }
+    }
+    IndexWriterConfig cfg =
+        new IndexWriterConfig(indexAnalyzer)
+            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+            .setRAMBufferSizeMB(options.ramBufferMB())
+            .setCommitOnClose(false);
+    if (maxBufferedDocs > 0) {
+      cfg.setMaxBufferedDocs(maxBufferedDocs);
+    }
+    IndexWriter w;
+    try {
+      w = new IndexWriter(directory, cfg);
+    } catch (LockObtainFailedException e) {
+      throw new IllegalStateException(
+          "the Lucene index at "
+              + where
+              + " is locked by another writer (another backend in this or another process uses"
+              + " it): "
+              + e.getMessage(),
+          e);
+    } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+      throw corrupt(e);
+    }
+    try {
+      long cp = 0;
+      if (!exists) {
+        // an empty first commit: from now on index files without a commit point mean corruption
+        w.setLiveCommitData(Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, "0").entrySet());
+        w.commit();
+      } else {
+        cp = readCheckpoint(w);
+      }
+      SearcherManager sm = new SearcherManager(w, true, false, null);
+      committed = cp;
+      return new Writer(w, sm);
+    } catch (CorruptIndexException e) {
+      rollbackQuietly(w);
+      throw corrupt(e);
+    } catch (IOException | RuntimeException e) {
+      rollbackQuietly(w);
+      throw e;
+    }
+  }
+
+  private long readCheckpoint(IndexWriter w) {
+    Iterable<Map.Entry<String, String>> data = w.getLiveCommitData();
+    if (data == null) {
+      return 0;
+    }
+    for (Map.Entry<String, String> e : data) {
+      if (LuceneIndexBackendProvider.CHECKPOINT_KEY.equals(e.getKey())) {
+        try {
+          long cp = Long.parseLong(e.getValue());
+          if (cp < 0) {
+            throw new NumberFormatException("negative");
+          }
+          return cp;
+        } catch (NumberFormatException x) {
+          throw new IllegalStateException(
+              "the Lucene index at "
+                  + where
+                  + " has an invalid checkpoint in its commit data: \""
+                  + e.getValue()
+                  + "\"",
+              x);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private IllegalStateException corrupt(IOException e) {
+    return new IllegalStateException(
+        "the Lucene index at "
+            + where
+            + " is corrupt or unreadable ("
+            + e.getMessage()
+            + "); refusing to recreate it. Restore it or delete the directory to rebuild the index",
+        e);
+  }
+
+  // ------------------------------------------------------------------------------ writer access
+
+  /** Returns the writer with the read lock held, reopening it first when a reopen failed. */
+  private Writer enter() {
+    while (true) {
+      lock.readLock().lock();
+      boolean entered = false;
+      try {
+        ensureOpen();
+        if (replayPending) {
+          throw new BackendStateLostException(
+              "the Lucene index at "
+                  + where
+                  + " lost uncommitted work and waits for a replay from checkpoint "
+                  + committed,
+              null);
+        }
+        if (current != null) {
+          entered = true;
+          return current;
+        }
+      } finally {
+        if (!entered) {
+          lock.readLock().unlock();
+        }
+      }
+      reopen();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the Lucene backend at " + where + " is closed");
+    }
+  }
+
+  /** Opens a writer when there is none; on failure asks for a replay. */
+  private void reopen() {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      if (current != null) {
+        return;
+      }
+      try {
+        current = openWriter(false);
+        LOG.info("reopened the Lucene index at {} from checkpoint {}", where, committed);
+      } catch (IOException | RuntimeException e) {
+        replayPending = true;
+        throw new BackendStateLostException(
+            "the Lucene index at " + where + " cannot be reopened: " + e, e);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Classifies a failure of {@code w}: a tragic one resets the writer and throws {@link
+   * BackendStateLostException}; other I/O failures are transient; anything else is rethrown.
+   */
+  private RuntimeException failure(Writer w, Throwable t, String operation) {
+    if (closed) {
+      return new IllegalStateException("the Lucene backend at " + where + " is closed", t);
+    }
+    Throwable tragedy = w.writer().getTragicException();
+    if (tragedy != null || !w.writer().isOpen() || t instanceof AlreadyClosedException) {
+      reset(w, tragedy != null ? tragedy : t);
+      if (t instanceof VirtualMachineError e) {
+        throw e;
+      }
+      return new BackendStateLostException(
+          "the Lucene index writer at "
+              + where
+              + " failed during "
+              + operation
+              + " ("
+              + (tragedy != null ? tragedy : t)
+              + "); rolled back to the last commit (checkpoint "
+              + committed
+              + "): the uncommitted work must be replayed",
+          t);
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    if (t instanceof IOException || t instanceof UncheckedIOException) {
+      return new TransientBackendException(
+          "I/O failure during " + operation + " on the Lucene index at " + where + ": " + t, t);
+    }
+    return (RuntimeException) t;
+  }
+
+  /** Drops a failed writer and opens a new one from the last commit. */
+  private void reset(Writer failed, Throwable cause) {
+    lock.writeLock().lock();
+    try {
+      if (current != failed || closed) {
+        return; // already reset by another thread
+      }
+      LOG.warn(
+          "the Lucene index writer at {} failed ({}); rolling back to the last commit", where,
+          cause.toString());
+      current = null;
+      replayPending = true;
+      closeQuietly(failed.searchers());
+      rollbackQuietly(failed.writer());
+      try {
+        current = openWriter(false);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cannot reopen the Lucene index at {} yet: {}", where, e.toString());
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------ apply
+
+  @Override
+  public void apply(Batch batch) {
+    Writer w = enter();
+    Throwable failure = null;
+    try {
+      for (QueuedTask qt : batch.tasks()) {
+        applyOne(w, qt.task(), batch.source());
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+    } finally {
+      lock.readLock().unlock();
+    }
+    if (failure != null) {
+      throw failure(w, failure, "apply");
+    }
+  }
+
+  private void applyOne(Writer w, IndexTask task, WorkspaceSource source) throws IOException {
+    switch (task.type()) {
+      case INDEX_FILE -> w.writer().updateDocument(
+          idTerm(task.workspace(), task.path()),
+          document(task.workspace(), task.path(), task.content(), ContentHash.of(task.content())));
+      case REMOVE_FILE -> w.writer().deleteDocuments(idTerm(task.workspace(), task.path()));
+      case REMOVE_WORKSPACE -> w.writer().deleteDocuments(new Term(F_WORKSPACE, task.workspace()));
+      case REINDEX_WORKSPACE -> reindex(w, task.workspace(), source);
+    }
+  }
+
+  /**
+   * Makes the workspace's documents equal the source: updates what changed (by content hash),
+   * deletes what is gone, never deletes everything first.
+   */
+  private void reindex(Writer w, String workspace, WorkspaceSource source) throws IOException {
+    if (source == WorkspaceSource.none()) {
+      // without a source every document would look gone: refuse rather than empty the workspace
+      throw new PermanentBackendException(
+          "REINDEX_WORKSPACE of " + workspace + " needs a workspace source; the service has none",
+          null);
+    }
+    // see every earlier change of this workspace (no other lane applies it meanwhile)
+    w.searchers().maybeRefreshBlocking();
+    Map<String, String> indexed = new HashMap<>();
+    IndexSearcher s = w.searchers().acquire();
+    try {
+      for (IndexedDocument d : documents(s, workspace)) {
+        indexed.put(d.path(), d.contentHash());
+      }
+    } finally {
+      w.searchers().release(s);
+    }
+    List<SourceFile> files = source.list(workspace);
+    Set<String> present = new HashSet<>();
+    int updated = 0;
+    for (SourceFile f : files) {
+      Optional<String> text = source.read(workspace, f.path());
+      if (text.isEmpty()) {
+        continue; // gone meanwhile, or not indexable: deleted below when indexed
+      }
+      present.add(f.path());
+      String hash = ContentHash.of(text.get());
+      if (!hash.equals(indexed.get(f.path()))) {
+        w.writer().updateDocument(
+            idTerm(workspace, f.path()), document(workspace, f.path(), text.get(), hash));
+        updated++;
+      }
+    }
+    int deleted = 0;
+    for (String path : indexed.keySet()) {
+      if (!present.contains(path)) {
+        w.writer().deleteDocuments(idTerm(workspace, path));
+        deleted++;
+      }
+    }
+    LOG.debug(
+        "reindexed workspace {}: {} files, {} updated, {} deleted",
+        workspace,
+        files.size(),
+        updated,
+        deleted);
+  }
+
+  static Term idTerm(String workspace, String path) {
+    return new Term(F_ID, workspace + '\0' + path);
+  }
+
+  private static Document document(String workspace, String path, String content, String hash) {
+    Document doc = new Document();
+    doc.add(new StringField(F_ID, workspace + '\0' + path, Field.Store.NO));
+    doc.add(new StringField(F_WORKSPACE, workspace, Field.Store.NO));
+    doc.add(new TextField(F_PATH, path, Field.Store.NO));
+    doc.add(new SortedDocValuesField(F_PATH_KEY, new BytesRef(path)));
+    doc.add(new StoredField(F_PATH_KEY, path));
+    doc.add(new Field(F_CONTENT, content, CONTENT_TYPE));
+    doc.add(new BinaryDocValuesField(F_HASH, new BytesRef(hash)));
+    doc.add(new NumericDocValuesField(F_LENGTH, content.length()));
+    return doc;
+  }
+
+  // ------------------------------------------------------------------------------ commit, refresh
+
+  @Override
+  public void commit(long checkpoint) {
+    if (checkpoint < 0) {
+      throw new IllegalArgumentException("checkpoint: must not be negative, was: " + checkpoint);
+    }
+    Writer w = enter();
+    Throwable failure = null;
+    try {
+      w.writer()
+          .setLiveCommitData(
+              Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, Long.toString(checkpoint))
+                  .entrySet());
+      w.writer().commit();
+      committed = checkpoint;
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+    } finally {
+      lock.readLock().unlock();
+    }
+    if (failure != null) {
+      throw failure(w, failure, "commit");
+    }
+  }
+
+  /**
+   * The checkpoint of the last commit. The core reads it to replay after a {@link
+   * BackendStateLostException}; reading it ends the refusal that follows a rollback.
+   */
+  @Override
+  public long committedCheckpoint() {
+    ensureOpen();
+    replayPending = false;
+    return committed;
+  }
+
+  @Override
+  public void makeVisible() {
+    Writer w = enter();
+    Throwable failure = null;
+    try {
+      w.searchers().maybeRefreshBlocking();
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+    } finally {
+      lock.readLock().unlock();
+    }
+    if (failure != null) {
+      throw failure(w, failure, "refresh");
+    }
+  }
+
+  // ------------------------------------------------------------------------------ reading
+
+  /** Runs {@code body} on the current searcher. */
+  private <T> T withSearcher(SearcherFunction<T> body) {
+    SearcherManager sm;
+    IndexSearcher s;
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      if (current == null) {
+        throw new IllegalStateException(
+            "the Lucene index at " + where + " is unavailable: its writer failed and is not reopened yet");
+      }
+      sm = current.searchers();
+      s = sm.acquire();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot search the Lucene index at " + where, e);
+    } finally {
+      lock.readLock().unlock();
+    }
+    try {
+      return body.apply(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the Lucene index at " + where, e);
+    } finally {
+      try {
+        sm.release(s);
+      } catch (IOException e) {
+        LOG.debug("releasing a searcher failed: {}", e.toString());
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface SearcherFunction<T> {
+    T apply(IndexSearcher searcher) throws IOException;
+  }
+
+  @Override
+  public List<IndexedDocument> documents(String workspace) {
+    IndexTask.checkWorkspace(workspace);
+    return withSearcher(s -> documents(s, workspace));
+  }
+
+  private static List<IndexedDocument> documents(IndexSearcher s, String workspace)
+      throws IOException {
+    List<IndexedDocument> out = new ArrayList<>();
+    Query q = new TermQuery(new Term(F_WORKSPACE, workspace));
+    Weight weight = s.createWeight(s.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1f);
+    for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+      Scorer scorer = weight.scorer(ctx);
+      if (scorer == null) {
+        continue;
+      }
+      SortedDocValues paths = DocValues.getSorted(ctx.reader(), F_PATH_KEY);
+      BinaryDocValues hashes = DocValues.getBinary(ctx.reader(), F_HASH);
+      NumericDocValues lengths = DocValues.getNumeric(ctx.reader(), F_LENGTH);
+      Bits live = ctx.reader().getLiveDocs();
+      DocIdSetIterator it = scorer.iterator();
+      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+        if (live != null && !live.get(doc)) {
+          continue;
+        }
+        if (!paths.advanceExact(doc) || !hashes.advanceExact(doc) || !lengths.advanceExact(doc)) {
+          throw new CorruptIndexException("document without path, hash or length", ctx.reader().toString());
+        }
+        out.add(
+            new IndexedDocument(
+                paths.lookupOrd(paths.ordValue()).utf8ToString(),
+                hashes.binaryValue().utf8ToString(),
+                lengths.longValue()));
+      }
+    }
+    out.sort(Comparator.comparing(IndexedDocument::path));
+    return out;
+  }
+
+  @Override
+  public Set<String> workspaces() {
+    return withSearcher(
+        s -> {
+          Set<String> out = new TreeSet<>();
+          Terms terms = MultiTerms.getTerms(s.getIndexReader(), F_WORKSPACE);
+          if (terms == null) {
+            return out;
+          }
+          TermsEnum te = terms.iterator();
+          for (BytesRef t = te.next(); t != null; t = te.next()) {
+            Term term = new Term(F_WORKSPACE, BytesRef.deepCopyOf(t));
+            if (s.count(new TermQuery(term)) > 0) {
+              out.add(term.text());
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<SearchHit> search(String workspace, String query, int limit) {
+    IndexTask.checkWorkspace(workspace);
+    if (query == null || query.isBlank()) {
+      throw new IllegalArgumentException(
+          "query: must not be blank, was: " + (query == null ? "null" : "\"" + query + "\""));
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit: must be at least 1, was: " + limit);
+    }
+    Query parsed;
+    try {
+      parsed = new CodeQueryParser(queryAnalyzer).parse(query);
+    } catch (ParseException | TooManyClauses | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "query: cannot parse \"" + query + "\": " + firstLine(e.getMessage()), e);
+    }
+    Query full =
+        new BooleanQuery.Builder()
+            .add(new TermQuery(new Term(F_WORKSPACE, workspace)), BooleanClause.Occur.FILTER)
+            .add(parsed, BooleanClause.Occur.MUST)
+            .build();
+    LineMatcher matcher = LineMatcher.forQuery(parsed, F_CONTENT, queryAnalyzer);
+    return withSearcher(
+        s -> {
+          TopDocs top;
+          try {
+            top = s.search(full, limit);
+          } catch (TooManyClauses e) {
+            throw new IllegalArgumentException(
+                "query: matches too many terms, was: \"" + query + "\"", e);
+          }
+          List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+          List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+          for (ScoreDoc sd : top.scoreDocs) {
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+            Document doc =
+                leaf.reader().storedFields().document(sd.doc - leaf.docBase, Set.of(F_PATH_KEY, F_CONTENT));
+            hits.add(
+                new SearchHit(
+                    workspace,
+                    doc.get(F_PATH_KEY),
+                    sd.score,
+                    matcher.matchingLines(doc.get(F_CONTENT), MAX_MATCH_LINES)));
+          }
+          return hits;
+        });
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  // ------------------------------------------------------------------------------ close
+
+  /** Closes without committing: uncommitted work is rolled back. Closing twice is a no-op. */
+  @Override
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (current != null) {
+        closeQuietly(current.searchers());
+        rollbackQuietly(current.writer());
+        current = null;
+      }
+      closeQuietly(directory);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private static void rollbackQuietly(IndexWriter w) {
+    try {
+      w.rollback();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("rolling back the index writer failed: {}", e.toString());
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.debug("closing {} failed: {}", c, e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LuceneIndexBackend[" + where + "]";
+  }
+}

@@ -1,0 +1,83 @@
+package dev.indexqueue.index.lucene;
+
+import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.IndexBackendProvider;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Provides the Lucene index backend under the name {@value #NAME}. Stateless and thread-safe.
+ *
+ * <p>Settings: {@code directory} (required: the index directory, created when missing) and {@code
+ * ramBufferMB} (1–2047, default 64). An unknown key is refused, naming it.
+ *
+ * <p>The backend opened here guarantees what {@link IndexBackend} states, and: the checkpoint is
+ * stored in the commit user data under {@value #CHECKPOINT_KEY}; an index directory locked by
+ * another writer, or corrupt, fails at open with an {@link IllegalStateException} naming the
+ * directory (a corrupt index is never recreated silently); a writer's tragic failure (a full disk,
+ * say) rolls the index back to its last commit and throws {@link
+ * dev.indexqueue.spi.BackendStateLostException} so the core replays from there.
+ */
+public final class LuceneIndexBackendProvider implements IndexBackendProvider {
+  /** The provider's name. */
+  public static final String NAME = "lucene";
+  /** The commit user data key holding the checkpoint. */
+  public static final String CHECKPOINT_KEY = "indexqueue.checkpoint";
+
+  private static final Set<String> KEYS = Set.of("directory", "ramBufferMB");
+
+  /** For {@link java.util.ServiceLoader}. */
+  public LuceneIndexBackendProvider() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public IndexBackend create(Map<String, String> config) {
+    for (String key : config.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException(
+            "lucene backend config: unknown key '" + key + "'; known keys: " + new TreeSet<>(KEYS));
+      }
+    }
+    String dir = config.get("directory");
+    if (dir == null || dir.isBlank()) {
+      throw new IllegalArgumentException(
+          "directory: is required (the index directory), was: "
+              + (dir == null ? "missing" : "\"" + dir + "\""));
+    }
+    Path path;
+    try {
+      path = Path.of(dir.trim());
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("directory: not a valid path, was: \"" + dir + "\"", e);
+    }
+    double ram = LuceneIndexOptions.DEFAULT_RAM_BUFFER_MB;
+    String r = config.get("ramBufferMB");
+    if (r != null) {
+      try {
+        ram = Double.parseDouble(r.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("ramBufferMB: must be a number, was: \"" + r + "\"", e);
+      }
+    }
+    return open(new LuceneIndexOptions(path, ram));
+  }
+
+  /**
+   * Opens a Lucene backend directly, without the service loader.
+   *
+   * @param options the settings
+   * @throws IllegalStateException when the directory is locked by another writer or holds a
+   *     corrupt index
+   * @throws java.io.UncheckedIOException when the directory cannot be created or read
+   */
+  public static IndexBackend open(LuceneIndexOptions options) {
+    return LuceneIndexBackend.open(options);
+  }
+}

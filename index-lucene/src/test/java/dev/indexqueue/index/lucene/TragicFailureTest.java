@@ -1,0 +1,135 @@
+package dev.indexqueue.index.lucene;
+
+import static dev.indexqueue.IndexTask.indexFile;
+import static dev.indexqueue.IndexTask.removeFile;
+import static dev.indexqueue.index.lucene.TestSupport.batch;
+import static dev.indexqueue.index.lucene.TestSupport.expected;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.indexqueue.CommitPolicy;
+import dev.indexqueue.IndexTask;
+import dev.indexqueue.IndexingService;
+import dev.indexqueue.RetryPolicy;
+import dev.indexqueue.spi.BackendStateLostException;
+import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TragicFailureTest {
+  @TempDir Path dir;
+
+  private static IndexTask[] docs(String ws, int from, int to, String version) {
+    List<IndexTask> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(indexFile(ws, "f" + i + ".txt", "doc " + i + " " + version));
+    }
+    return out.toArray(new IndexTask[0]);
+  }
+
+  private static Map<String, String> model(int from, int to, String version) {
+    Map<String, String> m = new TreeMap<>();
+    for (int i = from; i < to; i++) {
+      m.put("f" + i + ".txt", "doc " + i + " " + version);
+    }
+    return m;
+  }
+
+  @Test
+  void aWriteFailureMidBatchRollsBackToTheLastCommitAndAsksForAReplay() throws IOException {
+    FailingDirectory fd = new FailingDirectory(FSDirectory.open(dir));
+    try (LuceneIndexBackend b =
+        new LuceneIndexBackend(fd, dir.toString(), LuceneIndexOptions.of(dir), 2)) {
+      b.apply(batch(docs("ws", 0, 4, "v1")));
+      b.commit(10);
+      b.apply(batch(docs("ws", 4, 6, "v1"))); // applied, not committed: lost by the rollback
+
+      fd.failNextWrites(1);
+      assertThatThrownBy(() -> b.apply(batch(docs("ws", 0, 10, "v2"))))
+          .isInstanceOf(BackendStateLostException.class)
+          .hasMessageContaining("rolled back to the last commit (checkpoint 10)");
+      assertThat(fd.injected()).isEqualTo(1);
+
+      // until the core has read the checkpoint to replay, nothing may be committed on top
+      assertThatThrownBy(() -> b.commit(99)).isInstanceOf(BackendStateLostException.class);
+      assertThatThrownBy(() -> b.apply(batch(docs("ws", 0, 1, "v3"))))
+          .isInstanceOf(BackendStateLostException.class);
+      assertThat(b.committedCheckpoint()).isEqualTo(10);
+      b.makeVisible();
+      assertThat(b.documents("ws")).isEqualTo(expected(model(0, 4, "v1")));
+
+      // the replay
+      b.apply(batch(docs("ws", 4, 6, "v1")));
+      b.apply(batch(docs("ws", 0, 10, "v2")));
+      b.commit(20);
+      b.makeVisible();
+      assertThat(b.documents("ws")).isEqualTo(expected(model(0, 10, "v2")));
+    }
+    try (LuceneIndexBackend b = LuceneIndexBackend.open(LuceneIndexOptions.of(dir))) {
+      assertThat(b.committedCheckpoint()).isEqualTo(20);
+      assertThat(b.documents("ws")).isEqualTo(expected(model(0, 10, "v2")));
+    }
+  }
+
+  @Test
+  void theServiceReplaysAfterTragicFailuresAndTheIndexEqualsTheModel() throws Exception {
+    FailingDirectory fd = new FailingDirectory(FSDirectory.open(dir));
+    LuceneIndexBackend backend =
+        new LuceneIndexBackend(fd, dir.toString(), LuceneIndexOptions.of(dir), 3);
+    List<String> workspaces = List.of("w0", "w1", "w2");
+    Map<String, Map<String, String>> model = new TreeMap<>();
+    workspaces.forEach(w -> model.put(w, new TreeMap<>()));
+    Random random = new Random(42);
+    try (IndexingService service =
+        IndexingService.builder()
+            .queue(MemoryTaskQueueProvider.newQueue(4096))
+            .backend(backend)
+            .lanes(2)
+            .batchSize(16)
+            .commitPolicy(CommitPolicy.of(25, Duration.ofMinutes(5)))
+            .refreshInterval(Duration.ofMinutes(5))
+            .retryPolicy(new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(5), 2.0))
+            .build()) {
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 60; i++) {
+          String ws = workspaces.get(random.nextInt(3));
+          String path = "f" + random.nextInt(15) + ".txt";
+          if (random.nextInt(5) == 0) {
+            service.submit(removeFile(ws, path));
+            model.get(ws).remove(path);
+          } else {
+            String content = "round " + round + " op " + i;
+            service.submit(indexFile(ws, path, content));
+            model.get(ws).put(path, content);
+          }
+          if (i == 20) {
+            fd.failNextWrites(round + 1); // a disk that fails once, twice, three times
+          }
+        }
+        for (String ws : workspaces) {
+          assertThat(service.awaitIndexReady(ws, Duration.ofSeconds(30))).isTrue();
+        }
+      }
+      assertThat(fd.injected()).isEqualTo(1 + 2 + 3);
+      assertThat(service.deadLetters().count()).isZero();
+      assertThat(service.queueStatus().retried()).isPositive();
+      for (String ws : workspaces) {
+        assertThat(backend.documents(ws)).as(ws).isEqualTo(expected(model.get(ws)));
+      }
+    }
+    try (LuceneIndexBackend reopened = LuceneIndexBackend.open(LuceneIndexOptions.of(dir))) {
+      for (String ws : workspaces) {
+        assertThat(reopened.documents(ws)).as(ws).isEqualTo(expected(model.get(ws)));
+      }
+    }
+  }
+}
