@@ -41,9 +41,10 @@ public final class CrashChild {
 
   private CrashChild() {}
 
-  /** The backend under test. Swap in Lucene here: {@code Providers.indexBackend("lucene", ...)}. */
+  /** The backend under test: the real Lucene backend, which stores the checkpoint in its commits. */
   static IndexBackend backend(Path indexDir) {
-    return new FileTestBackend(indexDir, false);
+    return dev.indexqueue.index.lucene.LuceneIndexBackendProvider.open(
+        dev.indexqueue.index.lucene.LuceneIndexOptions.of(indexDir));
   }
 
   /**
