@@ -101,6 +101,8 @@ final class ChronicleTaskQueue implements TaskQueue {
   private final long capacity;
   private final SyncPolicy syncPolicy;
   private final AckFile ackFile;
+  /** The high-water mark read at open: every position below it was written before. */
+  private long storedHighWater;
   private final FileChannel lockChannel;
   private final FileLock directoryLock;
   private final SingleChronicleQueue queue;
@@ -154,7 +156,9 @@ final class ChronicleTaskQueue implements TaskQueue {
     this.directoryLock = lock(lockChannel, directory.resolve(LOCK_FILE));
     SingleChronicleQueue q = null;
     try {
-      this.acknowledged = ackFile.read();
+      AckFile.State stored = ackFile.read();
+      this.acknowledged = stored.acknowledged();
+      this.storedHighWater = stored.highWater();
       try {
         q =
             ChronicleQueue.singleBuilder(directory)
@@ -328,6 +332,21 @@ final class ChronicleTaskQueue implements TaskQueue {
               + first.file()
               + ", holds position "
               + cycles.firstKey());
+    }
+    if (last + 1 < storedHighWater) {
+      String newest = cycles.isEmpty() ? "(no queue file left)" : String.valueOf(cycles.lastEntry().getValue().file());
+      throw new IllegalStateException(
+          "Chronicle queue file "
+              + newest
+              + " in "
+              + directory
+              + " is truncated: its last record holds position "
+              + last
+              + " but positions up to "
+              + (storedHighWater - 1)
+              + " were written (high-water mark in "
+              + ackFile.path()
+              + ")");
     }
     end = Math.max(acknowledged, last + 1);
     lastAppendCycle = lastCycle;
@@ -552,7 +571,7 @@ final class ChronicleTaskQueue implements TaskQueue {
         return;
       }
       List<Map.Entry<Long, CycleStart>> expired = expiredCycles(target);
-      ackFile.write(target, syncPolicy != SyncPolicy.NONE || !expired.isEmpty());
+      ackFile.write(target, end, syncPolicy != SyncPolicy.NONE || !expired.isEmpty());
       acknowledged = target;
       if (!expired.isEmpty()) {
         delete(expired);
@@ -619,6 +638,7 @@ final class ChronicleTaskQueue implements TaskQueue {
       }
       syncedEnd = e;
     }
+    ackFile.write(acknowledged, e, false); // the high-water mark: detects a truncated file on open
   }
 
   private void force(CycleStart c) {
@@ -680,6 +700,11 @@ final class ChronicleTaskQueue implements TaskQueue {
     appendLock.lock();
     readerLock.lock();
     try {
+      try {
+        ackFile.write(acknowledged, end, false);
+      } catch (RuntimeException e) {
+        LOG.warn("chronicle queue {}: cannot store the high-water mark on close: {}", directory, e.toString());
+      }
       open = false;
       synchronized (syncLock) {
         for (FileChannel ch : channels.values()) {
