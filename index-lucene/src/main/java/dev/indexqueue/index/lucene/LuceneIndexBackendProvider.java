@@ -2,6 +2,7 @@ package dev.indexqueue.index.lucene;
 
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexBackendProvider;
+import dev.indexqueue.spi.ProviderConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,34 +40,12 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
 
   @Override
   public IndexBackend create(Map<String, String> config) {
-    for (String key : config.keySet()) {
-      if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException(
-            "lucene backend config: unknown key '" + key + "'; known keys: " + new TreeSet<>(KEYS));
-      }
-    }
-    String dir = config.get("directory");
-    if (dir == null || dir.isBlank()) {
-      throw new IllegalArgumentException(
-          "directory: is required (the index directory), was: "
-              + (dir == null ? "missing" : "\"" + dir + "\""));
-    }
-    Path path;
-    try {
-      path = Path.of(dir.trim());
-    } catch (InvalidPathException e) {
-      throw new IllegalArgumentException("directory: not a valid path, was: \"" + dir + "\"", e);
-    }
-    double ram = LuceneIndexOptions.DEFAULT_RAM_BUFFER_MB;
-    String r = config.get("ramBufferMB");
-    if (r != null) {
-      try {
-        ram = Double.parseDouble(r.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("ramBufferMB: must be a number, was: \"" + r + "\"", e);
-      }
-    }
-    return open(new LuceneIndexOptions(path, ram));
+    ProviderConfig c = ProviderConfig.of("lucene backend", config, KEYS);
+    return open(
+        new LuceneIndexOptions(
+            c.requiredPath("directory"),
+            c.doubleValue(
+                "ramBufferMB", LuceneIndexOptions.DEFAULT_RAM_BUFFER_MB, -Double.MAX_VALUE, Double.MAX_VALUE)));
   }
 
   /**

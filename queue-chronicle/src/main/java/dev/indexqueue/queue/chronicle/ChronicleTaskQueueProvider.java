@@ -1,5 +1,6 @@
 package dev.indexqueue.queue.chronicle;
 
+import dev.indexqueue.spi.ProviderConfig;
 import dev.indexqueue.spi.TaskQueue;
 import dev.indexqueue.spi.TaskQueueProvider;
 import java.nio.file.InvalidPathException;
@@ -70,45 +71,12 @@ public final class ChronicleTaskQueueProvider implements TaskQueueProvider {
    */
   @Override
   public TaskQueue create(Map<String, String> config) {
-    for (String key : config.keySet()) {
-      if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException(
-            "chronicle queue config: unknown key '" + key + "'; known keys: " + new TreeSet<>(KEYS));
-      }
-    }
-    String dir = config.get("directory");
-    if (dir == null || dir.isBlank()) {
-      throw new IllegalArgumentException(
-          "directory: is required for the chronicle queue, was: "
-              + (dir == null ? "absent" : "\"" + dir + "\""));
-    }
-    Path directory;
-    try {
-      directory = Path.of(dir.trim());
-    } catch (InvalidPathException e) {
-      throw new IllegalArgumentException("directory: not a valid path, was: \"" + dir + "\"", e);
-    }
-    long capacity = DEFAULT_CAPACITY;
-    String c = config.get("capacity");
-    if (c != null) {
-      try {
-        capacity = Long.parseLong(c.trim().replace("_", ""));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("capacity: must be an integer, was: \"" + c + "\"", e);
-      }
-    }
-    SyncPolicy sync = SyncPolicy.BATCH;
-    String s = config.get("syncPolicy");
-    if (s != null) {
-      try {
-        sync = SyncPolicy.valueOf(s.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "syncPolicy: must be one of " + List.of(SyncPolicy.values()) + ", was: \"" + s + "\"", e);
-      }
-    }
-    RollCycle rollCycle = rollCycle(config.getOrDefault("rollCycle", DEFAULT_ROLL_CYCLE));
-    return newQueue(directory, capacity, sync, rollCycle);
+    ProviderConfig c = ProviderConfig.of("chronicle queue", config, KEYS);
+    return newQueue(
+        c.requiredPath("directory"),
+        c.longValue("capacity", DEFAULT_CAPACITY, 1, MAX_CAPACITY),
+        c.enumValue("syncPolicy", SyncPolicy.class, SyncPolicy.BATCH),
+        rollCycle(config.getOrDefault("rollCycle", DEFAULT_ROLL_CYCLE)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.indexqueue.queue.memory;
 
+import dev.indexqueue.spi.ProviderConfig;
 import dev.indexqueue.spi.TaskQueue;
 import dev.indexqueue.spi.TaskQueueProvider;
 import java.util.Map;
@@ -28,26 +29,8 @@ public final class MemoryTaskQueueProvider implements TaskQueueProvider {
 
   @Override
   public TaskQueue create(Map<String, String> config) {
-    for (String key : config.keySet()) {
-      if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException(
-            "memory queue config: unknown key '" + key + "'; known keys: " + KEYS);
-      }
-    }
-    int capacity = DEFAULT_CAPACITY;
-    String c = config.get("capacity");
-    if (c != null) {
-      try {
-        capacity = Integer.parseInt(c.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("capacity: must be an integer, was: \"" + c + "\"", e);
-      }
-      if (capacity < 1 || capacity > 1 << 26) {
-        throw new IllegalArgumentException(
-            "capacity: must be between 1 and " + (1 << 26) + ", was: " + capacity);
-      }
-    }
-    return new MemoryTaskQueue(capacity);
+    ProviderConfig c = ProviderConfig.of("memory queue", config, KEYS);
+    return new MemoryTaskQueue((int) c.longValue("capacity", DEFAULT_CAPACITY, 1, 1 << 26));
   }
 
   /**
