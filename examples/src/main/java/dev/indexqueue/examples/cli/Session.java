@@ -69,6 +69,7 @@ final class Session implements AutoCloseable {
               .backend("lucene", Map.of("directory", data.index().toString()))
               .workspaceSource(source)
               .lanes(2)
+              .batchSize(64) // smaller batches: smoother progress, same commits
               .build();
       return new Session(data, registry, source, service);
     } catch (RuntimeException | Error e) {

@@ -297,7 +297,9 @@ final class WatchCommand implements Callable<Integer> {
         }
       }
       if (text.isPresent()) {
-        submit(IndexTask.indexFile(workspace, rel, text.get()), "indexed " + rel);
+        submit(
+            IndexTask.indexFile(workspace, rel, text.get()),
+            "indexed " + rel + " (" + text.get().length() + " chars)");
       } else {
         // gone, or not indexable any more (binary, too large): make sure it is not in the index
         submit(IndexTask.removeFile(workspace, rel), deleted ? "removed " + rel : null);
