@@ -87,8 +87,6 @@ final class Indexer {
       pending.add(applied);
       progress.update(done.get());
     }
-    // removes what is gone, picks up what changed while we read
-    pending.add(service.submit(IndexTask.reindexWorkspace(workspace)).applied());
     CompletableFuture<Void> all =
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
     while (true) {
@@ -102,6 +100,9 @@ final class Indexer {
       }
     }
     progress.update(done.get());
+    // then, not before (it would supersede the pending tasks and hide the progress): remove what
+    // is gone and pick up what changed while we read
+    service.submit(IndexTask.reindexWorkspace(workspace));
     if (!service.awaitIndexReady(workspace, Session.REPLAY_TIMEOUT)) {
       throw new IllegalStateException("workspace " + workspace + " is not ready after 5 min");
     }
