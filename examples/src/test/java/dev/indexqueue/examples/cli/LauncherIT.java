@@ -1,0 +1,141 @@
+package dev.indexqueue.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the {@code ./indexq} launcher as a process against the jar this build packaged (failsafe,
+ * after {@code package}). {@code INDEXQ_NO_BUILD=1} keeps it from calling Maven, so it cannot
+ * recurse into the surrounding build; a stale or missing jar fails the test instead. Skipped only
+ * when no {@code sh} is available.
+ */
+class LauncherIT {
+  static Path launcher;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void findLauncher() {
+    assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "no /bin/sh");
+    launcher = Path.of(System.getProperty("indexq.launcher", "../indexq")).toAbsolutePath().normalize();
+    assertThat(launcher).exists();
+  }
+
+  record Run(int exit, String out, String err) {}
+
+  static ProcessBuilder process(Path cwd, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("/bin/sh", launcher.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+    pb.environment().put("INDEXQ_NO_BUILD", "1");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    return pb;
+  }
+
+  static Run run(Path cwd, Duration timeout, String... args) throws Exception {
+    Process p = process(cwd, args).start();
+    p.getOutputStream().close();
+    StringBuilder err = new StringBuilder();
+    Thread errReader = drain(p.getErrorStream(), err);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + String.join(" ", args) + "\n" + out + err);
+    }
+    errReader.join();
+    return new Run(p.exitValue(), out, err.toString());
+  }
+
+  static Thread drain(InputStream in, StringBuilder into) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                  synchronized (into) {
+                    into.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                  }
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  @Test
+  void demoExitsZero() throws Exception {
+    Run r = run(tmp, Duration.ofSeconds(120), "demo");
+    System.out.println(r.out());
+    assertThat(r.exit()).as("out:\n%s\nerr:\n%s", r.out(), r.err()).isZero();
+    assertThat(r.out()).contains("demo OK");
+    assertThat(r.err()).doesNotContain("building");
+  }
+
+  @Test
+  void usageErrorsExitTwo() throws Exception {
+    Run r = run(tmp, Duration.ofSeconds(60), "search");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("Missing required parameter");
+    Run missing = run(tmp, Duration.ofSeconds(60), "index", "no-such-dir");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).startsWith("indexq: no such directory");
+  }
+
+  @Test
+  void aDataDirectoryHeldByAnotherProcessIsExitTwoAndCtrlCShutsDownGracefully() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("docs"));
+    Files.writeString(dir.resolve("a.md"), "hello from a watched directory");
+    Process watch = process(tmp, "watch", "docs").start();
+    watch.getOutputStream().close();
+    StringBuilder out = new StringBuilder();
+    StringBuilder err = new StringBuilder();
+    drain(watch.getInputStream(), out);
+    drain(watch.getErrorStream(), err);
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        synchronized (out) {
+          return out.toString().contains("press Ctrl-C to stop") || !watch.isAlive();
+        }
+      });
+      assertThat(watch.isAlive()).as("watch is running; err: %s", err).isTrue();
+
+      Run busy = run(tmp, Duration.ofSeconds(60), "status");
+      assertThat(busy.exit()).isEqualTo(2);
+      assertThat(busy.err())
+          .startsWith("indexq: data directory ")
+          .contains("is in use by another indexq process (pid " + watch.pid() + ": indexq watch ")
+          .hasLineCount(1);
+    } finally {
+      // SIGTERM, like Ctrl-C: the shutdown hook shuts down gracefully. Through the handle, because
+      // Process.destroy() also closes our ends of its pipes and we want to read what it prints.
+      watch.toHandle().destroy();
+      assertThat(watch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      synchronized (out) {
+        assertThat(out.toString()).as("err: %s", err).contains("stopped: shut down gracefully");
+      }
+    });
+    Run status = run(tmp, Duration.ofSeconds(60), "status", "--json");
+    assertThat(status.exit()).isZero();
+    assertThat(status.out()).contains("\"docs\":{\"filesystemFiles\":1,\"indexedFiles\":1,\"upToDate\":1");
+  }
+}
