@@ -9,7 +9,8 @@ import org.apache.lucene.search.Query;
 
 /**
  * The classic Lucene query syntax over {@code content} and {@code path}, with AND as the default
- * operator and leading wildcards allowed; any other field is refused. Not thread-safe: one per
+ * operator and leading wildcards allowed; any other field is refused. A code identifier the
+ * analyzer splits ({@code getUserName}) matches the whole token or its parts as a phrase. Not thread-safe: one per
  * query.
  */
 final class CodeQueryParser extends MultiFieldQueryParser {
@@ -21,6 +22,8 @@ final class CodeQueryParser extends MultiFieldQueryParser {
     setDefaultOperator(QueryParser.Operator.AND);
     setAllowLeadingWildcard(true);
     setSplitOnWhitespace(true);
+    // computeIfAbsent → computeifabsent OR "compute if absent", not compute AND if AND absent
+    setAutoGenerateMultiTermSynonymsPhraseQuery(true);
   }
 
   private static void check(String field) throws ParseException {

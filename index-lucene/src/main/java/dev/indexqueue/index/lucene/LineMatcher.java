@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -78,37 +79,50 @@ final class LineMatcher {
     return new LineMatcher(terms, automata, field, analyzer);
   }
 
-  /** Up to {@code max} matching lines of {@code content}, in line order. */
+  /**
+   * Up to {@code max} matching lines of {@code content}, in line order. When more lines match, the
+   * most specific win: a line scores the summed length of the distinct query terms it holds, so a
+   * line with {@code ReentrantReadWriteLock} beats a licence line that only holds "write"; ties go
+   * to the earlier line.
+   */
   List<MatchLine> matchingLines(String content, int max) {
-    if (content == null || (terms.isEmpty() && automata.isEmpty())) {
+    if (content == null || max < 1 || (terms.isEmpty() && automata.isEmpty())) {
       return List.of();
     }
     int[] lineStarts = lineStarts(content);
-    TreeMap<Integer, List<int[]>> byLine = new TreeMap<>();
+    TreeMap<Integer, LineHits> byLine = new TreeMap<>();
     try (TokenStream ts = analyzer.tokenStream(field, content)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       OffsetAttribute offset = ts.addAttribute(OffsetAttribute.class);
       ts.reset();
       while (ts.incrementToken()) {
-        int start = offset.startOffset();
-        int line = lineOf(lineStarts, start);
-        if (byLine.size() >= max && line > byLine.lastKey()) {
-          break;
-        }
-        if (!matches(new BytesRef(term))) {
+        BytesRef bytes = new BytesRef(term);
+        if (!matches(bytes)) {
           continue;
         }
-        byLine.computeIfAbsent(line, k -> new ArrayList<>()).add(new int[] {start, offset.endOffset()});
-        if (byLine.size() > max) {
-          byLine.pollLastEntry();
+        int start = offset.startOffset();
+        LineHits hits = byLine.computeIfAbsent(lineOf(lineStarts, start), k -> new LineHits());
+        hits.spans.add(new int[] {start, offset.endOffset()});
+        if (hits.terms.add(term.toString())) {
+          hits.score += term.length();
         }
       }
       ts.end();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<MatchLine> out = new ArrayList<>(byLine.size());
-    for (var e : byLine.entrySet()) {
+    List<Map.Entry<Integer, LineHits>> best = new ArrayList<>(byLine.entrySet());
+    best.sort(
+        (a, b) ->
+            a.getValue().score != b.getValue().score
+                ? Integer.compare(b.getValue().score, a.getValue().score)
+                : Integer.compare(a.getKey(), b.getKey()));
+    TreeMap<Integer, LineHits> chosen = new TreeMap<>();
+    for (Map.Entry<Integer, LineHits> e : best.subList(0, Math.min(max, best.size()))) {
+      chosen.put(e.getKey(), e.getValue());
+    }
+    List<MatchLine> out = new ArrayList<>(chosen.size());
+    for (var e : chosen.entrySet()) {
       int line = e.getKey();
       int from = lineStarts[line];
       int to = line + 1 < lineStarts.length ? lineStarts[line + 1] - 1 : content.length();
@@ -117,9 +131,16 @@ final class LineMatcher {
       }
       to = Math.min(to, from + MAX_LINE_CHARS);
       String text = content.substring(from, to);
-      out.add(new MatchLine(line + 1, text, merge(e.getValue(), from, text.length())));
+      out.add(new MatchLine(line + 1, text, merge(e.getValue().spans, from, text.length())));
     }
     return out;
+  }
+
+  /** The matches of one line. */
+  private static final class LineHits {
+    final List<int[]> spans = new ArrayList<>();
+    final Set<String> terms = new HashSet<>();
+    int score;
   }
 
   private boolean matches(BytesRef bytes) {

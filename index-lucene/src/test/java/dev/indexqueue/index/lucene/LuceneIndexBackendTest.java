@@ -95,6 +95,27 @@ class LuceneIndexBackendTest {
   }
 
   @Test
+  void theMostSpecificLinesAreShownAndIdentifiersRankAboveTheirParts() {
+    try (LuceneIndexBackend b = open()) {
+      String licence = "// you may not write to this file\n// write it again\n// or write\n";
+      b.apply(
+          batch(
+              indexFile("ws", "Lock.java", licence + "class ReentrantReadWriteLock {}\n"),
+              indexFile("ws", "Noise.java", "if compute if if absent if compute")));
+      b.makeVisible();
+
+      SearchHit hit = b.search("ws", "ReentrantReadWriteLock", 5).get(0);
+      // 3 lines shown, in line order: the identifier's line and the first two licence lines
+      assertThat(hit.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(1, 2, 4);
+      assertThat(hit.lines().get(2).text()).isEqualTo("class ReentrantReadWriteLock {}");
+
+      // the parts of an identifier count as a phrase, not as three unrelated words
+      assertThat(b.search("ws", "computeIfAbsent", 5)).isEmpty();
+      assertThat(paths(b.search("ws", "compute if absent", 5))).containsExactly("Noise.java");
+    }
+  }
+
+  @Test
   void badQueriesAreRefusedNamingTheQuery() {
     try (LuceneIndexBackend b = open()) {
       assertThatThrownBy(() -> b.search("ws", "foo AND (", 10))
