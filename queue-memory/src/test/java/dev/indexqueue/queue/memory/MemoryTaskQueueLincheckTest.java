@@ -140,8 +140,8 @@ class MemoryTaskQueueLincheckTest {
 
   private static ModelCheckingOptions options() {
     return new ModelCheckingOptions()
-        .iterations(Integer.getInteger("indexq.lincheck.iterations", 12))
-        .invocationsPerIteration(Integer.getInteger("indexq.lincheck.invocations", 300))
+        .iterations(12)
+        .invocationsPerIteration(300)
         .threads(3)
         .actorsPerThread(3)
         .actorsBefore(1)
