@@ -230,8 +230,8 @@ class SchedulerLincheckTest {
   @Test
   void perWorkspaceOrderUnderEveryInterleaving() {
     new ModelCheckingOptions()
-        .iterations(4)
-        .invocationsPerIteration(60)
+        .iterations(3)
+        .invocationsPerIteration(50)
         // java.util collections iterate over their tables under the scheduler's lock: not spin loops
         .loopIterationsBeforeThreadSwitch(40)
         .threads(3)

@@ -140,8 +140,8 @@ class MemoryTaskQueueLincheckTest {
 
   private static ModelCheckingOptions options() {
     return new ModelCheckingOptions()
-        .iterations(12)
-        .invocationsPerIteration(300)
+        .iterations(10)
+        .invocationsPerIteration(250)
         .threads(3)
         .actorsPerThread(3)
         .actorsBefore(1)
