@@ -89,15 +89,19 @@ class BackpressureTest {
     IndexingService service = service(backend, 2, BackpressurePolicy.BLOCK, Duration.ofMinutes(5));
     service.submit(IndexTask.indexFile("ws", "a", "x"));
     service.submit(IndexTask.indexFile("ws", "b", "x"));
+    // own threads: on JDK 25 the async defaults run on the common pool, which has one worker on
+    // two cores, so the shutdown would queue behind the blocked submit
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
     CompletableFuture<Ticket> blocked =
-        CompletableFuture.supplyAsync(() -> service.submit(IndexTask.indexFile("ws", "c", "y")));
-    CompletableFuture<?> shutdown = CompletableFuture.runAsync(() -> service.shutdown(Duration.ofMillis(10)));
+        CompletableFuture.supplyAsync(() -> service.submit(IndexTask.indexFile("ws", "c", "y")), threads);
+    CompletableFuture<?> shutdown = CompletableFuture.runAsync(() -> service.shutdown(Duration.ofMillis(10)), threads);
     assertThat(blocked).failsWithin(Duration.ofSeconds(30))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(IllegalStateException.class)
         .withMessageContaining("is shutting down");
     gate.open();
     shutdown.get(30, TimeUnit.SECONDS);
+    threads.shutdown();
   }
 
   @Test
