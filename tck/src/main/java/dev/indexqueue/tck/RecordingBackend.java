@@ -251,6 +251,9 @@ public final class RecordingBackend implements IndexBackend {
         TreeMap<String, String> docs = live.get(t.workspace());
         if (docs != null) {
           docs.remove(t.path());
+          if (docs.isEmpty()) {
+            live.remove(t.workspace()); // workspaces() lists only workspaces with documents
+          }
         }
       }
       case REMOVE_WORKSPACE -> live.remove(t.workspace());

@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.IndexingServiceBuilder;
+import dev.indexqueue.LifecycleState;
+import dev.indexqueue.QueueStatus;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
+import dev.indexqueue.spi.QueuedTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,11 +32,33 @@ import java.util.concurrent.TimeUnit;
 public final class ScenarioCheck {
   private ScenarioCheck() {}
 
-  /** What a run accepted, in sequence order, and the service's counters at the end. */
-  public record Outcome(List<IndexTask> acceptedInOrder, long coalesced) {}
+  /**
+   * What a run accepted and the service's status at the end (before it was closed).
+   *
+   * @param accepted the accepted tasks with their sequence numbers, in sequence order
+   * @param status the queue status after every workspace was ready
+   */
+  public record Outcome(List<QueuedTask> accepted, QueueStatus status) {
+    /** Copies the list. */
+    public Outcome {
+      accepted = List.copyOf(accepted);
+    }
+
+    /** The accepted tasks in sequence (acceptance) order. */
+    public List<IndexTask> acceptedInOrder() {
+      return accepted.stream().map(QueuedTask::task).toList();
+    }
+
+    /** How many tasks coalescing dropped. */
+    public long coalesced() {
+      return status.coalesced();
+    }
+  }
 
   /**
-   * Runs {@code scenario}: one thread per producer submits its tasks in order, concurrently.
+   * Runs {@code scenario}: one thread per producer submits its tasks in order, concurrently; then
+   * waits with {@code awaitIndexReady} for every workspace and compares the backend's documents
+   * with the model applied in acceptance order.
    *
    * @param scenario the workload
    * @param builder a configured builder (queue, backend, lanes, coalescing, source)
@@ -49,8 +75,7 @@ public final class ScenarioCheck {
       throws InterruptedException {
     IndexingService service = builder.build();
     try {
-      record Accepted(long sequence, IndexTask task) {}
-      List<Accepted> accepted = Collections.synchronizedList(new ArrayList<>());
+      List<QueuedTask> accepted = Collections.synchronizedList(new ArrayList<>());
       List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
       CountDownLatch start = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
@@ -63,7 +88,7 @@ public final class ScenarioCheck {
                     start.await();
                     for (IndexTask task : mine) {
                       Ticket ticket = service.submit(task);
-                      accepted.add(new Accepted(ticket.sequence(), task));
+                      accepted.add(new QueuedTask(ticket.sequence(), task));
                     }
                   } catch (Throwable e) {
                     errors.add(e);
@@ -84,13 +109,58 @@ public final class ScenarioCheck {
             .as("awaitIndexReady(%s)", ws)
             .isTrue();
       }
-      List<Accepted> inOrder = new ArrayList<>(accepted);
-      inOrder.sort(Comparator.comparingLong(Accepted::sequence));
-      List<IndexTask> tasks = inOrder.stream().map(Accepted::task).toList();
-      assertMatchesModel(backend, model, tasks);
-      return new Outcome(tasks, service.queueStatus().coalesced());
+      List<QueuedTask> inOrder = new ArrayList<>(accepted);
+      inOrder.sort(Comparator.comparingLong(QueuedTask::position));
+      Outcome outcome = new Outcome(inOrder, service.queueStatus());
+      assertThat(outcome.status().accepted()).as("accepted count").isEqualTo(inOrder.size());
+      assertThat(outcome.status().deadLettered()).as("dead letters").isZero();
+      assertThat(outcome.status().state()).as("service state").isEqualTo(LifecycleState.RUNNING);
+      assertMatchesModel(backend, model, outcome.acceptedInOrder());
+      return outcome;
     } finally {
       service.close();
+    }
+  }
+
+  /**
+   * Asserts the order guarantee from what the backend applied ({@link CheckingBackend#log()} or
+   * {@link RecordingBackend#log()}): each workspace's applied tasks are the accepted tasks at
+   * those sequence numbers, in increasing sequence order, and end with the workspace's last
+   * accepted task. Without coalescing, every accepted task is applied exactly once; with it, the
+   * applied tasks are a subsequence (what coalescing dropped is missing) whose end state equals
+   * the model's, which {@link #run} checks.
+   *
+   * @param outcome what the run accepted
+   * @param log what the backend applied, in apply order
+   * @param coalescing whether the service coalesced
+   */
+  public static void assertAppliedInAcceptanceOrder(
+      Outcome outcome, List<QueuedTask> log, boolean coalescing) {
+    Map<Long, IndexTask> bySequence = new HashMap<>();
+    Map<String, List<Long>> acceptedByWorkspace = new TreeMap<>();
+    for (QueuedTask q : outcome.accepted()) {
+      bySequence.put(q.position(), q.task());
+      acceptedByWorkspace.computeIfAbsent(q.task().workspace(), k -> new ArrayList<>()).add(q.position());
+    }
+    Map<String, List<Long>> appliedByWorkspace = new TreeMap<>();
+    for (QueuedTask q : log) {
+      assertThat(q.task())
+          .as("the task applied at sequence %d is the one accepted there", q.position())
+          .isEqualTo(bySequence.get(q.position()));
+      appliedByWorkspace.computeIfAbsent(q.task().workspace(), k -> new ArrayList<>()).add(q.position());
+    }
+    for (Map.Entry<String, List<Long>> e : acceptedByWorkspace.entrySet()) {
+      List<Long> applied = appliedByWorkspace.getOrDefault(e.getKey(), List.of());
+      List<Long> acceptedSeqs = e.getValue();
+      assertThat(applied).as("sequences applied for %s, in apply order", e.getKey()).isSorted().doesNotHaveDuplicates();
+      if (coalescing) {
+        assertThat(acceptedSeqs).as("applied sequences of %s are accepted ones", e.getKey()).containsAll(applied);
+        assertThat(applied)
+            .as("the last accepted task of %s is applied (nothing can supersede it)", e.getKey())
+            .endsWith(acceptedSeqs.get(acceptedSeqs.size() - 1));
+      } else {
+        assertThat(applied).as("without coalescing every task of %s is applied, in order", e.getKey()).isEqualTo(acceptedSeqs);
+      }
     }
   }
 

@@ -1,0 +1,177 @@
+package dev.indexqueue.tck;
+
+import dev.indexqueue.SearchHit;
+import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.IndexedDocument;
+import dev.indexqueue.spi.QueuedTask;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Wraps any {@link IndexBackend} and checks, on every call the core makes, the guarantees the core
+ * gives backends (DESIGN.md §3.2–3.3): no two applies overlap in one lane, no workspace is applied
+ * by two lanes at once, each workspace's tasks arrive in increasing position (acceptance) order,
+ * and {@code commit} never runs concurrently with itself, nor {@code makeVisible} with itself.
+ * Thread-safe; it delegates every call and records what was applied successfully, so the same
+ * checks run against the recording backend and a real one (Lucene) alike. Call {@link
+ * #assertNoViolations()} at the end.
+ */
+public final class CheckingBackend implements IndexBackend {
+  private final IndexBackend delegate;
+  private final List<QueuedTask> log = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+  private final ConcurrentHashMap<Integer, AtomicInteger> activeLanes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> activeWorkspaces = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> lastApplied = new ConcurrentHashMap<>();
+  private final AtomicInteger commits = new AtomicInteger();
+  private final AtomicInteger refreshes = new AtomicInteger();
+
+  private CheckingBackend(IndexBackend delegate) {
+    this.delegate = delegate;
+  }
+
+  /**
+   * Wraps {@code backend}.
+   *
+   * @param backend the backend to check; it is closed when this one is
+   */
+  public static CheckingBackend wrap(IndexBackend backend) {
+    return new CheckingBackend(backend);
+  }
+
+  /** The wrapped backend. */
+  public IndexBackend delegate() {
+    return delegate;
+  }
+
+  @Override
+  public void apply(Batch batch) {
+    int lane = batch.lane();
+    AtomicInteger inLane = activeLanes.computeIfAbsent(lane, k -> new AtomicInteger());
+    if (inLane.incrementAndGet() != 1) {
+      violations.add("two applies overlap in lane " + lane);
+    }
+    Set<String> mine = new HashSet<>();
+    try {
+      for (QueuedTask q : batch.tasks()) {
+        String ws = q.task().workspace();
+        if (mine.add(ws)) {
+          Integer other = activeWorkspaces.putIfAbsent(ws, lane);
+          if (other != null) {
+            violations.add("workspace " + ws + " applied by lanes " + other + " and " + lane + " at once");
+            mine.remove(ws);
+          }
+        }
+      }
+      boolean done = false;
+      try {
+        delegate.apply(batch);
+        done = true;
+      } finally {
+        if (done) {
+          for (QueuedTask q : batch.tasks()) {
+            String ws = q.task().workspace();
+            Long last = lastApplied.put(ws, q.position());
+            if (last != null && q.position() <= last) {
+              violations.add("workspace " + ws + ": task " + q.position() + " applied after task " + last);
+            }
+            log.add(q);
+          }
+        } else {
+          // a failed batch is retried task by task: order restarts for its workspaces
+          for (QueuedTask q : batch.tasks()) {
+            lastApplied.remove(q.task().workspace());
+          }
+        }
+      }
+    } finally {
+      for (String ws : mine) {
+        activeWorkspaces.remove(ws);
+      }
+      inLane.decrementAndGet();
+    }
+  }
+
+  @Override
+  public void commit(long checkpoint) {
+    if (commits.incrementAndGet() != 1) {
+      violations.add("two commits at once");
+    }
+    try {
+      delegate.commit(checkpoint);
+    } finally {
+      commits.decrementAndGet();
+    }
+  }
+
+  @Override
+  public long committedCheckpoint() {
+    return delegate.committedCheckpoint();
+  }
+
+  @Override
+  public void makeVisible() {
+    if (refreshes.incrementAndGet() != 1) {
+      violations.add("two makeVisible calls at once");
+    }
+    try {
+      delegate.makeVisible();
+    } finally {
+      refreshes.decrementAndGet();
+    }
+  }
+
+  @Override
+  public List<IndexedDocument> documents(String workspace) {
+    return delegate.documents(workspace);
+  }
+
+  @Override
+  public Set<String> workspaces() {
+    return delegate.workspaces();
+  }
+
+  @Override
+  public List<SearchHit> search(String workspace, String query, int limit) {
+    return delegate.search(workspace, query, limit);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  /** Every task applied successfully, in apply order (a retried or replayed task appears again). */
+  public List<QueuedTask> log() {
+    synchronized (log) {
+      return List.copyOf(log);
+    }
+  }
+
+  /** The violations seen so far. */
+  public List<String> violations() {
+    synchronized (violations) {
+      return List.copyOf(violations);
+    }
+  }
+
+  /** Throws an {@link AssertionError} listing the violations, if any. */
+  public void assertNoViolations() {
+    List<String> v = violations();
+    if (!v.isEmpty()) {
+      throw new AssertionError(
+          v.size() + " violation(s) of the core's guarantees: " + v.subList(0, Math.min(20, v.size())));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CheckingBackend[" + delegate + "]";
+  }
+}

@@ -1,0 +1,454 @@
+package dev.indexqueue.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.indexqueue.IndexTask;
+import dev.indexqueue.IndexTaskType;
+import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.ContentHash;
+import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.IndexedDocument;
+import dev.indexqueue.spi.QueuedTask;
+import dev.indexqueue.spi.WorkspaceSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every {@link IndexBackend} keeps (DESIGN.md §1–2 and the {@code IndexBackend}
+ * javadoc), as an abstract JUnit 5 test class: extend it, implement {@link #open(Path)}, and the
+ * whole suite runs against your backend. Each test method runs on a fresh instance with its own
+ * temporary directory; some tests call the backend from several threads, as the core does.
+ *
+ * <p>Guarantees checked: idempotent apply of each task type, and convergence when a suffix of the
+ * tasks is applied again; {@code REINDEX_WORKSPACE} makes a workspace equal to its source;
+ * tasks of a batch apply in order; the checkpoint round-trip (commit, close, reopen: {@link
+ * IndexBackend#committedCheckpoint()} is the committed checkpoint and the committed documents are
+ * there); visibility after {@link IndexBackend#makeVisible()}; {@link IndexBackend#documents}
+ * sorted by path ({@link String#compareTo}) with {@link ContentHash} and length; {@link
+ * IndexBackend#workspaces()} lists exactly the workspaces with documents; concurrent applies of
+ * disjoint workspaces with commits and refreshes; close twice is a no-op. A backend that cannot
+ * reopen what it committed opts out of the round-trip by overriding {@link #persistent()}
+ * (reported as skipped):
+ *
+ * <pre>{@code
+ * class MyBackendTest extends IndexBackendContract {
+ *   protected IndexBackend open(Path dir) {
+ *     return new MyBackend(dir); // a second open(dir) after close() reopens the same index
+ *   }
+ * }
+ * }</pre>
+ */
+public abstract class IndexBackendContract {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** A fresh directory per test, for backends that store files. */
+  @TempDir protected Path dir;
+
+  private final List<IndexBackend> opened = new ArrayList<>();
+  private long nextPosition;
+
+  /** Creates the suite; subclasses need a no-argument constructor (JUnit instantiates them). */
+  protected IndexBackendContract() {}
+
+  /**
+   * Opens a backend on {@code dir}. The first call for a directory gets an empty index; a later
+   * call after {@link IndexBackend#close()} reopens what was committed there (unless {@link
+   * #persistent()} is false).
+   *
+   * @param dir a directory owned by the test
+   */
+  protected abstract IndexBackend open(Path dir);
+
+  /**
+   * Whether a backend reopened on the same directory has the committed checkpoint and documents.
+   * When false the round-trip tests are skipped. Default true.
+   */
+  protected boolean persistent() {
+    return true;
+  }
+
+  /** Closes what the test opened (closing twice is part of the contract). */
+  @AfterEach
+  public void closeOpened() {
+    for (IndexBackend b : opened) {
+      b.close();
+    }
+  }
+
+  private IndexBackend backend() {
+    IndexBackend b = open(dir);
+    opened.add(b);
+    return b;
+  }
+
+  // ------------------------------------------------------------------------------ helpers
+
+  private static IndexTask index(String ws, String path, String content) {
+    return new IndexTask(IndexTaskType.INDEX_FILE, ws, path, content, 0, T0);
+  }
+
+  private static IndexTask remove(String ws, String path) {
+    return new IndexTask(IndexTaskType.REMOVE_FILE, ws, path, null, 0, T0);
+  }
+
+  private static IndexTask removeWorkspace(String ws) {
+    return new IndexTask(IndexTaskType.REMOVE_WORKSPACE, ws, null, null, 0, T0);
+  }
+
+  private static IndexTask reindex(String ws) {
+    return new IndexTask(IndexTaskType.REINDEX_WORKSPACE, ws, null, null, 0, T0);
+  }
+
+  /** Applies the tasks as one batch of lane 0, with fresh increasing positions. */
+  private List<QueuedTask> apply(IndexBackend b, WorkspaceSource source, IndexTask... tasks) {
+    return apply(b, 0, source, List.of(tasks));
+  }
+
+  private List<QueuedTask> apply(IndexBackend b, int lane, WorkspaceSource source, List<IndexTask> tasks) {
+    List<QueuedTask> queued = new ArrayList<>();
+    synchronized (this) {
+      for (IndexTask t : tasks) {
+        queued.add(new QueuedTask(nextPosition++, t));
+      }
+    }
+    b.apply(new Batch(lane, queued, source));
+    return queued;
+  }
+
+  /** The visible documents of a workspace as path → content hash, after a makeVisible. */
+  private static Map<String, String> visible(IndexBackend b, String ws) {
+    b.makeVisible();
+    return hashes(b.documents(ws));
+  }
+
+  private static Map<String, String> hashes(List<IndexedDocument> docs) {
+    Map<String, String> m = new TreeMap<>();
+    for (IndexedDocument d : docs) {
+      m.put(d.path(), d.contentHash());
+    }
+    return m;
+  }
+
+  private static Map<String, String> expected(Map<String, String> contents) {
+    Map<String, String> m = new TreeMap<>();
+    contents.forEach((p, c) -> m.put(p, ContentHash.of(c)));
+    return m;
+  }
+
+  private static Map<String, String> expected(String... pathThenContent) {
+    Map<String, String> m = new TreeMap<>();
+    for (int i = 0; i < pathThenContent.length; i += 2) {
+      m.put(pathThenContent[i], ContentHash.of(pathThenContent[i + 1]));
+    }
+    return m;
+  }
+
+  private static final WorkspaceSource NONE = WorkspaceSource.none();
+
+  // ------------------------------------------------------------------------------ idempotence
+
+  /** INDEX_FILE applied twice has the effect of once; a later one replaces the content. */
+  @Test
+  public void indexFileIsIdempotent() {
+    IndexBackend b = backend();
+    IndexTask t = index("ws", "a.txt", "alpha");
+    apply(b, NONE, t);
+    apply(b, NONE, t);
+    assertThat(visible(b, "ws")).isEqualTo(expected("a.txt", "alpha"));
+    apply(b, NONE, index("ws", "a.txt", "beta"));
+    apply(b, NONE, index("ws", "a.txt", "beta"));
+    assertThat(visible(b, "ws")).isEqualTo(expected("a.txt", "beta"));
+  }
+
+  /** REMOVE_FILE twice, or of an absent document, is fine and touches nothing else. */
+  @Test
+  public void removeFileIsIdempotent() {
+    IndexBackend b = backend();
+    apply(b, NONE, index("ws", "a.txt", "alpha"), index("ws", "b.txt", "beta"), index("other", "a.txt", "x"));
+    IndexTask rm = remove("ws", "a.txt");
+    apply(b, NONE, rm);
+    apply(b, NONE, rm);
+    apply(b, NONE, remove("ws", "never/there.txt"), remove("nobody", "x"));
+    assertThat(visible(b, "ws")).isEqualTo(expected("b.txt", "beta"));
+    assertThat(visible(b, "other")).isEqualTo(expected("a.txt", "x"));
+  }
+
+  /** REMOVE_WORKSPACE twice, or of an empty workspace, is fine and touches no other workspace. */
+  @Test
+  public void removeWorkspaceIsIdempotent() {
+    IndexBackend b = backend();
+    apply(b, NONE, index("ws", "a.txt", "alpha"), index("ws", "d/b.txt", "beta"), index("ws-2", "a.txt", "x"));
+    IndexTask rm = removeWorkspace("ws");
+    apply(b, NONE, rm);
+    apply(b, NONE, rm);
+    apply(b, NONE, removeWorkspace("never-seen"));
+    assertThat(visible(b, "ws")).isEmpty();
+    assertThat(visible(b, "ws-2")).isEqualTo(expected("a.txt", "x"));
+    assertThat(b.workspaces()).containsExactly("ws-2");
+    assertThat(b.documents("never-seen")).isEmpty();
+  }
+
+  /**
+   * REINDEX_WORKSPACE makes the workspace equal to its source: stale documents go, contents come
+   * from the source; applied twice it changes nothing; other workspaces are untouched.
+   */
+  @Test
+  public void reindexEqualsTheSource() {
+    IndexBackend b = backend();
+    MapWorkspaceSource source =
+        new MapWorkspaceSource()
+            .put("ws", "a.txt", "from source")
+            .put("ws", "src/Main.java", "class Main {}")
+            .put("ws", "docs/ünïcödé ✓.md", "text ✓")
+            .put("ws-2", "z.txt", "not reindexed");
+    apply(b, source, index("ws", "a.txt", "stale"), index("ws", "gone.txt", "stale"), index("ws-2", "y.txt", "keep"));
+    IndexTask r = reindex("ws");
+    apply(b, source, r);
+    assertThat(visible(b, "ws")).isEqualTo(expected(source.files("ws")));
+    apply(b, source, r);
+    assertThat(visible(b, "ws")).isEqualTo(expected(source.files("ws")));
+    assertThat(visible(b, "ws-2")).isEqualTo(expected("y.txt", "keep"));
+
+    source.remove("ws", "a.txt").remove("ws", "src/Main.java").remove("ws", "docs/ünïcödé ✓.md");
+    apply(b, source, r);
+    assertThat(visible(b, "ws")).as("reindex of a workspace with no files").isEmpty();
+    assertThat(b.workspaces()).containsExactly("ws-2");
+  }
+
+  /**
+   * Applying a suffix of the tasks again, in order (a replay after a crash), converges to the same
+   * documents as applying everything once.
+   */
+  @Test
+  public void replayingASuffixConverges() throws IOException {
+    MapWorkspaceSource source = new MapWorkspaceSource().put("ws", "s.txt", "source");
+    List<IndexTask> tasks =
+        List.of(
+            index("ws", "a.txt", "1"),
+            index("ws", "b.txt", "2"),
+            remove("ws", "a.txt"),
+            reindex("ws"),
+            index("ws", "a.txt", "3"),
+            removeWorkspace("ws"),
+            index("ws", "c.txt", "4"),
+            index("ws", "a.txt", "5"),
+            remove("ws", "c.txt"));
+    Map<String, String> want = expected(new Model(source).applyAll(tasks).contents("ws"));
+    for (int from = 0; from < tasks.size(); from++) {
+      IndexBackend b = open(Files.createDirectories(dir.resolve("suffix-" + from)));
+      opened.add(b);
+      for (IndexTask t : tasks) {
+        apply(b, source, t);
+      }
+      apply(b, 0, source, tasks.subList(from, tasks.size()));
+      assertThat(visible(b, "ws")).as("replay from task %d", from).isEqualTo(want);
+    }
+  }
+
+  /** The tasks of one batch apply in batch order: the last write to a path wins. */
+  @Test
+  public void batchAppliesInOrder() {
+    IndexBackend b = backend();
+    MapWorkspaceSource source = new MapWorkspaceSource().put("ws", "s.txt", "source");
+    List<IndexTask> tasks =
+        List.of(
+            index("ws", "a.txt", "1"),
+            index("ws", "a.txt", "2"),
+            index("ws-2", "a.txt", "x"),
+            remove("ws", "a.txt"),
+            index("ws", "a.txt", "3"),
+            reindex("ws"),
+            index("ws", "b.txt", "4"),
+            removeWorkspace("ws-2"),
+            index("ws-2", "b.txt", "y"));
+    apply(b, 0, source, tasks);
+    Model model = new Model(source).applyAll(tasks);
+    assertThat(visible(b, "ws")).isEqualTo(expected(model.contents("ws")));
+    assertThat(visible(b, "ws-2")).isEqualTo(expected(model.contents("ws-2")));
+  }
+
+  // ------------------------------------------------------------------------------ checkpoint
+
+  /** A new index has checkpoint 0; commit(cp) sets it; a later commit replaces it. */
+  @Test
+  public void commitSetsTheCheckpoint() {
+    IndexBackend b = backend();
+    assertThat(b.committedCheckpoint()).as("checkpoint of a new index").isZero();
+    apply(b, NONE, index("ws", "a.txt", "alpha"));
+    b.commit(7);
+    assertThat(b.committedCheckpoint()).isEqualTo(7);
+    apply(b, NONE, index("ws", "b.txt", "beta"));
+    b.commit(42);
+    assertThat(b.committedCheckpoint()).isEqualTo(42);
+    b.commit(42);
+    assertThat(b.committedCheckpoint()).as("commit with nothing new").isEqualTo(42);
+  }
+
+  /**
+   * The round-trip: commit(cp), close, reopen on the same directory: the checkpoint is cp and the
+   * committed documents are there.
+   */
+  @Test
+  public void checkpointRoundTrip() {
+    assumeTrue(persistent(), "the backend does not claim to reopen what it committed");
+    IndexBackend b = open(dir);
+    apply(b, NONE, index("ws", "a.txt", "alpha"), index("ws", "d/b.txt", "beta"), index("ws-2", "c.txt", "gamma"));
+    apply(b, NONE, remove("ws", "d/b.txt"));
+    b.commit(1234);
+    b.close();
+
+    IndexBackend r = open(dir);
+    opened.add(r);
+    assertThat(r.committedCheckpoint()).as("checkpoint after reopen").isEqualTo(1234);
+    assertThat(visible(r, "ws")).as("documents after reopen").isEqualTo(expected("a.txt", "alpha"));
+    assertThat(visible(r, "ws-2")).isEqualTo(expected("c.txt", "gamma"));
+    assertThat(r.workspaces()).containsExactlyInAnyOrder("ws", "ws-2");
+
+    apply(r, NONE, removeWorkspace("ws"));
+    r.commit(2000);
+    r.close();
+    IndexBackend again = open(dir);
+    opened.add(again);
+    assertThat(again.committedCheckpoint()).isEqualTo(2000);
+    assertThat(visible(again, "ws")).isEmpty();
+    assertThat(again.workspaces()).containsExactly("ws-2");
+  }
+
+  // ------------------------------------------------------------------------------ visibility
+
+  /** After makeVisible, documents() and workspaces() show everything applied before the call. */
+  @Test
+  public void visibleAfterMakeVisible() {
+    IndexBackend b = backend();
+    b.makeVisible();
+    assertThat(b.documents("ws")).isEmpty();
+    assertThat(b.workspaces()).isEmpty();
+    apply(b, NONE, index("ws", "a.txt", "alpha"));
+    b.makeVisible();
+    assertThat(hashes(b.documents("ws"))).isEqualTo(expected("a.txt", "alpha"));
+    assertThat(b.workspaces()).containsExactly("ws");
+    apply(b, NONE, index("ws", "a.txt", "beta"), index("ws", "b.txt", "b"));
+    b.makeVisible();
+    b.makeVisible();
+    assertThat(hashes(b.documents("ws"))).isEqualTo(expected("a.txt", "beta", "b.txt", "b"));
+  }
+
+  /** documents() is sorted by path and carries ContentHash and the content's length. */
+  @Test
+  public void documentsAreSortedWithContentHash() {
+    IndexBackend b = backend();
+    Map<String, String> contents = new TreeMap<>();
+    contents.put("z.txt", "last");
+    contents.put("a/b/c.md", "");
+    contents.put("A.txt", "upper case sorts first");
+    contents.put("é/ü.txt", "unicode ✓ content with NUL \0 and\nnewlines");
+    contents.put("a b.txt", "a space in the path");
+    contents.put("a/big.txt", "x".repeat(100_000));
+    List<IndexTask> tasks = new ArrayList<>();
+    contents.forEach((p, c) -> tasks.add(0, index("ws", p, c)));
+    apply(b, 0, NONE, tasks);
+    b.makeVisible();
+    List<IndexedDocument> docs = b.documents("ws");
+    assertThat(docs).extracting(IndexedDocument::path).isEqualTo(new ArrayList<>(contents.keySet()));
+    for (IndexedDocument d : docs) {
+      String c = contents.get(d.path());
+      assertThat(d.contentHash()).as("hash of %s", d.path()).isEqualTo(ContentHash.of(c));
+      assertThat(d.contentLength()).as("length of %s", d.path()).isEqualTo(c.length());
+    }
+  }
+
+  /** workspaces() lists exactly the workspaces with at least one document. */
+  @Test
+  public void workspacesListsThoseWithDocuments() {
+    IndexBackend b = backend();
+    apply(b, NONE, index("ws-a", "x", "1"), index("ws-b", "x", "2"), index("ws-c", "x", "3"), index("ws-c", "y", "4"));
+    b.makeVisible();
+    assertThat(b.workspaces()).containsExactlyInAnyOrder("ws-a", "ws-b", "ws-c");
+    apply(b, NONE, remove("ws-b", "x"), removeWorkspace("ws-a"), remove("ws-c", "x"));
+    b.makeVisible();
+    assertThat(b.workspaces()).as("after removing every document of ws-a and ws-b").containsExactly("ws-c");
+  }
+
+  // ------------------------------------------------------------------------------ concurrency
+
+  /**
+   * Four lanes apply batches of disjoint workspaces concurrently while commits and refreshes run
+   * (never two commits or two refreshes at once, as the core guarantees): the result equals the
+   * model.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  public void concurrentAppliesOfDisjointWorkspaces() throws Exception {
+    IndexBackend b = backend();
+    int lanes = 4;
+    int batches = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(lanes + 1);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Model>> futures = new ArrayList<>();
+    for (int lane = 0; lane < lanes; lane++) {
+      int l = lane;
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                Model model = new Model();
+                String ws = "lane-" + l;
+                for (int i = 0; i < batches; i++) {
+                  List<IndexTask> batch = new ArrayList<>();
+                  for (int k = 0; k < 5; k++) {
+                    int n = i * 5 + k;
+                    batch.add(n % 7 == 6 ? remove(ws, "f" + (n % 11)) : index(ws, "f" + (n % 11), "v" + n));
+                  }
+                  apply(b, l, NONE, batch);
+                  model.applyAll(batch);
+                }
+                return model;
+              }));
+    }
+    Future<?> maintenance =
+        pool.submit(
+            () -> {
+              start.await();
+              for (int i = 0; i < 20; i++) {
+                b.commit(i + 1);
+                b.makeVisible();
+              }
+              return null;
+            });
+    start.countDown();
+    maintenance.get(1, TimeUnit.MINUTES);
+    for (int lane = 0; lane < lanes; lane++) {
+      Model model = futures.get(lane).get(1, TimeUnit.MINUTES);
+      assertThat(visible(b, "lane-" + lane)).as("lane %d", lane).isEqualTo(expected(model.contents("lane-" + lane)));
+    }
+    pool.shutdown();
+  }
+
+  // ------------------------------------------------------------------------------ close
+
+  /** Closing twice is a no-op. */
+  @Test
+  public void closeTwiceIsANoOp() {
+    IndexBackend b = open(dir);
+    apply(b, NONE, index("ws", "a.txt", "alpha"));
+    b.commit(1);
+    b.close();
+    b.close();
+  }
+}
