@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The custom {@code grep} backend: found by name through {@code META-INF/services}, and checked
  * with the tck's scenario model (random concurrent scenarios of all four task types must leave the
- * backend equal to the sequential model). Once the tck's {@code IndexBackendContract} lands, this
- * test should extend it instead.
+ * backend equal to the sequential model). {@link GrepBackendContractTest} runs the tck's contract
+ * suite on it.
  */
 class CustomBackendExampleTest {
 

@@ -27,9 +27,14 @@ enum BackendKind {
     IndexBackend open(Path dir) {
       return new RecordingBackend();
     }
+  },
+  LUCENE {
+    @Override
+    IndexBackend open(Path dir) {
+      return dev.indexqueue.index.lucene.LuceneIndexBackendProvider.open(
+          dev.indexqueue.index.lucene.LuceneIndexOptions.of(dir));
+    }
   };
-
-  // LUCENE { ... } goes here (see the class comment)
 
   /**
    * Opens an empty backend.

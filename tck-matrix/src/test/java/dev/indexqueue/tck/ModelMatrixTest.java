@@ -78,8 +78,49 @@ class ModelMatrixTest {
     }
   }
 
+  private Path scratch;
+
+  /**
+   * Where scenarios keep their queue and index files: a RAM file system when the machine has one
+   * (fsync there is free, so the 24 cells fit the CI budget; the durability of the real disk is
+   * the crash test's business), else the JUnit temporary directory. Each run's files are deleted
+   * after it.
+   */
+  private Path scratch() {
+    if (scratch == null) {
+      Path shm = Path.of("/dev/shm");
+      try {
+        scratch =
+            Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "indexq-matrix-")
+                : dir;
+      } catch (IOException e) {
+        scratch = dir;
+      }
+    }
+    return scratch;
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void deleteScratch() throws IOException {
+    if (scratch != null && !scratch.equals(dir)) {
+      deleteTree(scratch);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   private long check(Scenario scenario, QueueKind queueKind, int lanes, boolean coalescing, BackendKind backendKind, int run) {
-    Path cell = dir.resolve("run-" + run);
+    Path cell = scratch().resolve("run-" + run);
     try {
       Files.createDirectories(cell.resolve("queue"));
       Files.createDirectories(cell.resolve("index"));
@@ -112,6 +153,12 @@ class ModelMatrixTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    } finally {
+      try {
+        deleteTree(cell);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

@@ -27,9 +27,14 @@ enum QueueKind {
     TaskQueue create(Path dir, int capacity) {
       return MemoryTaskQueueProvider.newQueue(capacity);
     }
+  },
+  CHRONICLE {
+    @Override
+    TaskQueue create(Path dir, int capacity) {
+      return new dev.indexqueue.queue.chronicle.ChronicleTaskQueueProvider()
+          .create(java.util.Map.of("directory", dir.toString(), "capacity", Integer.toString(capacity)));
+    }
   };
-
-  // CHRONICLE { ... } goes here (see the class comment)
 
   /**
    * Creates an empty queue.

@@ -1,0 +1,24 @@
+package dev.indexqueue.queue.chronicle;
+
+import dev.indexqueue.spi.TaskQueue;
+import dev.indexqueue.tck.TaskQueueContract;
+import java.nio.file.Path;
+
+/** The chronicle queue keeps the {@link TaskQueueContract}, restart semantics included. */
+class ChronicleTaskQueueContractTest extends TaskQueueContract {
+
+  @Override
+  protected TaskQueue create(Path dir, int capacity) {
+    return ChronicleTaskQueueProvider.newQueue(dir, capacity, SyncPolicy.BATCH);
+  }
+
+  @Override
+  protected boolean persistent() {
+    return true;
+  }
+
+  @Override
+  protected boolean densePositions() {
+    return true;
+  }
+}
