@@ -571,7 +571,9 @@ final class ChronicleTaskQueue implements TaskQueue {
         return;
       }
       List<Map.Entry<Long, CycleStart>> expired = expiredCycles(target);
-      ackFile.write(target, end, syncPolicy != SyncPolicy.NONE || !expired.isEmpty());
+      // the acknowledged position must reach the device before files it releases are deleted;
+      // otherwise a lost (older) position only means more replay, which is idempotent: no fsync
+      ackFile.write(target, end, !expired.isEmpty());
       acknowledged = target;
       if (!expired.isEmpty()) {
         delete(expired);
