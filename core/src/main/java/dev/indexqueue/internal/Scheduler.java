@@ -431,7 +431,7 @@ final class Scheduler {
     }
     return appliedSinceCommit >= commitMaxTasks
         || now - lastCommitNanos >= commitIntervalNanos
-        || progress.waiting(TaskStage.DURABLE) > 0
+        || waiterReached(TaskStage.DURABLE, changedSinceCommit)
         || queue.size() * 2 >= queue.capacity()
         || draining;
   }
@@ -440,9 +440,31 @@ final class Scheduler {
     if (!appliedSinceRefresh) {
       return false;
     }
-    return progress.waiting(TaskStage.VISIBLE) > 0
+    return waiterReached(TaskStage.VISIBLE, changedSinceRefresh)
         || now - lastRefreshNanos >= refreshIntervalNanos
         || draining;
+  }
+
+  /**
+   * Whether a commit (DURABLE) or refresh (VISIBLE) would complete a waiter now: someone waits for
+   * a task that is already applied (its workspace's applied mark reached the waited sequence), or
+   * someone waits without a sequence (the replay). Waiters for tasks not applied yet do not make a
+   * round due; the round after the batch that applies them does. Holds the lock.
+   */
+  private boolean waiterReached(TaskStage stage, Set<String> changed) {
+    if (progress.waiting(stage) == 0) {
+      return false;
+    }
+    if (progress.untied(stage) > 0) {
+      return true;
+    }
+    for (String ws : changed) {
+      Long applied = appliedMarks.get(ws);
+      if (applied != null && progress.lowestWaiting(stage, ws) <= applied) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean maintenanceDue(long now) {
@@ -472,7 +494,7 @@ final class Scheduler {
         return null;
       }
       boolean commit = appliedSinceCommit > 0 && (force || commitDue(now));
-      boolean refresh = appliedSinceRefresh && (force || refreshDue(now) || commit && progress.waiting(TaskStage.VISIBLE) > 0);
+      boolean refresh = appliedSinceRefresh && (force || refreshDue(now));
       if (!commit && !refresh) {
         return null;
       }
