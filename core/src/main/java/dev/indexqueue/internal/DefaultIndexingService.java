@@ -199,8 +199,10 @@ public final class DefaultIndexingService implements IndexingService {
       if (last == null) {
         last = lastAccepted.computeIfAbsent(task.workspace(), k -> new AtomicLong(-1));
       }
-      long p = position;
-      last.accumulateAndGet(p, Math::max);
+      long seen = last.get();
+      while (seen < position && !last.compareAndSet(seen, position)) {
+        seen = last.get();
+      }
       scheduler.dataArrived();
       return new DefaultTicket(position, task.workspace());
     } finally {

@@ -109,6 +109,13 @@ final class Scheduler {
   private final Map<String, WorkspacePending> pendingByWorkspace = new HashMap<>();
   private final ArrayDeque<Entry> outstanding = new ArrayDeque<>();
   private final AtomicInteger sleepers = new AtomicInteger();
+  /**
+   * Set by the producer that wakes sleeping workers, cleared by a worker each time it goes to
+   * sleep (before its last look at the queue): while set, a wake-up is on its way and later
+   * producers need not take the lock. See {@link #dataArrived()}.
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean wakeSent =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private long readPosition;
   private int pendingCount;
   private int inFlightBatches;
@@ -186,9 +193,19 @@ final class Scheduler {
     }
   }
 
-  /** Called by producers after an append: wakes sleeping workers, cheaply when none sleeps. */
+  /**
+   * Called by producers after an append: wakes sleeping workers, cheaply when none sleeps or a
+   * wake-up is already on its way.
+   *
+   * <p>No lost wake-up: a worker going to sleep increments {@code sleepers}, clears {@code
+   * wakeSent}, then looks at the queue's end, all under the lock, and awaits. A producer appends,
+   * then reads {@code sleepers} and {@code wakeSent}. If the worker's look missed the append, the
+   * producer's reads come after the worker's writes: it sees a sleeper, and either sets {@code
+   * wakeSent} and wakes it, or finds it set by another producer after the worker cleared it, which
+   * wakes it. A wake takes the lock, so it reaches the worker once it awaits.
+   */
   void dataArrived() {
-    if (sleepers.get() > 0) {
+    if (sleepers.get() > 0 && !wakeSent.get() && wakeSent.compareAndSet(false, true)) {
       wakeAll();
     }
   }
@@ -301,6 +318,7 @@ final class Scheduler {
           return Work.STOP;
         }
         sleepers.incrementAndGet();
+        wakeSent.set(false);
         try {
           if (queue.endPosition() > readPosition && pendingCount < readAhead) {
             continue; // appended while we looked; read it
