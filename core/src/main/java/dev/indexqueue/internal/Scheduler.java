@@ -224,15 +224,29 @@ final class Scheduler {
 
   // ---------------------------------------------------------------- reading and coalescing
 
-  /** Reads what the window allows from the queue into lanes. Holds the lock. */
+  /**
+   * Reads what the window allows from the queue into lanes, in chunks, until the window is full or
+   * the queue has no more: a backlog is read whole (up to {@code readAhead}) before the next batch
+   * is taken, so coalescing and priorities see all of it. Holds the lock.
+   */
   private void fill() {
-    int room = readAhead - pendingCount;
-    if (room <= 0 || rewindRequested) {
-      return;
+    while (true) {
+      int room = readAhead - pendingCount;
+      if (room <= 0 || rewindRequested) {
+        return;
+      }
+      int want = Math.min(room, Math.max(batchSize, 1024));
+      if (fillOnce(want) < want) {
+        return;
+      }
     }
-    List<QueuedTask> read = queue.read(readPosition, Math.min(room, Math.max(batchSize, 1024)));
+  }
+
+  /** Reads up to {@code want} tasks into lanes; returns how many were read. Holds the lock. */
+  private int fillOnce(int want) {
+    List<QueuedTask> read = queue.read(readPosition, want);
     if (read.isEmpty()) {
-      return;
+      return 0;
     }
     long now = clock.nanoTime();
     for (QueuedTask q : read) {
@@ -259,6 +273,7 @@ final class Scheduler {
       }
     }
     readPosition = read.get(read.size() - 1).position() + 1;
+    return read.size();
   }
 
   private void coalesce(WorkspacePending wp, Entry e) {
