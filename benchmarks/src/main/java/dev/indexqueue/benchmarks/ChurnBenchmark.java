@@ -31,13 +31,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * Suite 3, churn: {@code paths} (default 10,000) documents each updated {@code updates} (default
  * 10) times by 4 producer threads, until everything is VISIBLE.
  *
- * <p>Workload: producer {@code k} owns workspace {@code churn<k>} and a quarter of the paths; it
+ * <p>Workload: producer {@code k} owns workspace {@code churn<k>} (two per lane) and a quarter of the paths; it
  * makes {@code updates} passes over its paths, each pass writing new ~1 KB content (corpus
  * documents shifted by the pass), so the last pass is what the index must end up with.
  * Implementations ({@link Impl}):
  *
  * <ul>
- *   <li>{@code SERVICE}: {@link IndexingService#submit} (memory queue of 131,072, one lane, read
+ *   <li>{@code SERVICE}: {@link IndexingService#submit} (memory queue of 131,072, two lanes, read
  *       ahead 65,536 so that coalescing sees several passes; Lucene backend), then {@code
  *       awaitIndexReady} for each workspace;
  *   <li>{@code LUCENE_EVERY_UPDATE}: raw Lucene applies every update ({@code updateDocument} from
@@ -72,6 +72,7 @@ public class ChurnBenchmark {
   public int updates;
 
   private Corpus corpus;
+  private List<String> workspaces;
   private ExecutorService producers;
   private Path dir;
   private IndexingService service;
@@ -82,6 +83,7 @@ public class ChurnBenchmark {
   public void setUp() {
     corpus = Corpus.load(paths + updates, 1024);
     producers = Executors.newFixedThreadPool(PRODUCERS);
+    workspaces = Bench.workspaces("churn", PRODUCERS, 2);
   }
 
   @TearDown(Level.Trial)
@@ -94,7 +96,7 @@ public class ChurnBenchmark {
     dir = Bench.newDir("churn");
     if (impl == Impl.SERVICE) {
       service =
-          Bench.service(Bench.memoryQueue(1 << 17), Bench.lucene(dir.resolve("index")), 1)
+          Bench.service(Bench.memoryQueue(1 << 17), Bench.lucene(dir.resolve("index")), 2)
               .readAhead(1 << 16)
               .build();
     } else {
@@ -123,7 +125,7 @@ public class ChurnBenchmark {
     List<Future<?>> fs = new ArrayList<>();
     for (int k = 0; k < PRODUCERS; k++) {
       int producer = k;
-      String ws = "churn" + k;
+      String ws = workspaces.get(k);
       fs.add(
           producers.submit(
               () -> {
@@ -148,7 +150,7 @@ public class ChurnBenchmark {
     if (service != null) {
       boolean ok = true;
       for (int k = 0; k < PRODUCERS; k++) {
-        ok &= service.awaitIndexReady("churn" + k, Duration.ofMinutes(10));
+        ok &= service.awaitIndexReady(workspaces.get(k), Duration.ofMinutes(10));
       }
       if (!ok) {
         throw new IllegalStateException("churn: not visible within 10 minutes");

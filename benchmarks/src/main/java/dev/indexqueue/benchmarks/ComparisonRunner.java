@@ -160,9 +160,9 @@ public final class ComparisonRunner {
         quick ? 2 : 3, quick ? 3 : 5, it, 2));
     g.add(new Group("e2e", "EndToEndBenchmark", "run",
         List.of("LUCENE_1T", "SERVICE_MEMORY_1LANE", "SERVICE_MEMORY_2LANES", "SERVICE_CHRONICLE_1LANE", "LUCENE_2T"),
-        Map.of("docs", quick ? "20000" : "100000"), 1, quick ? 2 : 3, null, 2));
+        Map.of("docs", quick ? "10000" : "100000"), 1, quick ? 2 : 3, null, 2));
     g.add(new Group("churn", "ChurnBenchmark", "run", List.of("LUCENE_EVERY_UPDATE", "SERVICE"),
-        Map.of("paths", quick ? "4000" : "10000", "updates", "10"), 1, quick ? 2 : 3, null, 2));
+        Map.of("paths", quick ? "2000" : "10000", "updates", "10"), 1, quick ? 2 : 3, null, 2));
     g.add(new Group("visibility", "VisibilityBenchmark", "submitUntilVisible", List.of("LUCENE_REFRESH", "SERVICE"),
         Map.of(), quick ? 2 : 3, quick ? 2 : 5, it, 2));
     g.add(new Group("recovery", "RecoveryBenchmark", "run", List.of("APPLY_1K", "SERVICE_RESTART"),
