@@ -465,8 +465,18 @@ final class Scheduler {
     return appliedSinceCommit >= commitMaxTasks
         || now - lastCommitNanos >= commitIntervalNanos
         || waiterReached(TaskStage.DURABLE, changedSinceCommit)
-        || queue.size() * 2 >= queue.capacity()
+        || uncommittedTailIsHalfFull()
         || draining;
+  }
+
+  /**
+   * Whether applied but uncommitted tasks fill half the queue (CommitPolicy's rule, so such a tail
+   * never blocks producers). Counting unapplied tasks too would commit after every batch whenever
+   * producers keep the queue half full. Holds the lock.
+   */
+  private boolean uncommittedTailIsHalfFull() {
+    long tail = checkpoint() - queue.firstPosition();
+    return tail > 0 && tail * 2 >= queue.capacity();
   }
 
   private boolean refreshDue(long now) {
