@@ -157,16 +157,16 @@ public final class ComparisonRunner {
     TimeValue it = TimeValue.seconds(quick ? 1 : 2);
     g.add(new Group("submit", "SubmitBenchmark", "p4",
         List.of("ABQ", "MEMORY_SERVICE", "RAW_CHRONICLE", "CHRONICLE_SERVICE"), Map.of(),
-        quick ? 2 : 3, quick ? 3 : 5, it, 2));
+        quick ? 1 : 3, quick ? 2 : 5, it, 2));
     g.add(new Group("e2e", "EndToEndBenchmark", "run",
-        List.of("LUCENE_1T", "SERVICE_MEMORY_1LANE", "SERVICE_MEMORY_2LANES", "SERVICE_CHRONICLE_1LANE", "LUCENE_2T"),
-        Map.of("docs", quick ? "10000" : "100000"), 1, quick ? 2 : 3, null, 2));
+        List.of("LUCENE_1T", "SERVICE_MEMORY_1LANE", "SERVICE_MEMORY_2LANES", "SERVICE_CHRONICLE_1LANE"),
+        Map.of("docs", quick ? "5000" : "100000"), 1, 2, null, 2));
     g.add(new Group("churn", "ChurnBenchmark", "run", List.of("LUCENE_EVERY_UPDATE", "SERVICE"),
-        Map.of("paths", quick ? "2000" : "10000", "updates", "10"), 1, quick ? 2 : 3, null, 2));
+        Map.of("paths", quick ? "1000" : "10000", "updates", "10"), 1, 2, null, 2));
     g.add(new Group("visibility", "VisibilityBenchmark", "submitUntilVisible", List.of("LUCENE_REFRESH", "SERVICE"),
-        Map.of(), quick ? 2 : 3, quick ? 2 : 5, it, 2));
+        Map.of(), quick ? 1 : 2, quick ? 2 : 3, it, 2));
     g.add(new Group("recovery", "RecoveryBenchmark", "run", List.of("APPLY_1K", "SERVICE_RESTART"),
-        Map.of("committed", quick ? "200000" : "1000000", "tail", "1000"), quick ? 3 : 5, quick ? 5 : 10, null, 2));
+        Map.of("committed", quick ? "200000" : "1000000", "tail", "1000"), 2, quick ? 3 : 4, null, 2));
     return g;
   }
 
