@@ -516,6 +516,9 @@ final class Scheduler {
 
   private long nanosUntilMaintenance(long now) {
     long wait = Long.MAX_VALUE;
+    if (maintaining) {
+      return wait; // the round in progress signals every lane when it ends
+    }
     if (appliedSinceCommit > 0) {
       wait = Math.min(wait, Math.max(1, lastCommitNanos + commitIntervalNanos - now));
     }
