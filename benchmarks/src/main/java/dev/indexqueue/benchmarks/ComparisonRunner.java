@@ -89,6 +89,8 @@ public final class ComparisonRunner {
       }
     }
     List<Group> groups = groups(quick);
+    // this machine is shared: another project's JMH run must not abort ours (ratios alternate A/B)
+    System.setProperty("jmh.ignoreLock", "true");
     System.out.println("IndexQueue ratio runner — " + (quick
         ? "QUICK mode: smaller sizes and fewer iterations than the full run; ratios are indicative"
         : "FULL mode"));
