@@ -230,15 +230,20 @@ final class Scheduler {
    * is taken, so coalescing and priorities see all of it. Holds the lock.
    */
   private void fill() {
-    while (true) {
+    // at most readAhead tasks per call: coalescing frees window room as it reads, and a backlog
+    // of a few hot paths must not be read whole under the lock
+    int budget = readAhead;
+    while (budget > 0) {
       int room = readAhead - pendingCount;
       if (room <= 0 || rewindRequested) {
         return;
       }
-      int want = Math.min(room, Math.max(batchSize, 1024));
-      if (fillOnce(want) < want) {
+      int want = Math.min(Math.min(room, budget), Math.max(batchSize, 1024));
+      int got = fillOnce(want);
+      if (got < want) {
         return;
       }
+      budget -= got;
     }
   }
 
