@@ -72,6 +72,9 @@ public final class DefaultIndexingService implements IndexingService {
    * thread: rounds never overlap (the scheduler hands out one plan at a time anyway).
    */
   private final java.util.concurrent.ExecutorService maintainer;
+  /** The maintenance thread once started, so shutdown can join it. */
+  private final java.util.concurrent.atomic.AtomicReference<Thread> maintenanceThread =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private volatile LifecycleState state = LifecycleState.NEW;
   private volatile boolean accepting;
@@ -123,6 +126,7 @@ public final class DefaultIndexingService implements IndexingService {
                 t = new Thread(r, threadName);
                 t.setDaemon(true);
               }
+              maintenanceThread.set(t);
               return t;
             });
   }
@@ -792,6 +796,10 @@ public final class DefaultIndexingService implements IndexingService {
         long left = graceEnd - System.nanoTime();
         if (!maintainer.awaitTermination(Math.max(1, left), java.util.concurrent.TimeUnit.NANOSECONDS)) {
           LOG.warn("{}: a commit or refresh is still running after the shutdown grace; closing anyway", config.name());
+        }
+        Thread m = maintenanceThread.get();
+        if (m != null && m != Thread.currentThread()) {
+          m.join(Math.max(1, (graceEnd - System.nanoTime()) / 1_000_000));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
