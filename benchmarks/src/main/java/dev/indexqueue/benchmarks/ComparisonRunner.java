@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * then a summary table. {@code --quick} uses smaller sizes and fewer iterations (under 10 minutes
  * on 2 cores). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
  * directly: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.indexqueue.benchmarks.ComparisonRunner [--quick] [--only=e2e,churn,submit,visibility,recovery]}.
+ * dev.indexqueue.benchmarks.ComparisonRunner [--quick] [--only=e2e,churn,submit,visibility,recovery]};
+ * {@code -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 5,000 with --quick).
  */
 public final class ComparisonRunner {
   private ComparisonRunner() {}
@@ -162,7 +163,7 @@ public final class ComparisonRunner {
         quick ? 1 : 3, quick ? 2 : 5, it, 2));
     g.add(new Group("e2e", "EndToEndBenchmark", "run",
         List.of("LUCENE_1T", "SERVICE_MEMORY_1LANE", "SERVICE_MEMORY_2LANES", "SERVICE_CHRONICLE_1LANE"),
-        Map.of("docs", quick ? "5000" : "100000"), 1, 2, null, 2));
+        Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "5000" : "100000")), 1, 2, null, 2));
     g.add(new Group("churn", "ChurnBenchmark", "run", List.of("LUCENE_EVERY_UPDATE", "SERVICE"),
         Map.of("paths", quick ? "1000" : "10000", "updates", "10"), 1, 2, null, 2));
     g.add(new Group("visibility", "VisibilityBenchmark", "submitUntilVisible", List.of("LUCENE_REFRESH", "SERVICE"),
