@@ -66,6 +66,15 @@ public final class DefaultIndexingService implements IndexingService {
   private final Object lifecycle = new Object();
   private final List<Thread> workers = new ArrayList<>();
   private final CompletableFuture<Void> replayVisible = new CompletableFuture<>();
+  /**
+   * Runs commits and refreshes off the lane workers, so a lane keeps applying while the backend
+   * flushes and syncs (IndexBackend allows commit and makeVisible concurrently with apply). One
+   * thread: rounds never overlap (the scheduler hands out one plan at a time anyway).
+   */
+  private final java.util.concurrent.ExecutorService maintainer;
+  /** The maintenance thread once started, so shutdown can join it. */
+  private final java.util.concurrent.atomic.AtomicReference<Thread> maintenanceThread =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private volatile LifecycleState state = LifecycleState.NEW;
   private volatile boolean accepting;
@@ -105,6 +114,21 @@ public final class DefaultIndexingService implements IndexingService {
             progress,
             counters.coalesced,
             this::recoveryPoint);
+    ThreadFactory tf = config.threadFactory();
+    String threadName = config.name() + "-maintenance";
+    this.maintainer =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t;
+              if (tf != null) {
+                t = tf.newThread(r);
+              } else {
+                t = new Thread(r, threadName);
+                t.setDaemon(true);
+              }
+              maintenanceThread.set(t);
+              return t;
+            });
   }
 
   /** Creates the service, recovers from the backend's checkpoint and starts the lane workers. */
@@ -199,8 +223,10 @@ public final class DefaultIndexingService implements IndexingService {
       if (last == null) {
         last = lastAccepted.computeIfAbsent(task.workspace(), k -> new AtomicLong(-1));
       }
-      long p = position;
-      last.accumulateAndGet(p, Math::max);
+      long seen = last.get();
+      while (seen < position && !last.compareAndSet(seen, position)) {
+        seen = last.get();
+      }
       scheduler.dataArrived();
       return new DefaultTicket(position, task.workspace());
     } finally {
@@ -369,7 +395,7 @@ public final class DefaultIndexingService implements IndexingService {
           if (work.kind() == Scheduler.Kind.BATCH) {
             process(work.batch());
           }
-          maintain(false);
+          maintainInBackground();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -512,12 +538,41 @@ public final class DefaultIndexingService implements IndexingService {
     scheduler.requestRewind();
   }
 
-  /** Runs a commit and/or refresh if one is due (or {@code force}) and no other worker runs one. */
+  /**
+   * Claims a due commit and/or refresh and hands it to the maintenance thread; the calling lane
+   * goes on applying. Runs it here when that thread no longer takes work (shutting down).
+   */
+  private void maintainInBackground() {
+    Scheduler.Plan plan = scheduler.planMaintenance(false);
+    if (plan == null) {
+      return;
+    }
+    try {
+      maintainer.execute(
+          () -> {
+            try {
+              runMaintenance(plan);
+            } catch (Error e) {
+              fail(e);
+            } catch (RuntimeException e) {
+              fail(new AssertionError("maintenance crashed: " + e, e));
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      runMaintenance(plan);
+    }
+  }
+
+  /** Runs a commit and/or refresh if one is due (or {@code force}) and no other round runs. */
   private void maintain(boolean force) {
     Scheduler.Plan plan = scheduler.planMaintenance(force);
     if (plan == null) {
       return;
     }
+    runMaintenance(plan);
+  }
+
+  private void runMaintenance(Scheduler.Plan plan) {
     boolean commitFailed = false;
     boolean refreshFailed = false;
     try {
@@ -736,6 +791,15 @@ public final class DefaultIndexingService implements IndexingService {
           if (t.isAlive()) {
             LOG.warn("{}: worker {} is still in the backend after the shutdown grace; closing anyway", config.name(), t.getName());
           }
+        }
+        maintainer.shutdown();
+        long left = graceEnd - System.nanoTime();
+        if (!maintainer.awaitTermination(Math.max(1, left), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+          LOG.warn("{}: a commit or refresh is still running after the shutdown grace; closing anyway", config.name());
+        }
+        Thread m = maintenanceThread.get();
+        if (m != null && m != Thread.currentThread()) {
+          m.join(Math.max(1, (graceEnd - System.nanoTime()) / 1_000_000));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

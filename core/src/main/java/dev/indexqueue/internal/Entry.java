@@ -46,10 +46,19 @@ final class Entry {
     rankPriority = Math.min(rankPriority, old.rankPriority);
     rankNanos = Math.min(rankNanos, old.rankNanos);
     rankSequence = Math.min(rankSequence, old.rankSequence);
-    addSuperseded(old.sequence);
-    for (int i = 0; i < old.supersededCount; i++) {
-      addSuperseded(old.superseded[i]);
+    if (supersededCount == 0 && old.supersededCount > 0) {
+      // take over the old entry's list (it is dropped): O(1), so a path updated n times while
+      // pending costs O(n) in all, not O(n^2)
+      superseded = old.superseded;
+      supersededCount = old.supersededCount;
+      old.superseded = null;
+      old.supersededCount = 0;
+    } else {
+      for (int i = 0; i < old.supersededCount; i++) {
+        addSuperseded(old.superseded[i]);
+      }
     }
+    addSuperseded(old.sequence);
   }
 
   private void addSuperseded(long seq) {

@@ -38,6 +38,10 @@ final class Progress {
   private final AtomicInteger[] waiting = {
     new AtomicInteger(), new AtomicInteger(), new AtomicInteger()
   };
+  /** Waiters counted by {@link #addWaiter} (not tied to one sequence), per stage. */
+  private final AtomicInteger[] untied = {
+    new AtomicInteger(), new AtomicInteger(), new AtomicInteger()
+  };
   private volatile RuntimeException terminal;
 
   /** A waiter for one sequence of one workspace at one stage. */
@@ -76,7 +80,28 @@ final class Progress {
 
   /** Counts a waiter that is not tied to one sequence (waiting for the replay to be visible). */
   void addWaiter(TaskStage stage, int delta) {
+    untied[stage.ordinal()].addAndGet(delta);
     waiting[stage.ordinal()].addAndGet(delta);
+  }
+
+  /** How many waiters not tied to one sequence ({@link #addWaiter}) wait for {@code stage}. */
+  int untied(TaskStage stage) {
+    return untied[stage.ordinal()].get();
+  }
+
+  /**
+   * The lowest sequence of {@code workspace} that someone waits to reach {@code stage}, or {@link
+   * Long#MAX_VALUE} when nobody waits.
+   */
+  long lowestWaiting(TaskStage stage, String workspace) {
+    WorkspaceMarks m = workspaces.get(workspace);
+    if (m == null) {
+      return Long.MAX_VALUE;
+    }
+    synchronized (m) {
+      Waiter w = m.waiters.get(stage.ordinal()).peek();
+      return w == null ? Long.MAX_VALUE : w.sequence();
+    }
   }
 
   /** Records that the task at {@code sequence} failed for good; call before advancing past it. */

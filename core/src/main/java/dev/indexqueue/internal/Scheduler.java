@@ -109,6 +109,13 @@ final class Scheduler {
   private final Map<String, WorkspacePending> pendingByWorkspace = new HashMap<>();
   private final ArrayDeque<Entry> outstanding = new ArrayDeque<>();
   private final AtomicInteger sleepers = new AtomicInteger();
+  /**
+   * Set by the producer that wakes sleeping workers, cleared by a worker each time it goes to
+   * sleep (before its last look at the queue): while set, a wake-up is on its way and later
+   * producers need not take the lock. See {@link #dataArrived()}.
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean wakeSent =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private long readPosition;
   private int pendingCount;
   private int inFlightBatches;
@@ -186,9 +193,19 @@ final class Scheduler {
     }
   }
 
-  /** Called by producers after an append: wakes sleeping workers, cheaply when none sleeps. */
+  /**
+   * Called by producers after an append: wakes sleeping workers, cheaply when none sleeps or a
+   * wake-up is already on its way.
+   *
+   * <p>No lost wake-up: a worker going to sleep increments {@code sleepers}, clears {@code
+   * wakeSent}, then looks at the queue's end, all under the lock, and awaits. A producer appends,
+   * then reads {@code sleepers} and {@code wakeSent}. If the worker's look missed the append, the
+   * producer's reads come after the worker's writes: it sees a sleeper, and either sets {@code
+   * wakeSent} and wakes it, or finds it set by another producer after the worker cleared it, which
+   * wakes it. A wake takes the lock, so it reaches the worker once it awaits.
+   */
   void dataArrived() {
-    if (sleepers.get() > 0) {
+    if (sleepers.get() > 0 && !wakeSent.get() && wakeSent.compareAndSet(false, true)) {
       wakeAll();
     }
   }
@@ -207,15 +224,34 @@ final class Scheduler {
 
   // ---------------------------------------------------------------- reading and coalescing
 
-  /** Reads what the window allows from the queue into lanes. Holds the lock. */
+  /**
+   * Reads what the window allows from the queue into lanes, in chunks, until the window is full or
+   * the queue has no more: a backlog is read whole (up to {@code readAhead}) before the next batch
+   * is taken, so coalescing and priorities see all of it. Holds the lock.
+   */
   private void fill() {
-    int room = readAhead - pendingCount;
-    if (room <= 0 || rewindRequested) {
-      return;
+    // at most readAhead tasks per call: coalescing frees window room as it reads, and a backlog
+    // of a few hot paths must not be read whole under the lock
+    int budget = readAhead;
+    while (budget > 0) {
+      int room = readAhead - pendingCount;
+      if (room <= 0 || rewindRequested) {
+        return;
+      }
+      int want = Math.min(Math.min(room, budget), Math.max(batchSize, 1024));
+      int got = fillOnce(want);
+      if (got < want) {
+        return;
+      }
+      budget -= got;
     }
-    List<QueuedTask> read = queue.read(readPosition, Math.min(room, Math.max(batchSize, 1024)));
+  }
+
+  /** Reads up to {@code want} tasks into lanes; returns how many were read. Holds the lock. */
+  private int fillOnce(int want) {
+    List<QueuedTask> read = queue.read(readPosition, want);
     if (read.isEmpty()) {
-      return;
+      return 0;
     }
     long now = clock.nanoTime();
     for (QueuedTask q : read) {
@@ -242,6 +278,7 @@ final class Scheduler {
       }
     }
     readPosition = read.get(read.size() - 1).position() + 1;
+    return read.size();
   }
 
   private void coalesce(WorkspacePending wp, Entry e) {
@@ -301,6 +338,7 @@ final class Scheduler {
           return Work.STOP;
         }
         sleepers.incrementAndGet();
+        wakeSent.set(false);
         try {
           if (queue.endPosition() > readPosition && pendingCount < readAhead) {
             continue; // appended while we looked; read it
@@ -431,18 +469,50 @@ final class Scheduler {
     }
     return appliedSinceCommit >= commitMaxTasks
         || now - lastCommitNanos >= commitIntervalNanos
-        || progress.waiting(TaskStage.DURABLE) > 0
-        || queue.size() * 2 >= queue.capacity()
+        || waiterReached(TaskStage.DURABLE, changedSinceCommit)
+        || uncommittedTailIsHalfFull()
         || draining;
+  }
+
+  /**
+   * Whether applied but uncommitted tasks fill half the queue (CommitPolicy's rule, so such a tail
+   * never blocks producers). Counting unapplied tasks too would commit after every batch whenever
+   * producers keep the queue half full. Holds the lock.
+   */
+  private boolean uncommittedTailIsHalfFull() {
+    long tail = checkpoint() - queue.firstPosition();
+    return tail > 0 && tail * 2 >= queue.capacity();
   }
 
   private boolean refreshDue(long now) {
     if (!appliedSinceRefresh) {
       return false;
     }
-    return progress.waiting(TaskStage.VISIBLE) > 0
+    return waiterReached(TaskStage.VISIBLE, changedSinceRefresh)
         || now - lastRefreshNanos >= refreshIntervalNanos
         || draining;
+  }
+
+  /**
+   * Whether a commit (DURABLE) or refresh (VISIBLE) would complete a waiter now: someone waits for
+   * a task that is already applied (its workspace's applied mark reached the waited sequence), or
+   * someone waits without a sequence (the replay). Waiters for tasks not applied yet do not make a
+   * round due; the round after the batch that applies them does. Holds the lock.
+   */
+  private boolean waiterReached(TaskStage stage, Set<String> changed) {
+    if (progress.waiting(stage) == 0) {
+      return false;
+    }
+    if (progress.untied(stage) > 0) {
+      return true;
+    }
+    for (String ws : changed) {
+      Long applied = appliedMarks.get(ws);
+      if (applied != null && progress.lowestWaiting(stage, ws) <= applied) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean maintenanceDue(long now) {
@@ -451,6 +521,9 @@ final class Scheduler {
 
   private long nanosUntilMaintenance(long now) {
     long wait = Long.MAX_VALUE;
+    if (maintaining) {
+      return wait; // the round in progress signals every lane when it ends
+    }
     if (appliedSinceCommit > 0) {
       wait = Math.min(wait, Math.max(1, lastCommitNanos + commitIntervalNanos - now));
     }
@@ -472,7 +545,7 @@ final class Scheduler {
         return null;
       }
       boolean commit = appliedSinceCommit > 0 && (force || commitDue(now));
-      boolean refresh = appliedSinceRefresh && (force || refreshDue(now) || commit && progress.waiting(TaskStage.VISIBLE) > 0);
+      boolean refresh = appliedSinceRefresh && (force || refreshDue(now));
       if (!commit && !refresh) {
         return null;
       }

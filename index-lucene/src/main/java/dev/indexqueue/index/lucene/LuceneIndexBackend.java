@@ -470,7 +470,8 @@ final class LuceneIndexBackend implements IndexBackend {
     return new Term(F_ID, workspace + '\0' + path);
   }
 
-  private static Document document(String workspace, String path, String content, String hash) {
+  /** The document stored for (workspace, path); package-private so benchmarks build the same one. */
+  static Document document(String workspace, String path, String content, String hash) {
     Document doc = new Document();
     doc.add(new StringField(F_ID, workspace + '\0' + path, Field.Store.NO));
     doc.add(new StringField(F_WORKSPACE, workspace, Field.Store.NO));

@@ -272,8 +272,207 @@ final class ChronicleTaskQueue implements TaskQueue {
     }
   }
 
-  /** Scans every record on disk: verifies it, finds each cycle's first record and the end. */
+  /**
+   * Finds each cycle's first record and the end, and verifies every unacknowledged record. Records
+   * below the acknowledged position are never read again, so they are skipped without being
+   * decoded: only the first record of each cycle is looked at (for its position), and the scan
+   * starts at the acknowledged position. When that shortcut meets anything unexpected it falls back
+   * to {@link #recoverByFullScan()}.
+   */
   private void recover() {
+    if (acknowledged > 0 && recoverFromAcknowledged()) {
+      return;
+    }
+    cycles.clear();
+    recoverByFullScan();
+  }
+
+  /** The fast path of {@link #recover()}; false when the full scan must decide. */
+  private boolean recoverFromAcknowledged() {
+    try (ExcerptTailer t = queue.createTailer()) {
+      int first = queue.firstCycle();
+      int lastCycle = queue.lastCycle();
+      if (first == Integer.MAX_VALUE || lastCycle == Integer.MIN_VALUE || first > lastCycle) {
+        return false;
+      }
+      long previous = -1;
+      for (int c = first; c <= lastCycle; ) {
+        if (t.moveToCycle(c)) {
+          try (DocumentContext dc = t.readingDocument()) {
+            if (dc.isPresent() && rollCycle.toCycle(dc.index()) == c) {
+              Bytes<?> bytes = dc.wire().bytes();
+              long len = bytes.readRemaining();
+              if (len < TaskRecord.MIN_LENGTH) {
+                return false;
+              }
+              long position = bytes.readLong(bytes.readPosition() + len - 12);
+              if (position <= previous || position < 0) {
+                return false;
+              }
+              cycles.put(position, new CycleStart(c, dc.index(), t.currentFile()));
+              previous = position;
+            }
+          }
+        }
+        if (c == lastCycle) {
+          break;
+        }
+        int next;
+        try {
+          next = queue.nextCycle(c, net.openhft.chronicle.queue.TailerDirection.FORWARD);
+        } catch (java.text.ParseException e) {
+          return false;
+        }
+        if (next <= c) {
+          break;
+        }
+        c = next;
+      }
+      if (cycles.isEmpty() || cycles.firstKey() > acknowledged) {
+        return false; // let the full scan report missing files
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("chronicle queue {}: quick recovery failed ({}); scanning every record", directory, e.toString());
+      cycles.clear();
+      return false;
+    }
+    long lastOnDisk;
+    try {
+      lastOnDisk = lastRecordPosition();
+    } catch (RuntimeException e) {
+      cycles.clear();
+      return false;
+    }
+    if (lastOnDisk < 0 || lastOnDisk < cycles.lastKey()) {
+      cycles.clear();
+      return false;
+    }
+    if (tailer == null) {
+      tailer = queue.createTailer();
+      tailer.singleThreadedCheckDisabled(true);
+    }
+    long last = acknowledged - 1;
+    int lastCycle = Integer.MIN_VALUE;
+    try {
+      if (lastOnDisk < acknowledged) {
+        // everything on disk is acknowledged: nothing to verify
+        lastCycle = cycles.lastEntry().getValue().cycle();
+      } else if (seekIfPresent(acknowledged)) {
+        // verify every unacknowledged record, as the full scan does
+        while (true) {
+          try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+              break;
+            }
+            long index = dc.index();
+            String where = where(tailer.currentFile(), index, last + 1);
+            long position = verify(dc.wire().bytes(), where);
+            if (position != last + 1) {
+              throw new IllegalStateException(
+                  "Chronicle queue record out of sequence in "
+                      + where
+                      + ": it holds position "
+                      + position
+                      + " (tasks between are missing, or the file was modified)");
+            }
+            int cycle = rollCycle.toCycle(index);
+            if (cycle != lastCycle) {
+              Map.Entry<Long, CycleStart> known = cycles.floorEntry(position);
+              if (known == null || known.getValue().cycle() != cycle) {
+                cycles.put(position, new CycleStart(cycle, index, tailer.currentFile()));
+              }
+              lastCycle = cycle;
+            }
+            last = position;
+          }
+        }
+        if (last < lastOnDisk) {
+          cycles.clear();
+          return false; // stopped before the last record: let the full scan find out why
+        }
+      } else {
+        cycles.clear();
+        return false;
+      }
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "Cannot read the chronicle queue in " + directory + " (truncated or corrupt file?): " + e, e);
+    } finally {
+      tailerNext = -1;
+    }
+    end = Math.max(acknowledged, last + 1);
+    lastAppendCycle = lastCycle == Integer.MIN_VALUE ? cycles.lastEntry().getValue().cycle() : lastCycle;
+    if (end > acknowledged) {
+      LOG.info(
+          "chronicle queue {}: {} unacknowledged task(s) recovered, positions {} to {}",
+          directory,
+          end - acknowledged,
+          acknowledged,
+          end - 1);
+    }
+    return true;
+  }
+
+  /**
+   * Positions the reader's tailer at the record holding position {@code p}; false when it cannot be
+   * found that way.
+   */
+  private boolean seekIfPresent(long p) {
+    Map.Entry<Long, CycleStart> e = cycles.floorEntry(p);
+    CycleStart c = e.getValue();
+    long guess = c.index() + (p - e.getKey());
+    if (rollCycle.toCycle(guess) == c.cycle() && tailer.moveToIndex(guess) && peekPosition() == p) {
+      return tailer.moveToIndex(guess);
+    }
+    if (!tailer.moveToIndex(c.index())) {
+      return false;
+    }
+    long q = e.getKey();
+    while (q < p) {
+      try (DocumentContext dc = tailer.readingDocument()) {
+        if (!dc.isPresent()) {
+          return false;
+        }
+        q++;
+      }
+    }
+    long index;
+    try (DocumentContext dc = tailer.readingDocument()) {
+      if (!dc.isPresent()) {
+        return false;
+      }
+      Bytes<?> bytes = dc.wire().bytes();
+      long len = bytes.readRemaining();
+      if (len < TaskRecord.MIN_LENGTH || bytes.readLong(bytes.readPosition() + len - 12) != p) {
+        return false;
+      }
+      index = dc.index();
+    }
+    return tailer.moveToIndex(index);
+  }
+
+  /** The position held by the last record on disk, or -1 when it cannot be read. */
+  private long lastRecordPosition() {
+    try (ExcerptTailer t =
+        queue.createTailer().direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd()) {
+      try (DocumentContext dc = t.readingDocument()) {
+        if (!dc.isPresent()) {
+          return -1;
+        }
+        Bytes<?> bytes = dc.wire().bytes();
+        long len = bytes.readRemaining();
+        if (len < TaskRecord.MIN_LENGTH) {
+          return -1;
+        }
+        return bytes.readLong(bytes.readPosition() + len - 12);
+      }
+    }
+  }
+
+  /** Scans every record on disk: verifies it, finds each cycle's first record and the end. */
+  private void recoverByFullScan() {
     long last = -1;
     int lastCycle = Integer.MIN_VALUE;
     try (ExcerptTailer t = queue.createTailer()) {
