@@ -280,11 +280,31 @@ final class ChronicleTaskQueue implements TaskQueue {
    * to {@link #recoverByFullScan()}.
    */
   private void recover() {
-    if (acknowledged > 0 && recoverFromAcknowledged()) {
-      return;
+    if (!(acknowledged > 0 && recoverFromAcknowledged())) {
+      cycles.clear();
+      recoverByFullScan();
     }
-    cycles.clear();
-    recoverByFullScan();
+    checkHighWater();
+  }
+
+  /** Records below the stored high-water mark were written: missing ones mean a truncated file. */
+  private void checkHighWater() {
+    if (end < storedHighWater) {
+      String newest =
+          cycles.isEmpty() ? "(no queue file left)" : String.valueOf(cycles.lastEntry().getValue().file());
+      throw new IllegalStateException(
+          "Chronicle queue file "
+              + newest
+              + " in "
+              + directory
+              + " is truncated: its last record holds position "
+              + (end - 1)
+              + " but positions up to "
+              + (storedHighWater - 1)
+              + " were written (high-water mark in "
+              + ackFile.path()
+              + ")");
+    }
   }
 
   /** The fast path of {@link #recover()}; false when the full scan must decide. */
@@ -531,21 +551,6 @@ final class ChronicleTaskQueue implements TaskQueue {
               + first.file()
               + ", holds position "
               + cycles.firstKey());
-    }
-    if (last + 1 < storedHighWater) {
-      String newest = cycles.isEmpty() ? "(no queue file left)" : String.valueOf(cycles.lastEntry().getValue().file());
-      throw new IllegalStateException(
-          "Chronicle queue file "
-              + newest
-              + " in "
-              + directory
-              + " is truncated: its last record holds position "
-              + last
-              + " but positions up to "
-              + (storedHighWater - 1)
-              + " were written (high-water mark in "
-              + ackFile.path()
-              + ")");
     }
     end = Math.max(acknowledged, last + 1);
     lastAppendCycle = lastCycle;
