@@ -23,7 +23,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.TimeProvider;
@@ -36,6 +38,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
 import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wires;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +59,15 @@ import org.slf4j.LoggerFactory;
  * positions are consecutive, and fails with an {@link IllegalStateException} naming the file and
  * index of the first bad record: corruption is reported, never skipped. (A bad record below the
  * acknowledged position is only logged: it will never be read.)
+ *
+ * <p><b>Killed writers</b>: a process killed in the middle of an append leaves Chronicle's write
+ * lock taken (released at open when its holder is dead), possibly an incomplete record header at
+ * the end of the newest file (that record's {@link #append} never returned, so it was never
+ * acknowledged to its producer: open logs it and the next append overwrites it), and, when it was
+ * killed while Chronicle created a new roll-cycle file, a file whose own header never completed.
+ * Such a file holds no record; Chronicle's readers would wait on it for their timeout on every
+ * visit (and a process that only drains never repairs it), so open moves it aside as {@code
+ * <file>-<millis>.discard}, as Chronicle itself does, and logs it.
  *
  * <p><b>Retention</b>: the acknowledged position is stored in {@value AckFile#NAME}; roll-cycle
  * files whose records are all below it, and that are not the newest, are deleted on {@link
@@ -137,6 +149,14 @@ final class ChronicleTaskQueue implements TaskQueue {
   private ExcerptTailer tailer;
   private long tailerNext = -1;
   private byte[] readBuffer = new byte[4096];
+  /** A position below {@link #end} that the last read could not read, or -1; since when. */
+  private long unreadablePosition = -1;
+  private long unreadableSinceNanos;
+  /**
+   * How long a position below the end may stay unreadable before {@link #read} fails: longer than
+   * Chronicle's own waits for a roll-cycle header (its timeoutMS, 10 s by default). Tests lower it.
+   */
+  long unreadableTimeoutNanos = TimeUnit.SECONDS.toNanos(30);
 
   ChronicleTaskQueue(Settings settings) {
     this.directory = settings.directory().toAbsolutePath().normalize();
@@ -156,6 +176,7 @@ final class ChronicleTaskQueue implements TaskQueue {
     this.directoryLock = lock(lockChannel, directory.resolve(LOCK_FILE));
     SingleChronicleQueue q = null;
     try {
+      setAsideInterruptedCycleFiles(directory);
       AckFile.State stored = ackFile.read();
       this.acknowledged = stored.acknowledged();
       this.storedHighWater = stored.highWater();
@@ -269,6 +290,56 @@ final class ChronicleTaskQueue implements TaskQueue {
       } finally {
         l.close();
       }
+    }
+  }
+
+  /**
+   * Moves aside every roll-cycle file whose own header never completed: its creator was killed
+   * while Chronicle created it. Such a file holds no record (Chronicle writes records only after
+   * the file's header is complete), and no live process can be creating it: we hold the directory
+   * lock. Left in place, every Chronicle reader waits on it for the queue's timeout at each visit,
+   * and only an appender of the same cycle would replace it (after the same wait).
+   */
+  private static void setAsideInterruptedCycleFiles(Path directory) {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(directory)) {
+      files =
+          s.filter(p -> p.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX))
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the chronicle queue directory " + directory, e);
+    }
+    for (Path f : files) {
+      int header;
+      long size;
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+        size = ch.size();
+        ByteBuffer b = ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder());
+        header = ch.read(b, 0) == 4 ? b.getInt(0) : Wires.NOT_INITIALIZED;
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read the chronicle queue file " + f, e);
+      }
+      if (Wires.isReadyMetaData(header) && Wires.lengthOf(header) > 0) {
+        continue;
+      }
+      Path aside =
+          f.resolveSibling(
+              f.getFileName() + "-" + System.currentTimeMillis() + SingleChronicleQueue.DISCARD_FILE_SUFFIX);
+      try {
+        Files.move(f, aside);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot move aside the interrupted chronicle queue file " + f + " (to " + aside + ")", e);
+      }
+      LOG.warn(
+          "chronicle queue {}: file {} ({} bytes) was being created by a process that died: its header"
+              + " never completed (0x{}), so it holds no record; moved it aside to {}",
+          directory,
+          f,
+          size,
+          Integer.toHexString(header),
+          aside);
     }
   }
 
@@ -495,6 +566,8 @@ final class ChronicleTaskQueue implements TaskQueue {
   private void recoverByFullScan() {
     long last = -1;
     int lastCycle = Integer.MIN_VALUE;
+    File lastFile = null;
+    long lastRecordEnd = -1;
     try (ExcerptTailer t = queue.createTailer()) {
       t.toStart();
       while (true) {
@@ -530,6 +603,8 @@ final class ChronicleTaskQueue implements TaskQueue {
             lastCycle = cycle;
           }
           last = position;
+          lastFile = t.currentFile();
+          lastRecordEnd = dc.wire().bytes().readLimit();
         }
       }
     } catch (IllegalStateException e) {
@@ -552,6 +627,9 @@ final class ChronicleTaskQueue implements TaskQueue {
               + ", holds position "
               + cycles.firstKey());
     }
+    if (lastFile != null) {
+      logIncompleteRecord(lastFile, lastRecordEnd, last + 1);
+    }
     end = Math.max(acknowledged, last + 1);
     lastAppendCycle = lastCycle;
     if (end > acknowledged) {
@@ -561,6 +639,47 @@ final class ChronicleTaskQueue implements TaskQueue {
           end - acknowledged,
           acknowledged,
           end - 1);
+    }
+  }
+
+  /**
+   * Logs an incomplete record after the last complete one: an append interrupted by the death of
+   * its process. Its {@link #append} never returned, so no producer was told it was accepted; it is
+   * dropped (Chronicle's next append overwrites it, with a warning of its own). Best effort: only
+   * diagnostics depend on it.
+   */
+  private void logIncompleteRecord(File file, long from, long position) {
+    try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder());
+      long pos = from;
+      for (int i = 0; i < 1_000 && pos >= 0 && pos + 4 <= ch.size(); i++) {
+        pos = (pos + 3) & ~3L; // Chronicle aligns headers to 4 bytes
+        b.clear();
+        if (ch.read(b, pos) != 4) {
+          return;
+        }
+        int header = b.getInt(0);
+        if (header == Wires.NOT_INITIALIZED || header == Wires.END_OF_DATA) {
+          return; // the end of the written part, or the end of the cycle
+        }
+        if (Wires.isNotComplete(header)) {
+          LOG.warn(
+              "chronicle queue {}: file {} ends with an incomplete {} at byte {} (header 0x{}): an"
+                  + " append interrupted by the death of its process. It was never acknowledged to its"
+                  + " producer (its submit had not returned), so it is dropped; position {} is"
+                  + " assigned to the next task.",
+              directory,
+              file,
+              (header & Wires.META_DATA) != 0 ? "metadata entry" : "record",
+              pos,
+              Integer.toHexString(header),
+              position);
+          return;
+        }
+        pos += 4 + Wires.lengthOf(header); // a complete entry after the last record (an index)
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("chronicle queue {}: cannot look past the last record of {}: {}", directory, file, e.toString());
     }
   }
 
@@ -676,7 +795,7 @@ final class ChronicleTaskQueue implements TaskQueue {
       while (out.size() < maxTasks && tailerNext < e) {
         try (DocumentContext dc = tailer.readingDocument()) {
           if (!dc.isPresent()) {
-            break; // written but not yet visible to this tailer: the next read gets it
+            break; // handled below: every position below the end must become readable
           }
           long index = dc.index();
           String where = where(tailer.currentFile(), index, tailerNext);
@@ -695,6 +814,11 @@ final class ChronicleTaskQueue implements TaskQueue {
           tailerNext++;
         }
       }
+      if (out.isEmpty()) {
+        unreadable(p, e);
+      } else {
+        unreadablePosition = -1;
+      }
       return out;
     } catch (IllegalStateException e) {
       tailerNext = -1;
@@ -706,6 +830,42 @@ final class ChronicleTaskQueue implements TaskQueue {
     } finally {
       readerLock.unlock();
     }
+  }
+
+  /**
+   * Position {@code p}, below the end, could not be read. Every position below the end was
+   * completely appended (by this process, or found complete at open), so this is transient at most:
+   * the next read seeks afresh; when the same position stays unreadable for {@link
+   * #unreadableTimeoutNanos}, fails rather than let the caller poll an end it can never reach.
+   */
+  private void unreadable(long p, long e) {
+    long now = System.nanoTime();
+    tailerNext = -1; // seek again next time
+    if (unreadablePosition != p) {
+      unreadablePosition = p;
+      unreadableSinceNanos = now;
+      return;
+    }
+    if (now - unreadableSinceNanos < unreadableTimeoutNanos) {
+      return;
+    }
+    unreadablePosition = -1;
+    Map.Entry<Long, CycleStart> c = cycles.floorEntry(p);
+    File file = tailer.currentFile();
+    throw new IllegalStateException(
+        "Chronicle queue in "
+            + directory
+            + ": position "
+            + p
+            + " is below the end ("
+            + e
+            + ") but has not been readable for "
+            + TimeUnit.NANOSECONDS.toMillis(now - unreadableSinceNanos)
+            + " ms; the tailer stopped in file "
+            + (file != null ? file : c == null ? "(none)" : c.getValue().file())
+            + " at index "
+            + Long.toHexString(tailer.index())
+            + " (an incomplete or corrupt record, or the file was changed behind the queue)");
   }
 
   /** Positions the tailer so the next document it reads holds position {@code p} (< end). */

@@ -62,27 +62,38 @@ class CrashTest {
       Path sideDir = base.resolve("side");
       Files.createDirectories(sideDir);
       int generations = Math.min(KILLS_PER_ROUND, kills - killed);
-      for (int g = 0; g < generations; g++) {
-        String sync = SyncPolicy.values()[rnd.nextInt(3)].name();
-        Process p = child(base, "submit-" + g, "submit", queueDir.toString(), indexDir.toString(),
-            sideDir.toString(), Integer.toString(g), Integer.toString(THREADS), sync);
-        int target = rnd.nextInt(8) == 0 ? 0 : 1 + rnd.nextInt(250); // 0: kill during recovery
-        int gen = g;
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(3))
-            .until(() -> !p.isAlive() || loggedLines(sideDir, gen) >= target);
-        if (!p.isAlive()) {
-          throw new AssertionError("child died on its own (exit " + p.exitValue() + "): "
-              + output(base, "submit-" + g));
+      String context = "round " + round + " in " + base + ", seed " + seed + " (-Dindexq.seed=" + seed + ")";
+      try {
+        for (int g = 0; g < generations; g++) {
+          String sync = SyncPolicy.values()[rnd.nextInt(3)].name();
+          Process p = child(base, "submit-" + g, "submit", queueDir.toString(), indexDir.toString(),
+              sideDir.toString(), Integer.toString(g), Integer.toString(THREADS), sync);
+          int target = rnd.nextInt(8) == 0 ? 0 : 1 + rnd.nextInt(250); // 0: kill during recovery
+          int gen = g;
+          await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(3))
+              .until(() -> !p.isAlive() || loggedLines(sideDir, gen) >= target);
+          if (!p.isAlive()) {
+            throw new AssertionError("child submit-" + g + " died on its own (exit " + p.exitValue() + ")");
+          }
+          p.destroyForcibly();
+          assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+          killed++;
         }
-        p.destroyForcibly();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        killed++;
+        Path dump = base.resolve("final.tsv");
+        Process d = child(base, "drain", "drain", queueDir.toString(), indexDir.toString(), dump.toString());
+        // the drain's shutdown waits up to 120 s; give its JVM start and its report time on top
+        if (!d.waitFor(180, TimeUnit.SECONDS)) {
+          String stack = threadDump(d);
+          d.destroyForcibly();
+          throw new AssertionError("drain did not finish in 180 s; its threads:\n" + stack);
+        }
+        if (d.exitValue() != 0) {
+          throw new AssertionError("drain exited " + d.exitValue());
+        }
+        verified += verify(sideDir, generations, dump);
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError(context + ": " + e.getMessage() + "\nchild output:" + outputs(base, generations), e);
       }
-      Path dump = base.resolve("final.tsv");
-      Process d = child(base, "drain", "drain", queueDir.toString(), indexDir.toString(), dump.toString());
-      assertThat(d.waitFor(120, TimeUnit.SECONDS)).as("drain finishes").isTrue();
-      assertThat(d.exitValue()).as("drain exit; output: %s", output(base, "drain")).isZero();
-      verified += verify(sideDir, generations, dump);
       round++;
     }
     System.out.printf(
@@ -201,12 +212,56 @@ class CrashTest {
     return pb.start();
   }
 
+  /** The output of every child of a round: each killed submitter, then the drain. */
+  private static String outputs(Path base, int generations) {
+    StringBuilder sb = new StringBuilder();
+    List<String> names = new ArrayList<>();
+    for (int g = 0; g < generations; g++) {
+      names.add("submit-" + g);
+    }
+    names.add("drain");
+    for (String name : names) {
+      try {
+        String out = output(base, name);
+        if (!out.isEmpty()) {
+          sb.append("\n--- ").append(name).append(' ').append(out);
+        }
+      } catch (IOException e) {
+        sb.append("\n--- ").append(name).append(": cannot read its output: ").append(e);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** A thread dump of a hanging child, through jcmd of this JDK; best effort. */
+  private static String threadDump(Process p) {
+    try {
+      Process j = new ProcessBuilder(
+              Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+              Long.toString(p.pid()), "Thread.print")
+          .redirectErrorStream(true)
+          .start();
+      String out = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      j.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "(no thread dump: " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(no thread dump: interrupted)";
+    }
+  }
+
   private static String output(Path base, String name) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (String ext : new String[] {".out", ".err"}) {
       File f = base.resolve(name + ext).toFile();
       if (f.exists()) {
-        sb.append(ext).append(": ").append(Files.readString(f.toPath()));
+        String text = Files.readString(f.toPath());
+        if (text.length() > 20_000) { // keep the start (the cause) and the end (the last words)
+          text = text.substring(0, 10_000) + "\n[...]\n" + text.substring(text.length() - 10_000);
+        }
+        sb.append(ext).append(": ").append(text);
       }
     }
     return sb.toString();
