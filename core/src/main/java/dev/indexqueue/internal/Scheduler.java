@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -312,6 +313,7 @@ final class Scheduler {
    */
   Work next(int laneIndex) throws InterruptedException {
     Lane lane = lanes[laneIndex];
+    int unreadable = 0;
     lock.lock();
     try {
       while (true) {
@@ -341,7 +343,13 @@ final class Scheduler {
         wakeSent.set(false);
         try {
           if (queue.endPosition() > readPosition && pendingCount < readAhead) {
-            continue; // appended while we looked; read it
+            // appended while we looked: read it. A queue whose end runs ahead of what it can
+            // read (a slot claimed but not yet written) is retried at once a few times, then
+            // with a 1 ms back-off, so a lagging or broken queue never spins a core
+            if (++unreadable > 64) {
+              lane.wake.awaitNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            continue;
           }
           long wait = nanosUntilMaintenance(clock.nanoTime());
           if (wait == Long.MAX_VALUE) {
