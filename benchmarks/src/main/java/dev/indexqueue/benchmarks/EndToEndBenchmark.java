@@ -1,10 +1,13 @@
 package dev.indexqueue.benchmarks;
 
+import dev.indexqueue.CommitPolicy;
 import dev.indexqueue.IndexTask;
+import dev.indexqueue.IndexingServiceBuilder;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.index.lucene.LuceneBaseline;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       one commit.
  * </ul>
  *
- * <p>Each invocation starts from an empty directory (opening it is not timed). Run: {@code java
+ * <p>{@code -p policy=BULK} gives the service the raw loop's commit schedule (see {@link #policy}).
+ * Each invocation starts from an empty directory (opening it is not timed). Run: {@code java
  * -jar benchmarks/target/benchmarks.jar EndToEndBenchmark -jvmArgsAppend "$(cat
  * benchmarks/target/classes/indexq-jvm.options)"}.
  */
@@ -79,6 +83,14 @@ public class EndToEndBenchmark {
   @Param("100000")
   public int docs;
 
+  /**
+   * The service's commit and refresh policies: {@code DEFAULT} (every 10,000 tasks or 1 s; refresh
+   * every 1 s) or {@code BULK} (commit when someone waits for DURABLE, as the raw loop's single
+   * commit; no interval refresh). Raw Lucene ignores it.
+   */
+  @Param({"DEFAULT"})
+  public String policy;
+
   private Corpus corpus;
   private List<String> workspaces;
   private ExecutorService threads;
@@ -103,15 +115,22 @@ public class EndToEndBenchmark {
     dir = Bench.newDir("e2e");
     switch (impl) {
       case SERVICE_MEMORY_1LANE ->
-          service = Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 1).build();
+          service = policy(Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 1)).build();
       case SERVICE_MEMORY_2LANES ->
-          service = Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 2).build();
+          service = policy(Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 2)).build();
       case SERVICE_CHRONICLE_1LANE ->
           service =
-              Bench.service(Bench.chronicleQueue(dir.resolve("queue")), Bench.lucene(dir.resolve("index")), 1)
+              policy(Bench.service(Bench.chronicleQueue(dir.resolve("queue")), Bench.lucene(dir.resolve("index")), 1))
                   .build();
       default -> writer = LuceneBaseline.openWriter(dir.resolve("index"));
     }
+  }
+
+  private IndexingServiceBuilder policy(IndexingServiceBuilder b) {
+    if (policy.equals("BULK")) {
+      return b.commitPolicy(CommitPolicy.of(1_000_000, Duration.ofHours(1))).refreshInterval(Duration.ofHours(1));
+    }
+    return b;
   }
 
   @TearDown(Level.Invocation)
