@@ -57,6 +57,29 @@ public final class Bench {
     }
   }
 
+  /**
+   * Ends one invocation's resources: shuts the service down, closes the searcher manager, rolls the
+   * raw writer back and closes its directory, then deletes {@code dir}. Any argument may be null.
+   */
+  public static void closeAll(
+      IndexingService service,
+      org.apache.lucene.search.SearcherManager searchers,
+      org.apache.lucene.index.IndexWriter writer,
+      Path dir)
+      throws IOException {
+    if (service != null) {
+      service.close();
+    }
+    if (searchers != null) {
+      searchers.close();
+    }
+    if (writer != null) {
+      writer.rollback();
+      writer.getDirectory().close();
+    }
+    delete(dir);
+  }
+
   /** Deletes a directory tree; null is ignored. */
   public static void delete(Path dir) {
     if (dir == null || !Files.exists(dir)) {

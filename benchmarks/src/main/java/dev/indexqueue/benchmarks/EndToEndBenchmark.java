@@ -135,16 +135,9 @@ public class EndToEndBenchmark {
 
   @TearDown(Level.Invocation)
   public void close() throws Exception {
-    if (service != null) {
-      service.close();
-      service = null;
-    }
-    if (writer != null) {
-      writer.rollback();
-      writer.getDirectory().close();
-      writer = null;
-    }
-    Bench.delete(dir);
+    Bench.closeAll(service, null, writer, dir);
+    service = null;
+    writer = null;
   }
 
   @Benchmark

@@ -128,17 +128,9 @@ public class RecoveryBenchmark {
 
   @TearDown(Level.Invocation)
   public void close() throws Exception {
-    if (service != null) {
-      service.close();
-      service = null;
-    }
-    if (writer != null) {
-      searchers.close();
-      writer.rollback();
-      writer.getDirectory().close();
-      writer = null;
-    }
-    Bench.delete(dir);
+    Bench.closeAll(service, writer == null ? null : searchers, writer, dir);
+    service = null;
+    writer = null;
   }
 
   @Benchmark
