@@ -7,7 +7,6 @@ import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.QueuedTask;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +25,7 @@ public final class CheckingBackend implements IndexBackend {
   private final IndexBackend delegate;
   private final List<QueuedTask> log = Collections.synchronizedList(new ArrayList<>());
   private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
-  private final ConcurrentHashMap<Integer, AtomicInteger> activeLanes = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Integer> activeWorkspaces = new ConcurrentHashMap<>();
+  private final ExclusionCheck exclusion = new ExclusionCheck(violations);
   private final ConcurrentHashMap<String, Long> lastApplied = new ConcurrentHashMap<>();
   private final AtomicInteger commits = new AtomicInteger();
   private final AtomicInteger refreshes = new AtomicInteger();
@@ -52,23 +50,8 @@ public final class CheckingBackend implements IndexBackend {
 
   @Override
   public void apply(Batch batch) {
-    int lane = batch.lane();
-    AtomicInteger inLane = activeLanes.computeIfAbsent(lane, k -> new AtomicInteger());
-    if (inLane.incrementAndGet() != 1) {
-      violations.add("two applies overlap in lane " + lane);
-    }
-    Set<String> mine = new HashSet<>();
+    ExclusionCheck.Held held = exclusion.enter(batch);
     try {
-      for (QueuedTask q : batch.tasks()) {
-        String ws = q.task().workspace();
-        if (mine.add(ws)) {
-          Integer other = activeWorkspaces.putIfAbsent(ws, lane);
-          if (other != null) {
-            violations.add("workspace " + ws + " applied by lanes " + other + " and " + lane + " at once");
-            mine.remove(ws);
-          }
-        }
-      }
       boolean done = false;
       try {
         delegate.apply(batch);
@@ -91,10 +74,7 @@ public final class CheckingBackend implements IndexBackend {
         }
       }
     } finally {
-      for (String ws : mine) {
-        activeWorkspaces.remove(ws);
-      }
-      inLane.decrementAndGet();
+      exclusion.exit(held);
     }
   }
 

@@ -72,8 +72,7 @@ public final class RecordingBackend implements IndexBackend {
   private volatile Map<String, TreeMap<String, String>> visible;
   private final List<QueuedTask> log = Collections.synchronizedList(new ArrayList<>());
   private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
-  private final ConcurrentHashMap<Integer, AtomicInteger> activeLanes = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Integer> activeWorkspaces = new ConcurrentHashMap<>();
+  private final ExclusionCheck exclusion = new ExclusionCheck(violations);
   private final ConcurrentHashMap<String, Long> lastApplied = new ConcurrentHashMap<>();
   private final List<Rule> rules = new ArrayList<>();
   private final AtomicInteger batches = new AtomicInteger();
@@ -175,23 +174,8 @@ public final class RecordingBackend implements IndexBackend {
     if (g != null) {
       g.pass();
     }
-    int lane = batch.lane();
-    AtomicInteger inLane = activeLanes.computeIfAbsent(lane, k -> new AtomicInteger());
-    if (inLane.incrementAndGet() != 1) {
-      violations.add("two applies overlap in lane " + lane);
-    }
-    Set<String> mine = new TreeSet<>();
+    ExclusionCheck.Held held = exclusion.enter(batch);
     try {
-      for (QueuedTask q : batch.tasks()) {
-        String ws = q.task().workspace();
-        if (mine.add(ws)) {
-          Integer other = activeWorkspaces.putIfAbsent(ws, lane);
-          if (other != null) {
-            violations.add("workspace " + ws + " applied by lanes " + other + " and " + lane + " at once");
-            mine.remove(ws);
-          }
-        }
-      }
       Throwable failure = failureFor(batch);
       if (failure != null) {
         // a failed batch may be retried: order restarts for its workspaces
@@ -209,10 +193,7 @@ public final class RecordingBackend implements IndexBackend {
       }
       batches.incrementAndGet();
     } finally {
-      for (String ws : mine) {
-        activeWorkspaces.remove(ws);
-      }
-      inLane.decrementAndGet();
+      exclusion.exit(held);
     }
   }
 
