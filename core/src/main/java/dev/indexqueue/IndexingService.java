@@ -60,14 +60,18 @@ public interface IndexingService extends AutoCloseable {
   QueueStatus queueStatus();
 
   /**
-   * Compares the index of a workspace with its source of truth, as of the last refresh.
+   * Compares the index of a workspace with its source of truth, as of the last refresh. When the
+   * service was search-idle (see {@link IndexingServiceBuilder#searchIdleAfter}), first waits for
+   * one refresh of what was applied to the workspace.
    *
    * @param workspace a valid workspace name
    */
   IndexStatus indexStatus(String workspace);
 
   /**
-   * Searches a workspace with the backend's query syntax.
+   * Searches a workspace with the backend's query syntax, as of the last refresh. When the service
+   * was search-idle (see {@link IndexingServiceBuilder#searchIdleAfter}), first waits for one
+   * refresh of what was applied to the workspace.
    *
    * @param workspace a valid workspace name
    * @param query the query

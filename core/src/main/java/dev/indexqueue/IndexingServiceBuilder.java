@@ -28,6 +28,7 @@ public final class IndexingServiceBuilder {
   private boolean coalescing = true;
   private CommitPolicy commitPolicy = CommitPolicy.defaults();
   private Duration refreshInterval = Duration.ofSeconds(1);
+  private Duration searchIdleAfter = Duration.ofSeconds(30);
   private BackpressurePolicy backpressure = BackpressurePolicy.BLOCK;
   private Duration blockTimeout = Duration.ofSeconds(30);
   private RetryPolicy retryPolicy = RetryPolicy.defaults();
@@ -107,11 +108,31 @@ public final class IndexingServiceBuilder {
   }
 
   /**
-   * How often applied work is made visible when nobody waits for it. Default 1 s. Waiting on
-   * VISIBLE or {@code awaitIndexReady} refreshes sooner.
+   * How often applied work is made visible while the service is search-active (see {@link
+   * #searchIdleAfter}) and nobody waits for it. Default 1 s. Waiting on VISIBLE or {@code
+   * awaitIndexReady} refreshes sooner.
    */
   public IndexingServiceBuilder refreshInterval(Duration interval) {
     this.refreshInterval = positive("refreshInterval", interval);
+    return this;
+  }
+
+  /**
+   * After how long without a read ({@code search} or {@code indexStatus}) the service is
+   * search-idle. Default 30 s. A search-idle service skips interval refreshes: each refresh
+   * flushes a small segment that later has to be merged, work nobody asked for during a bulk load.
+   * The first read of an idle service first makes what was applied to its workspace visible
+   * (waiting for one refresh), then reads; reads within {@code searchIdleAfter} of each other keep
+   * the service active, and refreshes run on {@link #refreshInterval}. A new service is idle until
+   * its first read. Waiters (VISIBLE, {@code awaitIndexReady}) always refresh as soon as their task
+   * is applied.
+   *
+   * <p>{@code ChronoUnit.FOREVER.getDuration()} (any duration too long to count in nanoseconds)
+   * turns idling off: interval refreshes always run. Use it when the backend's documents are read
+   * outside the service, e.g. a backend that feeds a remote search engine.
+   */
+  public IndexingServiceBuilder searchIdleAfter(Duration idleAfter) {
+    this.searchIdleAfter = positive("searchIdleAfter", idleAfter);
     return this;
   }
 
@@ -215,6 +236,7 @@ public final class IndexingServiceBuilder {
             coalescing,
             commitPolicy,
             refreshInterval,
+            searchIdleAfter,
             backpressure,
             blockTimeout,
             retryPolicy,

@@ -111,6 +111,7 @@ public final class DefaultIndexingService implements IndexingService {
             config.commitPolicy().maxTasks(),
             config.commitPolicy().interval().toNanos(),
             config.refreshInterval().toNanos(),
+            saturatedNanos(config.searchIdleAfter()),
             progress,
             counters.coalesced,
             this::recoveryPoint);
@@ -685,6 +686,7 @@ public final class DefaultIndexingService implements IndexingService {
   @Override
   public IndexStatus indexStatus(String workspace) {
     IndexTask.checkWorkspace(workspace);
+    beforeRead(workspace);
     return IndexStatusCalculator.compute(workspace, source, backend.documents(workspace));
   }
 
@@ -697,7 +699,48 @@ public final class DefaultIndexingService implements IndexingService {
     if (limit < 1) {
       throw new IllegalArgumentException("limit: must be at least 1, was: " + limit);
     }
+    beforeRead(workspace);
     return backend.search(workspace, query, limit);
+  }
+
+  /**
+   * Notes a read; when the service was search-idle (no interval refreshes ran), first waits until
+   * what was applied to {@code workspace} is visible, so a read never sees older data than an
+   * active service would show. The wait is bounded by {@link #READ_REFRESH_WAIT}: when refreshes
+   * keep failing the read goes on with what is visible.
+   */
+  private void beforeRead(String workspace) {
+    if (!scheduler.noteRead()) {
+      return;
+    }
+    long applied = progress.mark(TaskStage.APPLIED, workspace);
+    if (applied < 0) {
+      return;
+    }
+    CompletableFuture<Void> f = progress.register(TaskStage.VISIBLE, workspace, applied);
+    if (f.isDone()) {
+      return;
+    }
+    scheduler.wakeAll();
+    try {
+      f.get(READ_REFRESH_WAIT.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.debug("{}: reading {} without a fresh refresh: {}", config.name(), workspace, e.toString());
+    }
+  }
+
+  /** The longest a read of a search-idle service waits for the refresh it asked for. */
+  static final Duration READ_REFRESH_WAIT = Duration.ofSeconds(30);
+
+  /** {@code d} in nanoseconds, or {@link Long#MAX_VALUE} when it does not fit. */
+  static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** Counters for the optional metrics binding. */

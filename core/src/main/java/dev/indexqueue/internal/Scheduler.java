@@ -103,6 +103,8 @@ final class Scheduler {
   private final int commitMaxTasks;
   private final long commitIntervalNanos;
   private final long refreshIntervalNanos;
+  /** After how long without a read the service is search-idle; {@code Long.MAX_VALUE}: never. */
+  private final long searchIdleNanos;
   private final Progress progress;
   private final LongAdder coalescedCount;
   private final java.util.function.LongSupplier recoveryPoint;
@@ -128,6 +130,8 @@ final class Scheduler {
   private boolean appliedSinceRefresh;
   private long lastCommitNanos;
   private long lastRefreshNanos;
+  private long lastReadNanos;
+  private boolean readSeen;
   private boolean maintaining;
   private boolean draining;
   private boolean stopped;
@@ -144,6 +148,7 @@ final class Scheduler {
       int commitMaxTasks,
       long commitIntervalNanos,
       long refreshIntervalNanos,
+      long searchIdleNanos,
       Progress progress,
       LongAdder coalescedCount,
       java.util.function.LongSupplier recoveryPoint) {
@@ -157,6 +162,7 @@ final class Scheduler {
     this.commitMaxTasks = commitMaxTasks;
     this.commitIntervalNanos = commitIntervalNanos;
     this.refreshIntervalNanos = refreshIntervalNanos;
+    this.searchIdleNanos = searchIdleNanos;
     this.progress = progress;
     this.coalescedCount = coalescedCount;
     this.lanes = new Lane[laneCount];
@@ -497,8 +503,35 @@ final class Scheduler {
       return false;
     }
     return waiterReached(TaskStage.VISIBLE, changedSinceRefresh)
-        || now - lastRefreshNanos >= refreshIntervalNanos
+        || (searchActive(now) && now - lastRefreshNanos >= refreshIntervalNanos)
         || draining;
+  }
+
+  /**
+   * Whether someone read (searched) within the search-idle time; only then do interval refreshes
+   * run. Holds the lock.
+   */
+  private boolean searchActive(long now) {
+    return searchIdleNanos == Long.MAX_VALUE || (readSeen && now - lastReadNanos < searchIdleNanos);
+  }
+
+  /**
+   * Notes a read (search or index status) now.
+   *
+   * @return whether the service was search-idle before it: the caller then makes the workspace's
+   *     applied work visible before reading, as no interval refresh did
+   */
+  boolean noteRead() {
+    lock.lock();
+    try {
+      long now = clock.nanoTime();
+      boolean wasIdle = !searchActive(now);
+      readSeen = true;
+      lastReadNanos = now;
+      return wasIdle;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -535,7 +568,7 @@ final class Scheduler {
     if (appliedSinceCommit > 0) {
       wait = Math.min(wait, Math.max(1, lastCommitNanos + commitIntervalNanos - now));
     }
-    if (appliedSinceRefresh) {
+    if (appliedSinceRefresh && searchActive(now)) {
       wait = Math.min(wait, Math.max(1, lastRefreshNanos + refreshIntervalNanos - now));
     }
     return wait;

@@ -26,6 +26,7 @@ public record ServiceConfig(
     boolean coalescing,
     CommitPolicy commitPolicy,
     Duration refreshInterval,
+    Duration searchIdleAfter,
     BackpressurePolicy backpressure,
     Duration blockTimeout,
     RetryPolicy retryPolicy,

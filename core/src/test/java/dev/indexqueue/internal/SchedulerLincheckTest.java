@@ -144,6 +144,7 @@ class SchedulerLincheckTest {
             Integer.MAX_VALUE,
             Long.MAX_VALUE / 4,
             Long.MAX_VALUE / 4,
+            Long.MAX_VALUE,
             new Progress(),
             new LongAdder(),
             () -> 0L);
