@@ -31,10 +31,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * on 2 cores). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
  * directly: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.indexqueue.benchmarks.ComparisonRunner [--quick] [--only=e2e,churn,submit,visibility,recovery]};
- * {@code -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 5,000 with --quick).
+ * {@code -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 10,000 with --quick).
+ * Forks run with a fixed heap ({@link #FORK_HEAP}, pre-touched) so heap growth does not land on
+ * one side's iterations.
  */
 public final class ComparisonRunner {
   private ComparisonRunner() {}
+
+  /** The heap options of every fork (both sides alike). */
+  static final String[] FORK_HEAP = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"};
 
   /** How a side's runs are reduced to one number. */
   enum Metric {
@@ -97,7 +102,8 @@ public final class ComparisonRunner {
         : "FULL mode"));
     System.out.println("date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, JDK "
-        + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), load: " + load());
+        + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), load: " + load()
+        + "; forks: " + String.join(" ", FORK_HEAP));
     for (Group g : groups) {
       System.out.println("group " + g.key() + ": " + g.benchmark() + "." + g.method() + " " + g.impls() + " " + g.params()
           + ", " + g.warmups() + " warmup + " + g.measurements() + " measurement iteration(s)"
@@ -161,11 +167,13 @@ public final class ComparisonRunner {
     g.add(new Group("submit", "SubmitBenchmark", "p4",
         List.of("ABQ", "MEMORY_SERVICE", "RAW_CHRONICLE", "CHRONICLE_SERVICE"), Map.of(),
         quick ? 1 : 3, quick ? 2 : 5, it, 2));
+    // single-shot suites: the analysis chain takes a few hundred thousand documents to be compiled
+    // (C2), so both sides get warm-up invocations until their times settle
     g.add(new Group("e2e", "EndToEndBenchmark", "run",
         List.of("LUCENE_1T", "SERVICE_MEMORY_1LANE", "SERVICE_MEMORY_2LANES", "SERVICE_CHRONICLE_1LANE"),
-        Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "5000" : "100000")), 1, 2, null, 2));
+        Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "10000" : "100000")), quick ? 4 : 2, 2, null, 2));
     g.add(new Group("churn", "ChurnBenchmark", "run", List.of("LUCENE_EVERY_UPDATE", "SERVICE"),
-        Map.of("paths", quick ? "1000" : "10000", "updates", "10"), 1, 2, null, 2));
+        Map.of("paths", quick ? "2000" : "10000", "updates", "10"), 3, quick ? 2 : 3, null, 2));
     g.add(new Group("visibility", "VisibilityBenchmark", "submitUntilVisible", List.of("LUCENE_REFRESH", "SERVICE"),
         Map.of(), quick ? 1 : 2, quick ? 2 : 3, it, 2));
     g.add(new Group("recovery", "RecoveryBenchmark", "run", List.of("APPLY_1K", "SERVICE_RESTART"),
@@ -214,7 +222,7 @@ public final class ComparisonRunner {
                 .forks(1)
                 .warmupIterations(g.warmups())
                 .measurementIterations(g.measurements())
-                .jvmArgsAppend(Bench.jvmOptions())
+                .jvmArgsAppend(forkOptions())
                 .verbosity(VerboseMode.SILENT)
                 .shouldFailOnError(true);
         for (Map.Entry<String, String> p : g.params().entrySet()) {
@@ -222,10 +230,6 @@ public final class ComparisonRunner {
         }
         if (g.iterationTime() != null) {
           o.warmupTime(g.iterationTime()).measurementTime(g.iterationTime());
-        }
-        String prop = System.getProperty(Corpus.DIR_PROPERTY);
-        if (prop != null) {
-          o.jvmArgsAppend("-D" + Corpus.DIR_PROPERTY + "=" + prop);
         }
         long t0 = System.nanoTime();
         Collection<RunResult> results = new Runner(o.build()).run();
@@ -244,6 +248,20 @@ public final class ComparisonRunner {
         }
       }
     }
+  }
+
+  /**
+   * Every fork's extra JVM options, in one list (JMH's {@code jvmArgsAppend} replaces, it does not
+   * add): the parent pom's options, the heap, and the corpus directory when one is set.
+   */
+  static String[] forkOptions() {
+    List<String> o = new ArrayList<>(List.of(Bench.jvmOptions()));
+    o.addAll(List.of(FORK_HEAP));
+    String corpusDir = System.getProperty(Corpus.DIR_PROPERTY);
+    if (corpusDir != null) {
+      o.add("-D" + Corpus.DIR_PROPERTY + "=" + corpusDir);
+    }
+    return o.toArray(String[]::new);
   }
 
   private static double median(List<Double> v) {
