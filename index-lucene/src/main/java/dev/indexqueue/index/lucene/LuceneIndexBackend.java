@@ -1,6 +1,7 @@
 package dev.indexqueue.index.lucene;
 
 import dev.indexqueue.IndexTask;
+import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.spi.BackendStateLostException;
 import dev.indexqueue.spi.Batch;
@@ -116,6 +117,10 @@ final class LuceneIndexBackend implements IndexBackend {
   private final int maxBufferedDocs;
   private final Analyzer indexAnalyzer = new CodeAnalyzer(true);
   private final Analyzer queryAnalyzer = new CodeAnalyzer(false);
+  private final PreAnalysis preAnalysis;
+  /** How many lanes are inside {@link #apply} now. */
+  private final java.util.concurrent.atomic.AtomicInteger applying =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
   /** The open writer and its searchers; null after a failed reopen. Guarded by {@link #lock}. */
@@ -142,12 +147,21 @@ final class LuceneIndexBackend implements IndexBackend {
     this.where = where;
     this.options = options;
     this.maxBufferedDocs = maxBufferedDocs;
+    this.preAnalysis =
+        new PreAnalysis(
+            indexAnalyzer,
+            F_CONTENT,
+            options.analysisThreads(),
+            "indexqueue-lucene-analysis",
+            Runtime.getRuntime().availableProcessors());
     try {
       this.current = openWriter(true);
     } catch (IOException e) {
+      preAnalysis.close();
       closeQuietly(directory);
       throw new UncheckedIOException("cannot open the Lucene index at " + where, e);
     } catch (RuntimeException e) {
+      preAnalysis.close();
       closeQuietly(directory);
       throw e;
     }
@@ -388,13 +402,17 @@ final class LuceneIndexBackend implements IndexBackend {
   public void apply(Batch batch) {
     Writer w = enter();
     Throwable failure = null;
+    int lanes = applying.incrementAndGet();
     try {
-      for (QueuedTask qt : batch.tasks()) {
-        applyOne(w, qt.task(), batch.source());
+      List<QueuedTask> tasks = batch.tasks();
+      PreAnalysis.Pending analysed = preAnalysis.start(contents(tasks), lanes);
+      for (int i = 0; i < tasks.size(); i++) {
+        applyOne(w, tasks.get(i).task(), batch.source(), analysed, i);
       }
     } catch (IOException | RuntimeException | Error e) {
       failure = e;
     } finally {
+      applying.decrementAndGet();
       lock.readLock().unlock();
     }
     if (failure != null) {
@@ -402,11 +420,36 @@ final class LuceneIndexBackend implements IndexBackend {
     }
   }
 
-  private void applyOne(Writer w, IndexTask task, WorkspaceSource source) throws IOException {
+  /**
+   * The contents to analyse ahead of indexing: one per task, null for tasks without content; null
+   * altogether when fewer than two tasks have content (nothing to overlap).
+   */
+  private static String[] contents(List<QueuedTask> tasks) {
+    String[] texts = new String[tasks.size()];
+    int n = 0;
+    for (int i = 0; i < texts.length; i++) {
+      IndexTask t = tasks.get(i).task();
+      if (t.type() == IndexTaskType.INDEX_FILE) {
+        texts[i] = t.content();
+        n++;
+      }
+    }
+    return n < 2 ? null : texts;
+  }
+
+  private void applyOne(
+      Writer w, IndexTask task, WorkspaceSource source, PreAnalysis.Pending analysed, int i)
+      throws IOException {
     switch (task.type()) {
-      case INDEX_FILE -> w.writer().updateDocument(
-          idTerm(task.workspace(), task.path()),
-          document(task.workspace(), task.path(), task.content(), ContentHash.of(task.content())));
+      case INDEX_FILE -> {
+        Document doc =
+            document(task.workspace(), task.path(), task.content(), ContentHash.of(task.content()));
+        AnalyzedText tokens = analysed == null ? null : analysed.take(i);
+        if (tokens != null) {
+          ((Field) doc.getField(F_CONTENT)).setTokenStream(tokens.replay());
+        }
+        w.writer().updateDocument(idTerm(task.workspace(), task.path()), doc);
+      }
       case REMOVE_FILE -> w.writer().deleteDocuments(idTerm(task.workspace(), task.path()));
       case REMOVE_WORKSPACE -> w.writer().deleteDocuments(new Term(F_WORKSPACE, task.workspace()));
       case REINDEX_WORKSPACE -> reindex(w, task.workspace(), source);
@@ -702,6 +745,7 @@ final class LuceneIndexBackend implements IndexBackend {
         return;
       }
       closed = true;
+      preAnalysis.close();
       if (current != null) {
         closeQuietly(current.searchers());
         rollbackQuietly(current.writer());

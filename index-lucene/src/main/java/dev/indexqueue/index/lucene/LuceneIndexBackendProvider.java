@@ -12,8 +12,9 @@ import java.util.TreeSet;
 /**
  * Provides the Lucene index backend under the name {@value #NAME}. Stateless and thread-safe.
  *
- * <p>Settings: {@code directory} (required: the index directory, created when missing) and {@code
- * ramBufferMB} (1–2047, default 64). An unknown key is refused, naming it.
+ * <p>Settings: {@code directory} (required: the index directory, created when missing), {@code
+ * ramBufferMB} (1–2047, default 64) and {@code analysisThreads} (0–64, default {@link
+ * LuceneIndexOptions#defaultAnalysisThreads()}). An unknown key is refused, naming it.
  *
  * <p>The backend opened here guarantees what {@link IndexBackend} states, and: the checkpoint is
  * stored in the commit user data under {@value #CHECKPOINT_KEY}; an index directory locked by
@@ -28,7 +29,7 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
   /** The commit user data key holding the checkpoint. */
   public static final String CHECKPOINT_KEY = "indexqueue.checkpoint";
 
-  private static final Set<String> KEYS = Set.of("directory", "ramBufferMB");
+  private static final Set<String> KEYS = Set.of("directory", "ramBufferMB", "analysisThreads");
 
   /** For {@link java.util.ServiceLoader}. */
   public LuceneIndexBackendProvider() {}
@@ -45,7 +46,13 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
         new LuceneIndexOptions(
             c.requiredPath("directory"),
             c.doubleValue(
-                "ramBufferMB", LuceneIndexOptions.DEFAULT_RAM_BUFFER_MB, -Double.MAX_VALUE, Double.MAX_VALUE)));
+                "ramBufferMB", LuceneIndexOptions.DEFAULT_RAM_BUFFER_MB, -Double.MAX_VALUE, Double.MAX_VALUE),
+            (int)
+                c.longValue(
+                    "analysisThreads",
+                    LuceneIndexOptions.defaultAnalysisThreads(),
+                    0,
+                    LuceneIndexOptions.MAX_ANALYSIS_THREADS)));
   }
 
   /**

@@ -8,10 +8,15 @@ import java.nio.file.Path;
  *
  * @param directory the index directory (created when missing); one backend at a time may use it
  * @param ramBufferMB how much the writer buffers before it flushes a segment, in MB (1–2047)
+ * @param analysisThreads how many helper threads analyse the contents of a batch while the lane
+ *     indexes it, in order (0–{@value #MAX_ANALYSIS_THREADS}; 0: the lane analyses as it indexes)
  */
-public record LuceneIndexOptions(Path directory, double ramBufferMB) {
+public record LuceneIndexOptions(Path directory, double ramBufferMB, int analysisThreads) {
   /** The RAM buffer when none is configured, in MB. */
   public static final double DEFAULT_RAM_BUFFER_MB = 64;
+
+  /** The most analysis helper threads. */
+  public static final int MAX_ANALYSIS_THREADS = 64;
 
   /** Validates the record. */
   public LuceneIndexOptions {
@@ -22,6 +27,18 @@ public record LuceneIndexOptions(Path directory, double ramBufferMB) {
       throw new IllegalArgumentException(
           "ramBufferMB: must be between 1 and 2047, was: " + ramBufferMB);
     }
+    if (analysisThreads < 0 || analysisThreads > MAX_ANALYSIS_THREADS) {
+      throw new IllegalArgumentException(
+          "analysisThreads: must be between 0 and " + MAX_ANALYSIS_THREADS + ", was: " + analysisThreads);
+    }
+  }
+
+  /**
+   * The analysis helpers when none are configured: one fewer than the available processors (the
+   * lane keeps one busy), at most 4; 0 on a single processor.
+   */
+  public static int defaultAnalysisThreads() {
+    return Math.min(4, Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
   }
 
   /**
@@ -30,7 +47,7 @@ public record LuceneIndexOptions(Path directory, double ramBufferMB) {
    * @param directory the index directory
    */
   public static LuceneIndexOptions of(Path directory) {
-    return new LuceneIndexOptions(directory, DEFAULT_RAM_BUFFER_MB);
+    return new LuceneIndexOptions(directory, DEFAULT_RAM_BUFFER_MB, defaultAnalysisThreads());
   }
 
   /**
@@ -39,6 +56,15 @@ public record LuceneIndexOptions(Path directory, double ramBufferMB) {
    * @param mb the RAM buffer in MB
    */
   public LuceneIndexOptions withRamBufferMB(double mb) {
-    return new LuceneIndexOptions(directory, mb);
+    return new LuceneIndexOptions(directory, mb, analysisThreads);
+  }
+
+  /**
+   * A copy with another number of analysis helper threads.
+   *
+   * @param threads 0–{@value #MAX_ANALYSIS_THREADS}
+   */
+  public LuceneIndexOptions withAnalysisThreads(int threads) {
+    return new LuceneIndexOptions(directory, ramBufferMB, threads);
   }
 }
