@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * on 2 cores). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
  * directly: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.indexqueue.benchmarks.ComparisonRunner [--quick] [--only=e2e,churn,submit,visibility,recovery]};
- * {@code -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 10,000 with --quick).
+ * {@code -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 20,000 with --quick).
  * Forks run with a fixed heap ({@link #FORK_HEAP}, pre-touched) so heap growth does not land on
  * one side's iterations.
  */
@@ -171,9 +171,9 @@ public final class ComparisonRunner {
     // (C2), so both sides get warm-up invocations until their times settle
     g.add(new Group("e2e", "EndToEndBenchmark", "run",
         List.of("LUCENE_1T", "SERVICE_MEMORY_1LANE", "SERVICE_MEMORY_2LANES", "SERVICE_CHRONICLE_1LANE"),
-        Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "10000" : "100000")), quick ? 4 : 2, 2, null, 2));
+        Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "20000" : "100000")), quick ? 3 : 2, 2, null, 2));
     g.add(new Group("churn", "ChurnBenchmark", "run", List.of("LUCENE_EVERY_UPDATE", "SERVICE"),
-        Map.of("paths", quick ? "2000" : "10000", "updates", "10"), 3, quick ? 2 : 3, null, 2));
+        Map.of("paths", quick ? "4000" : "10000", "updates", "10"), quick ? 2 : 3, quick ? 2 : 3, null, 2));
     g.add(new Group("visibility", "VisibilityBenchmark", "submitUntilVisible", List.of("LUCENE_REFRESH", "SERVICE"),
         Map.of(), quick ? 1 : 2, quick ? 2 : 3, it, 2));
     g.add(new Group("recovery", "RecoveryBenchmark", "run", List.of("APPLY_1K", "SERVICE_RESTART"),
