@@ -2,9 +2,7 @@ package dev.indexqueue.benchmarks;
 
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.IndexingServiceBuilder;
-import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.IndexBackend;
-import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.Providers;
 import dev.indexqueue.spi.TaskQueue;
 import java.io.IOException;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Helpers shared by the benchmarks: directories, queues, backends, workspaces, JVM options. */
 public final class Bench {
@@ -172,39 +169,5 @@ public final class Bench {
     h *= 0x45d9f3b;
     h ^= (h >>> 16);
     return Math.floorMod(h, laneCount);
-  }
-
-  /** A backend that accepts everything and stores nothing: measures the queue and the core. */
-  public static final class NullBackend implements IndexBackend {
-    private volatile long checkpoint;
-
-    @Override
-    public void apply(Batch batch) {}
-
-    @Override
-    public void commit(long checkpoint) {
-      this.checkpoint = checkpoint;
-    }
-
-    @Override
-    public long committedCheckpoint() {
-      return checkpoint;
-    }
-
-    @Override
-    public void makeVisible() {}
-
-    @Override
-    public List<IndexedDocument> documents(String workspace) {
-      return List.of();
-    }
-
-    @Override
-    public Set<String> workspaces() {
-      return Set.of();
-    }
-
-    @Override
-    public void close() {}
   }
 }

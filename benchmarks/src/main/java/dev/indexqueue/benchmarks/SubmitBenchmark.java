@@ -3,6 +3,7 @@ package dev.indexqueue.benchmarks;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.IndexingService;
+import dev.indexqueue.tck.NullBackend;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,10 +104,10 @@ public class SubmitBenchmark {
     }
     switch (impl) {
       case MEMORY_SERVICE ->
-          service = Bench.service(Bench.memoryQueue(65_536), new Bench.NullBackend(), 1).build();
+          service = Bench.service(Bench.memoryQueue(65_536), new NullBackend(), 1).build();
       case CHRONICLE_SERVICE -> {
         dir = Bench.newDir("submit");
-        service = Bench.service(Bench.chronicleQueue(dir), new Bench.NullBackend(), 1).build();
+        service = Bench.service(Bench.chronicleQueue(dir), new NullBackend(), 1).build();
       }
       case ABQ -> {
         abq = new ArrayBlockingQueue<>(65_536);

@@ -5,21 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.indexqueue.BackpressurePolicy;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
-import dev.indexqueue.spi.Batch;
-import dev.indexqueue.spi.IndexBackend;
-import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.Providers;
+import dev.indexqueue.tck.NullBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+
 
 /**
  * Opt-in measurement of the submit rate with each {@link SyncPolicy}: 4 threads submit ~200-byte
@@ -92,39 +90,5 @@ class SubmitRateBenchmarkTest {
       }
       assertThat(submitted.sum()).isPositive();
     }
-  }
-
-  /** Applies nothing, fast, so the queue path is what is measured. Thread-safe. */
-  static final class NullBackend implements IndexBackend {
-    private volatile long checkpoint;
-
-    @Override
-    public void apply(Batch batch) {}
-
-    @Override
-    public void commit(long cp) {
-      checkpoint = cp;
-    }
-
-    @Override
-    public long committedCheckpoint() {
-      return checkpoint;
-    }
-
-    @Override
-    public void makeVisible() {}
-
-    @Override
-    public List<IndexedDocument> documents(String workspace) {
-      return List.of();
-    }
-
-    @Override
-    public Set<String> workspaces() {
-      return Set.of();
-    }
-
-    @Override
-    public void close() {}
   }
 }
