@@ -8,7 +8,8 @@ import java.util.List;
  *
  * <p>Guarantee: a task is in the store from the moment its ticket completed exceptionally until it
  * is replayed or cleared. The store is in memory and bounded by the service's {@code
- * maxDeadLetters}; when full, the oldest entries are dropped and counted (with a warning in the log).
+ * maxDeadLetters}; when full, the oldest entries are dropped and counted (with a warning in the
+ * log).
  */
 public interface DeadLetters {
 
@@ -19,8 +20,8 @@ public interface DeadLetters {
   int count();
 
   /**
-   * Submits every stored task again, in their original acceptance order, and removes them from
-   * the store.
+   * Submits every stored task again, in their original acceptance order, and removes them from the
+   * store.
    *
    * @return the new tickets, in the same order
    */

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One change to the index: an immutable record that validates itself on construction. Instances
- * are immutable and thread-safe.
+ * One change to the index: an immutable record that validates itself on construction. Instances are
+ * immutable and thread-safe.
  *
  * <p>Rules (DESIGN.md §2), each violation throwing an {@link IllegalArgumentException} whose
  * message names the field, the rule and the (truncated) offending value:
@@ -41,8 +41,10 @@ public record IndexTask(
 
   /** The priority of tasks built without an explicit one. */
   public static final int NORMAL_PRIORITY = 0;
+
   /** Longest workspace name, in characters. */
   public static final int MAX_WORKSPACE_LENGTH = 128;
+
   /** Longest path, in UTF-8 bytes. */
   public static final int MAX_PATH_BYTES = 4096;
 

@@ -119,13 +119,13 @@ public final class IndexingServiceBuilder {
 
   /**
    * After how long without a read ({@code search} or {@code indexStatus}) the service is
-   * search-idle. Default 30 s. A search-idle service skips interval refreshes: each refresh
-   * flushes a small segment that later has to be merged, work nobody asked for during a bulk load.
-   * The first read of an idle service first makes what was applied to its workspace visible
-   * (waiting for one refresh), then reads; reads within {@code searchIdleAfter} of each other keep
-   * the service active, and refreshes run on {@link #refreshInterval}. A new service is idle until
-   * its first read. Waiters (VISIBLE, {@code awaitIndexReady}) always refresh as soon as their task
-   * is applied.
+   * search-idle. Default 30 s. A search-idle service skips interval refreshes: each refresh flushes
+   * a small segment that later has to be merged, work nobody asked for during a bulk load. The
+   * first read of an idle service first makes what was applied to its workspace visible (waiting
+   * for one refresh), then reads; reads within {@code searchIdleAfter} of each other keep the
+   * service active, and refreshes run on {@link #refreshInterval}. A new service is idle until its
+   * first read. Waiters (VISIBLE, {@code awaitIndexReady}) always refresh as soon as their task is
+   * applied.
    *
    * <p>{@code ChronoUnit.FOREVER.getDuration()} (any duration too long to count in nanoseconds)
    * turns idling off: interval refreshes always run. Use it when the backend's documents are read
@@ -150,8 +150,8 @@ public final class IndexingServiceBuilder {
   }
 
   /**
-   * Age that raises a waiting task's effective priority by one level (so low priority work is
-   * never starved). Default 1 s.
+   * Age that raises a waiting task's effective priority by one level (so low priority work is never
+   * starved). Default 1 s.
    */
   public IndexingServiceBuilder priorityAging(Duration step) {
     this.priorityAging = positive("priorityAging", step);

@@ -33,10 +33,14 @@ public record RetryPolicy(
     }
     if (maxBackoff.compareTo(initialBackoff) < 0) {
       throw new IllegalArgumentException(
-          "maxBackoff: must be at least initialBackoff (" + initialBackoff + "), was: " + maxBackoff);
+          "maxBackoff: must be at least initialBackoff ("
+              + initialBackoff
+              + "), was: "
+              + maxBackoff);
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-      throw new IllegalArgumentException("multiplier: must be a finite number >= 1.0, was: " + multiplier);
+      throw new IllegalArgumentException(
+          "multiplier: must be a finite number >= 1.0, was: " + multiplier);
     }
   }
 

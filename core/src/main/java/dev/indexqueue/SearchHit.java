@@ -48,7 +48,8 @@ public record SearchHit(String workspace, String path, float score, List<MatchLi
     /** Validates. */
     public Range {
       if (start < 0 || end < start) {
-        throw new IllegalArgumentException("range: need 0 <= start <= end, was: " + start + ".." + end);
+        throw new IllegalArgumentException(
+            "range: need 0 <= start <= end, was: " + start + ".." + end);
       }
     }
   }

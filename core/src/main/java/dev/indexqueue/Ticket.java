@@ -11,8 +11,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Guarantee: each stage completes at most once, normally when the task (or a later task of the
  * same workspace that superseded it by coalescing) reached that stage, or exceptionally with a
  * {@link TaskFailedException} when the task was dead-lettered, or with an {@link
- * IllegalStateException} when the service failed or stopped before reaching it. Waiters are woken by
- * sequence numbers and cannot miss a wake-up.
+ * IllegalStateException} when the service failed or stopped before reaching it. Waiters are woken
+ * by sequence numbers and cannot miss a wake-up.
  */
 public interface Ticket {
 

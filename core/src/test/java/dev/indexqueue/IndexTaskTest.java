@@ -98,13 +98,17 @@ class IndexTaskTest {
   @Test
   void pathMustNotContainControlCharacters() {
     assertThatThrownBy(() -> IndexTask.removeFile("ws", "a\nb"))
-        .hasMessage("path: must not contain control characters (found U+000A at index 1), was: \"a\\u000ab\"");
+        .hasMessage(
+            "path: must not contain control characters (found U+000A at index 1), was:"
+                + " \"a\\u000ab\"");
   }
 
   @Test
   void pathIsRequiredAndNotEmpty() {
-    assertThatThrownBy(() -> IndexTask.removeFile("ws", null)).hasMessage("path: is required, was: null");
-    assertThatThrownBy(() -> IndexTask.removeFile("ws", "")).hasMessage("path: must not be empty, was: \"\"");
+    assertThatThrownBy(() -> IndexTask.removeFile("ws", null))
+        .hasMessage("path: is required, was: null");
+    assertThatThrownBy(() -> IndexTask.removeFile("ws", ""))
+        .hasMessage("path: must not be empty, was: \"\"");
   }
 
   @Test
@@ -141,7 +145,8 @@ class IndexTaskTest {
         .hasMessage("content: must be absent for REMOVE_FILE, was: \"x\"");
     assertThatThrownBy(() -> new IndexTask(IndexTaskType.REMOVE_WORKSPACE, "ws", "a", null, 0, now))
         .hasMessage("path: must be absent for REMOVE_WORKSPACE, was: \"a\"");
-    assertThatThrownBy(() -> new IndexTask(IndexTaskType.REINDEX_WORKSPACE, "ws", null, "c", 0, now))
+    assertThatThrownBy(
+            () -> new IndexTask(IndexTaskType.REINDEX_WORKSPACE, "ws", null, "c", 0, now))
         .hasMessage("content: must be absent for REINDEX_WORKSPACE, was: \"c\"");
   }
 
@@ -149,7 +154,8 @@ class IndexTaskTest {
   void typeAndTimestampAreRequired() {
     assertThatThrownBy(() -> new IndexTask(null, "ws", null, null, 0, Instant.now()))
         .hasMessage("type: is required, was: null");
-    assertThatThrownBy(() -> new IndexTask(IndexTaskType.REMOVE_WORKSPACE, "ws", null, null, 0, null))
+    assertThatThrownBy(
+            () -> new IndexTask(IndexTaskType.REMOVE_WORKSPACE, "ws", null, null, 0, null))
         .hasMessage("timestamp: is required, was: null");
   }
 
@@ -160,7 +166,8 @@ class IndexTaskTest {
     assertThatThrownBy(() -> t.checkContentSize(1199))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "content: must be at most 1199 UTF-8 bytes (maxContentBytes), had 1200 for path \"big.txt\"");
+            "content: must be at most 1199 UTF-8 bytes (maxContentBytes), had 1200 for path"
+                + " \"big.txt\"");
   }
 
   @Test

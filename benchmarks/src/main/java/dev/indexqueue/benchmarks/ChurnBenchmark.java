@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Suite 3, churn: {@code paths} (default 10,000) documents each updated {@code updates} (default
  * 10) times by 4 producer threads, until everything is VISIBLE.
  *
- * <p>Workload: producer {@code k} owns workspace {@code churn<k>} (two per lane) and a quarter of the paths; it
- * makes {@code updates} passes over its paths, each pass writing new ~1 KB content (corpus
- * documents shifted by the pass), so the last pass is what the index must end up with.
+ * <p>Workload: producer {@code k} owns workspace {@code churn<k>} (two per lane) and a quarter of
+ * the paths; it makes {@code updates} passes over its paths, each pass writing new ~1 KB content
+ * (corpus documents shifted by the pass), so the last pass is what the index must end up with.
  * Implementations ({@link Impl}):
  *
  * <ul>
@@ -129,7 +129,8 @@ public class ChurnBenchmark {
                       service.submit(IndexTask.indexFile(ws, path, content));
                     } else {
                       writer.updateDocument(
-                          LuceneBaseline.idTerm(ws, path), LuceneBaseline.document(ws, path, content));
+                          LuceneBaseline.idTerm(ws, path),
+                          LuceneBaseline.document(ws, path, content));
                     }
                   }
                 }

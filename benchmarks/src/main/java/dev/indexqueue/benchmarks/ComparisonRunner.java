@@ -30,10 +30,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * then a summary table. {@code --quick} uses smaller sizes and fewer iterations (under 10 minutes
  * on 2 cores). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
  * directly: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.indexqueue.benchmarks.ComparisonRunner [--quick] [--only=e2e,churn,submit,visibility,recovery]};
- * {@code -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 20,000 with --quick).
- * Forks run with a fixed heap ({@link #FORK_HEAP}, pre-touched) so heap growth does not land on
- * one side's iterations.
+ * dev.indexqueue.benchmarks.ComparisonRunner [--quick]
+ * [--only=e2e,churn,submit,visibility,recovery]}; {@code -Dindexq.e2e.docs=N} changes the
+ * end-to-end size (default 100,000; 20,000 with --quick). Forks run with a fixed heap ({@link
+ * #FORK_HEAP}, pre-touched) so heap growth does not land on one side's iterations.
  */
 public final class ComparisonRunner {
   private ComparisonRunner() {}
@@ -60,7 +60,14 @@ public final class ComparisonRunner {
    * A comparison: value = a/b, or b/a when {@code inverse} (times: higher value is better for A).
    */
   record Comparison(
-      String name, Side a, Side b, Metric metric, boolean inverse, String op, double target, String meaning) {
+      String name,
+      Side a,
+      Side b,
+      Metric metric,
+      boolean inverse,
+      String op,
+      double target,
+      String meaning) {
     boolean pass(double v) {
       return op.equals(">=") ? v >= target : v <= target;
     }
@@ -90,26 +97,57 @@ public final class ComparisonRunner {
       } else if (a.startsWith("--only=")) {
         only = List.of(a.substring(7).split(","));
       } else {
-        System.err.println("usage: run-comparison.sh [--quick] [--only=e2e,churn,submit,visibility,recovery]");
+        System.err.println(
+            "usage: run-comparison.sh [--quick] [--only=e2e,churn,submit,visibility,recovery]");
         System.exit(2);
       }
     }
     List<Group> groups = groups(quick);
     // this machine is shared: another project's JMH run must not abort ours (ratios alternate A/B)
     System.setProperty("jmh.ignoreLock", "true");
-    System.out.println("IndexQueue ratio runner — " + (quick
-        ? "QUICK mode: smaller sizes and fewer iterations than the full run; ratios are indicative"
-        : "FULL mode"));
-    System.out.println("date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-    System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, JDK "
-        + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), load: " + load()
-        + "; forks: " + String.join(" ", FORK_HEAP));
+    System.out.println(
+        "IndexQueue ratio runner — "
+            + (quick
+                ? "QUICK mode: smaller sizes and fewer iterations than the full run; ratios are"
+                    + " indicative"
+                : "FULL mode"));
+    System.out.println(
+        "date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    System.out.println(
+        "machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, JDK "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + "), load: "
+            + load()
+            + "; forks: "
+            + String.join(" ", FORK_HEAP));
     for (Group g : groups) {
-      System.out.println("group " + g.key() + ": " + g.benchmark() + "." + g.method() + " " + g.impls() + " " + g.params()
-          + ", " + g.warmups() + " warmup + " + g.measurements() + " measurement iteration(s)"
-          + (g.iterationTime() == null ? "" : " of " + g.iterationTime()) + ", " + g.rounds() + " alternating round(s)");
+      System.out.println(
+          "group "
+              + g.key()
+              + ": "
+              + g.benchmark()
+              + "."
+              + g.method()
+              + " "
+              + g.impls()
+              + " "
+              + g.params()
+              + ", "
+              + g.warmups()
+              + " warmup + "
+              + g.measurements()
+              + " measurement iteration(s)"
+              + (g.iterationTime() == null ? "" : " of " + g.iterationTime())
+              + ", "
+              + g.rounds()
+              + " alternating round(s)");
     }
-    System.out.println("corpus: " + Corpus.load(1, 1024).description().replace("docs=1", "docs=per benchmark"));
+    System.out.println(
+        "corpus: " + Corpus.load(1, 1024).description().replace("docs=1", "docs=per benchmark"));
     long started = System.nanoTime();
     for (Group g : groups) {
       if (only != null && !only.contains(g.key())) {
@@ -133,12 +171,23 @@ public final class ComparisonRunner {
       boolean ok = c.pass(v);
       total++;
       pass += ok ? 1 : 0;
-      System.out.printf(Locale.ROOT, "RATIO %s value=%.2f target=%s%.2f %s%n", c.name(), v, c.op(), c.target(), ok ? "PASS" : "BELOW");
-      table.add(new String[] {
-        c.name(), String.format(Locale.ROOT, "%.2f", v), c.op() + String.format(Locale.ROOT, "%.2f", c.target()),
-        ok ? "PASS" : "BELOW", c.a().label() + " " + describe(c.a(), c.metric()),
-        c.b().label() + " " + describe(c.b(), c.metric())
-      });
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO %s value=%.2f target=%s%.2f %s%n",
+          c.name(),
+          v,
+          c.op(),
+          c.target(),
+          ok ? "PASS" : "BELOW");
+      table.add(
+          new String[] {
+            c.name(),
+            String.format(Locale.ROOT, "%.2f", v),
+            c.op() + String.format(Locale.ROOT, "%.2f", c.target()),
+            ok ? "PASS" : "BELOW",
+            c.a().label() + " " + describe(c.a(), c.metric()),
+            c.b().label() + " " + describe(c.b(), c.metric())
+          });
     }
     System.out.println();
     System.out.println("| ratio | value | target | result | A | B |");
@@ -147,13 +196,22 @@ public final class ComparisonRunner {
       System.out.println("| " + String.join(" | ", r) + " |");
     }
     System.out.println();
-    System.out.printf(Locale.ROOT, "%d of %d PASS (%s mode, %.1f min, load now: %s)%n", pass, total,
-        quick ? "QUICK" : "FULL", (System.nanoTime() - started) / 60e9, load());
+    System.out.printf(
+        Locale.ROOT,
+        "%d of %d PASS (%s mode, %.1f min, load now: %s)%n",
+        pass,
+        total,
+        quick ? "QUICK" : "FULL",
+        (System.nanoTime() - started) / 60e9,
+        load());
   }
 
   private static String describe(Side s, Metric m) {
     List<Double> v = SCORES.get(s);
-    String unit = s.benchmark().equals("SubmitBenchmark") ? " ops/s" : s.benchmark().equals("VisibilityBenchmark") ? " µs p50" : " ms";
+    String unit =
+        s.benchmark().equals("SubmitBenchmark")
+            ? " ops/s"
+            : s.benchmark().equals("VisibilityBenchmark") ? " µs p50" : " ms";
     String r = String.format(Locale.ROOT, "%,.0f%s", median(v), unit);
     if (m == Metric.P50 && P99.containsKey(s)) {
       r += String.format(Locale.ROOT, ", p99 %,.0f µs", median(P99.get(s)));
@@ -164,20 +222,67 @@ public final class ComparisonRunner {
   static List<Group> groups(boolean quick) {
     List<Group> g = new ArrayList<>();
     TimeValue it = TimeValue.seconds(quick ? 1 : 2);
-    g.add(new Group("submit", "SubmitBenchmark", "p4",
-        List.of("ABQ", "MEMORY_SERVICE", "RAW_CHRONICLE", "CHRONICLE_SERVICE"), Map.of(),
-        quick ? 1 : 3, quick ? 2 : 5, it, 2));
+    g.add(
+        new Group(
+            "submit",
+            "SubmitBenchmark",
+            "p4",
+            List.of("ABQ", "MEMORY_SERVICE", "RAW_CHRONICLE", "CHRONICLE_SERVICE"),
+            Map.of(),
+            quick ? 1 : 3,
+            quick ? 2 : 5,
+            it,
+            2));
     // single-shot suites: the analysis chain takes a few hundred thousand documents to be compiled
     // (C2), so both sides get warm-up invocations until their times settle
-    g.add(new Group("e2e", "EndToEndBenchmark", "run",
-        List.of("LUCENE_1T", "SERVICE_MEMORY_1LANE", "SERVICE_MEMORY_2LANES", "SERVICE_CHRONICLE_1LANE"),
-        Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "20000" : "100000")), quick ? 3 : 2, 2, null, 2));
-    g.add(new Group("churn", "ChurnBenchmark", "run", List.of("LUCENE_EVERY_UPDATE", "SERVICE"),
-        Map.of("paths", quick ? "4000" : "10000", "updates", "10"), quick ? 2 : 3, quick ? 2 : 3, null, 2));
-    g.add(new Group("visibility", "VisibilityBenchmark", "submitUntilVisible", List.of("LUCENE_REFRESH", "SERVICE"),
-        Map.of(), quick ? 1 : 2, quick ? 2 : 3, it, 2));
-    g.add(new Group("recovery", "RecoveryBenchmark", "run", List.of("APPLY_1K", "SERVICE_RESTART"),
-        Map.of("committed", quick ? "200000" : "1000000", "tail", "1000"), 2, quick ? 3 : 4, null, 2));
+    g.add(
+        new Group(
+            "e2e",
+            "EndToEndBenchmark",
+            "run",
+            List.of(
+                "LUCENE_1T",
+                "SERVICE_MEMORY_1LANE",
+                "SERVICE_MEMORY_2LANES",
+                "SERVICE_CHRONICLE_1LANE"),
+            Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "20000" : "100000")),
+            quick ? 3 : 2,
+            2,
+            null,
+            2));
+    g.add(
+        new Group(
+            "churn",
+            "ChurnBenchmark",
+            "run",
+            List.of("LUCENE_EVERY_UPDATE", "SERVICE"),
+            Map.of("paths", quick ? "4000" : "10000", "updates", "10"),
+            quick ? 2 : 3,
+            quick ? 2 : 3,
+            null,
+            2));
+    g.add(
+        new Group(
+            "visibility",
+            "VisibilityBenchmark",
+            "submitUntilVisible",
+            List.of("LUCENE_REFRESH", "SERVICE"),
+            Map.of(),
+            quick ? 1 : 2,
+            quick ? 2 : 3,
+            it,
+            2));
+    g.add(
+        new Group(
+            "recovery",
+            "RecoveryBenchmark",
+            "run",
+            List.of("APPLY_1K", "SERVICE_RESTART"),
+            Map.of("committed", quick ? "200000" : "1000000", "tail", "1000"),
+            2,
+            quick ? 3 : 4,
+            null,
+            2));
     return g;
   }
 
@@ -187,28 +292,79 @@ public final class ComparisonRunner {
     Side chr1 = new Side("EndToEndBenchmark", "run", "SERVICE_CHRONICLE_1LANE");
     Side luc1 = new Side("EndToEndBenchmark", "run", "LUCENE_1T");
     return List.of(
-        new Comparison("e2e-memory-1lane-vs-lucene-1t", mem1, luc1, Metric.SCORE, true, ">=", 0.97,
-            "throughput of 100k distinct docs until DURABLE, service (memory, 1 lane) / raw Lucene (1 thread)"),
-        new Comparison("e2e-memory-2lanes-vs-lucene-1t", mem2, luc1, Metric.SCORE, true, ">=", 1.25,
+        new Comparison(
+            "e2e-memory-1lane-vs-lucene-1t",
+            mem1,
+            luc1,
+            Metric.SCORE,
+            true,
+            ">=",
+            0.97,
+            "throughput of 100k distinct docs until DURABLE, service (memory, 1 lane) / raw Lucene"
+                + " (1 thread)"),
+        new Comparison(
+            "e2e-memory-2lanes-vs-lucene-1t",
+            mem2,
+            luc1,
+            Metric.SCORE,
+            true,
+            ">=",
+            1.25,
             "same, service with 2 lanes / raw Lucene 1 thread"),
-        new Comparison("e2e-chronicle-vs-memory", chr1, mem1, Metric.SCORE, true, ">=", 0.90,
+        new Comparison(
+            "e2e-chronicle-vs-memory",
+            chr1,
+            mem1,
+            Metric.SCORE,
+            true,
+            ">=",
+            0.90,
             "same, Chronicle queue / memory queue (1 lane each)"),
-        new Comparison("churn-vs-lucene-every-update",
-            new Side("ChurnBenchmark", "run", "SERVICE"), new Side("ChurnBenchmark", "run", "LUCENE_EVERY_UPDATE"),
-            Metric.SCORE, true, ">=", 5.00, "10k paths x 10 updates until VISIBLE: speed-up by coalescing"),
-        new Comparison("submit-memory-4p-vs-abq-4p",
-            new Side("SubmitBenchmark", "p4", "MEMORY_SERVICE"), new Side("SubmitBenchmark", "p4", "ABQ"),
-            Metric.SCORE, false, ">=", 0.30, "submit throughput, 4 producers, null backend"),
-        new Comparison("submit-chronicle-4p-vs-raw-chronicle",
-            new Side("SubmitBenchmark", "p4", "CHRONICLE_SERVICE"), new Side("SubmitBenchmark", "p4", "RAW_CHRONICLE"),
-            Metric.SCORE, false, ">=", 0.50, "submit throughput, 4 producers, Chronicle"),
-        new Comparison("visibility-p50-vs-lucene-refresh",
+        new Comparison(
+            "churn-vs-lucene-every-update",
+            new Side("ChurnBenchmark", "run", "SERVICE"),
+            new Side("ChurnBenchmark", "run", "LUCENE_EVERY_UPDATE"),
+            Metric.SCORE,
+            true,
+            ">=",
+            5.00,
+            "10k paths x 10 updates until VISIBLE: speed-up by coalescing"),
+        new Comparison(
+            "submit-memory-4p-vs-abq-4p",
+            new Side("SubmitBenchmark", "p4", "MEMORY_SERVICE"),
+            new Side("SubmitBenchmark", "p4", "ABQ"),
+            Metric.SCORE,
+            false,
+            ">=",
+            0.30,
+            "submit throughput, 4 producers, null backend"),
+        new Comparison(
+            "submit-chronicle-4p-vs-raw-chronicle",
+            new Side("SubmitBenchmark", "p4", "CHRONICLE_SERVICE"),
+            new Side("SubmitBenchmark", "p4", "RAW_CHRONICLE"),
+            Metric.SCORE,
+            false,
+            ">=",
+            0.50,
+            "submit throughput, 4 producers, Chronicle"),
+        new Comparison(
+            "visibility-p50-vs-lucene-refresh",
             new Side("VisibilityBenchmark", "submitUntilVisible", "SERVICE"),
             new Side("VisibilityBenchmark", "submitUntilVisible", "LUCENE_REFRESH"),
-            Metric.P50, false, "<=", 3.00, "p50 latency submit -> VISIBLE / updateDocument + maybeRefreshBlocking"),
-        new Comparison("recovery-1k-tail-vs-apply-1k",
-            new Side("RecoveryBenchmark", "run", "SERVICE_RESTART"), new Side("RecoveryBenchmark", "run", "APPLY_1K"),
-            Metric.SCORE, false, "<=", 3.00, "restart + catch up 1k tail behind 1M committed / applying 1k"));
+            Metric.P50,
+            false,
+            "<=",
+            3.00,
+            "p50 latency submit -> VISIBLE / updateDocument + maybeRefreshBlocking"),
+        new Comparison(
+            "recovery-1k-tail-vs-apply-1k",
+            new Side("RecoveryBenchmark", "run", "SERVICE_RESTART"),
+            new Side("RecoveryBenchmark", "run", "APPLY_1K"),
+            Metric.SCORE,
+            false,
+            "<=",
+            3.00,
+            "restart + catch up 1k tail behind 1M committed / applying 1k"));
   }
 
   private static void run(Group g) throws RunnerException {
@@ -217,7 +373,14 @@ public final class ComparisonRunner {
         Side side = new Side(g.benchmark(), g.method(), impl);
         ChainedOptionsBuilder o =
             new OptionsBuilder()
-                .include("^" + ComparisonRunner.class.getPackageName() + "\\." + g.benchmark() + "\\." + g.method() + "$")
+                .include(
+                    "^"
+                        + ComparisonRunner.class.getPackageName()
+                        + "\\."
+                        + g.benchmark()
+                        + "\\."
+                        + g.method()
+                        + "$")
                 .param("impl", impl)
                 .forks(1)
                 .warmupIterations(g.warmups())
@@ -239,12 +402,22 @@ public final class ComparisonRunner {
           String unit = primary.getScoreUnit();
           if (g.benchmark().equals("VisibilityBenchmark")) {
             score = primary.getStatistics().getPercentile(50.0);
-            P99.computeIfAbsent(side, k -> new ArrayList<>()).add(primary.getStatistics().getPercentile(99.0));
+            P99.computeIfAbsent(side, k -> new ArrayList<>())
+                .add(primary.getStatistics().getPercentile(99.0));
             unit += " p50";
           }
           SCORES.computeIfAbsent(side, k -> new ArrayList<>()).add(score);
-          System.out.printf(Locale.ROOT, "  [%s] round %d/%d %-24s %,14.1f %s  (%.0f s, load %s)%n", g.key(), round,
-              g.rounds(), impl, score, unit, (System.nanoTime() - t0) / 1e9, load());
+          System.out.printf(
+              Locale.ROOT,
+              "  [%s] round %d/%d %-24s %,14.1f %s  (%.0f s, load %s)%n",
+              g.key(),
+              round,
+              g.rounds(),
+              impl,
+              score,
+              unit,
+              (System.nanoTime() - t0) / 1e9,
+              load());
         }
       }
     }
@@ -279,5 +452,4 @@ public final class ComparisonRunner {
       return "n/a";
     }
   }
-
 }

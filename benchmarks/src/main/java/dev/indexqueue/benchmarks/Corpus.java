@@ -15,8 +15,8 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * The documents every benchmark indexes: deterministic synthetic source files, or the text files
- * of a real directory.
+ * The documents every benchmark indexes: deterministic synthetic source files, or the text files of
+ * a real directory.
  *
  * <p><b>Synthetic</b> (the default): document {@code i} is generated from {@code (seed, i)} alone,
  * so every benchmark and every run sees the same text. Words are drawn from a fixed vocabulary of
@@ -25,35 +25,151 @@ import java.util.stream.Stream;
  * units, dotted calls, and punctuation. A document is about {@code targetBytes} (default 1 KB) of
  * lines of 4–12 tokens, under a path such as {@code src/mod17/pkg3/FooBarService42.java}.
  *
- * <p><b>Real</b>: with {@code -Dindexq.corpus.dir=/some/dir} the regular, non-hidden, UTF-8
- * files under 1 MiB of that directory are used (in path order, repeated under {@code r1/}, {@code
- * r2/}, … when more documents are asked for than there are files).
+ * <p><b>Real</b>: with {@code -Dindexq.corpus.dir=/some/dir} the regular, non-hidden, UTF-8 files
+ * under 1 MiB of that directory are used (in path order, repeated under {@code r1/}, {@code r2/}, …
+ * when more documents are asked for than there are files).
  */
 public final class Corpus {
   /** Vocabulary size of the synthetic corpus. */
   public static final int VOCABULARY = 5_000;
+
   /** The seed used by every benchmark. */
   public static final long SEED = 20_240_607L;
+
   /** The system property naming a real corpus directory. */
   public static final String DIR_PROPERTY = "indexq.corpus.dir";
 
   private static final String[] BASE = {
-    "get", "set", "user", "name", "index", "queue", "task", "file", "path", "search", "commit",
-    "value", "count", "list", "map", "node", "tree", "read", "write", "open", "close", "buffer",
-    "lane", "batch", "token", "parse", "query", "result", "error", "state", "config", "builder",
-    "service", "handler", "request", "response", "cache", "key", "size", "offset", "length",
-    "stream", "reader", "writer", "lock", "thread", "worker", "event", "listener", "manager",
-    "factory", "provider", "context", "session", "client", "server", "socket", "message",
-    "record", "field", "type", "class", "method", "module", "package", "source", "target",
-    "input", "output", "format", "encode", "decode", "hash", "check", "valid", "update",
-    "remove", "insert", "delete", "select", "apply", "merge", "split", "join", "filter",
-    "sort", "order", "limit", "range", "start", "stop", "begin", "end", "first", "last",
-    "next", "prev", "min", "max", "sum", "total", "time", "date", "retry", "policy", "store",
-    "load", "save", "sync", "flush", "refresh", "visible", "durable", "segment", "document",
-    "term", "score", "match", "line", "text", "word", "char", "byte", "array", "vector"
+    "get",
+    "set",
+    "user",
+    "name",
+    "index",
+    "queue",
+    "task",
+    "file",
+    "path",
+    "search",
+    "commit",
+    "value",
+    "count",
+    "list",
+    "map",
+    "node",
+    "tree",
+    "read",
+    "write",
+    "open",
+    "close",
+    "buffer",
+    "lane",
+    "batch",
+    "token",
+    "parse",
+    "query",
+    "result",
+    "error",
+    "state",
+    "config",
+    "builder",
+    "service",
+    "handler",
+    "request",
+    "response",
+    "cache",
+    "key",
+    "size",
+    "offset",
+    "length",
+    "stream",
+    "reader",
+    "writer",
+    "lock",
+    "thread",
+    "worker",
+    "event",
+    "listener",
+    "manager",
+    "factory",
+    "provider",
+    "context",
+    "session",
+    "client",
+    "server",
+    "socket",
+    "message",
+    "record",
+    "field",
+    "type",
+    "class",
+    "method",
+    "module",
+    "package",
+    "source",
+    "target",
+    "input",
+    "output",
+    "format",
+    "encode",
+    "decode",
+    "hash",
+    "check",
+    "valid",
+    "update",
+    "remove",
+    "insert",
+    "delete",
+    "select",
+    "apply",
+    "merge",
+    "split",
+    "join",
+    "filter",
+    "sort",
+    "order",
+    "limit",
+    "range",
+    "start",
+    "stop",
+    "begin",
+    "end",
+    "first",
+    "last",
+    "next",
+    "prev",
+    "min",
+    "max",
+    "sum",
+    "total",
+    "time",
+    "date",
+    "retry",
+    "policy",
+    "store",
+    "load",
+    "save",
+    "sync",
+    "flush",
+    "refresh",
+    "visible",
+    "durable",
+    "segment",
+    "document",
+    "term",
+    "score",
+    "match",
+    "line",
+    "text",
+    "word",
+    "char",
+    "byte",
+    "array",
+    "vector"
   };
 
-  private static final String[] PUNCT = {"(", ")", "{", "}", ";", "=", "==", "->", ",", "+", "//", "&&"};
+  private static final String[] PUNCT = {
+    "(", ")", "{", "}", ";", "=", "==", "->", ",", "+", "//", "&&"
+  };
 
   private final String[] paths;
   private final String[] contents;
@@ -139,7 +255,8 @@ public final class Corpus {
       paths[i] = round == 0 ? rel.get(k) : "r" + round + "/" + rel.get(k);
       contents[i] = texts.get(k);
     }
-    return new Corpus(paths, contents, "directory(" + dir + ", " + rel.size() + " files, docs=" + docs + ")");
+    return new Corpus(
+        paths, contents, "directory(" + dir + ", " + rel.size() + " files, docs=" + docs + ")");
   }
 
   /** Number of documents. */
@@ -240,11 +357,12 @@ public final class Corpus {
     String path(SplittableRandom r, int i) {
       String w = BASE[r.nextInt(BASE.length)];
       String x = BASE[r.nextInt(BASE.length)];
-      String ext = switch (i % 4) {
-        case 0, 1 -> ".java";
-        case 2 -> ".py";
-        default -> ".md";
-      };
+      String ext =
+          switch (i % 4) {
+            case 0, 1 -> ".java";
+            case 2 -> ".py";
+            default -> ".md";
+          };
       return "src/mod" + (i / 1000) + "/pkg" + (i % 10) + "/" + cap(w) + cap(x) + i + ext;
     }
 

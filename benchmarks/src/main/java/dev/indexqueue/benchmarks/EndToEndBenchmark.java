@@ -2,8 +2,8 @@ package dev.indexqueue.benchmarks;
 
 import dev.indexqueue.CommitPolicy;
 import dev.indexqueue.IndexTask;
-import dev.indexqueue.IndexingServiceBuilder;
 import dev.indexqueue.IndexingService;
+import dev.indexqueue.IndexingServiceBuilder;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.index.lucene.LuceneBaseline;
 import java.nio.file.Path;
@@ -44,13 +44,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (memory queue of 65,536 or Chronicle queue; Lucene backend, default settings), then waits
  *       until the last ticket of every workspace is DURABLE;
  *   <li>{@code LUCENE_1T}, {@code LUCENE_2T}: raw Lucene, same analyzer, fields and writer settings
- *       ({@link LuceneBaseline}): {@code updateDocument} per document from 1 or 2 threads, then
- *       one commit.
+ *       ({@link LuceneBaseline}): {@code updateDocument} per document from 1 or 2 threads, then one
+ *       commit.
  * </ul>
  *
  * <p>{@code -p policy=BULK} gives the service the raw loop's commit schedule (see {@link #policy}).
- * Each invocation starts from an empty directory (opening it is not timed). Run: {@code java
- * -jar benchmarks/target/benchmarks.jar EndToEndBenchmark -jvmArgsAppend "$(cat
+ * Each invocation starts from an empty directory (opening it is not timed). Run: {@code java -jar
+ * benchmarks/target/benchmarks.jar EndToEndBenchmark -jvmArgsAppend "$(cat
  * benchmarks/target/classes/indexq-jvm.options)"}.
  */
 @State(Scope.Benchmark)
@@ -115,12 +115,24 @@ public class EndToEndBenchmark {
     dir = Bench.newDir("e2e");
     switch (impl) {
       case SERVICE_MEMORY_1LANE ->
-          service = policy(Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 1)).build();
+          service =
+              policy(
+                      Bench.service(
+                          Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 1))
+                  .build();
       case SERVICE_MEMORY_2LANES ->
-          service = policy(Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 2)).build();
+          service =
+              policy(
+                      Bench.service(
+                          Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 2))
+                  .build();
       case SERVICE_CHRONICLE_1LANE ->
           service =
-              policy(Bench.service(Bench.chronicleQueue(dir.resolve("queue")), Bench.lucene(dir.resolve("index")), 1))
+              policy(
+                      Bench.service(
+                          Bench.chronicleQueue(dir.resolve("queue")),
+                          Bench.lucene(dir.resolve("index")),
+                          1))
                   .build();
       default -> writer = LuceneBaseline.openWriter(dir.resolve("index"));
     }
@@ -128,7 +140,8 @@ public class EndToEndBenchmark {
 
   private IndexingServiceBuilder policy(IndexingServiceBuilder b) {
     if (policy.equals("BULK")) {
-      return b.commitPolicy(CommitPolicy.of(1_000_000, Duration.ofHours(1))).refreshInterval(Duration.ofHours(1));
+      return b.commitPolicy(CommitPolicy.of(1_000_000, Duration.ofHours(1)))
+          .refreshInterval(Duration.ofHours(1));
     }
     return b;
   }

@@ -37,16 +37,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * Suite 5, recovery: restart and catch up with {@code tail} (default 1,000) uncommitted tasks that
  * sit behind a log of {@code committed} (default 1,000,000) committed and acknowledged ones.
  *
- * <p>Setup (once per trial, not timed): a Chronicle queue with {@code committed + tail} tasks
- * (the committed ones ~100 B, the tail ~1 KB corpus documents), acknowledged up to {@code
- * committed}, and a Lucene index committed with checkpoint {@code committed} (holding 1,000
- * documents). Every invocation starts from a fresh copy of both (copying is not timed).
- * Implementations ({@link Impl}):
+ * <p>Setup (once per trial, not timed): a Chronicle queue with {@code committed + tail} tasks (the
+ * committed ones ~100 B, the tail ~1 KB corpus documents), acknowledged up to {@code committed},
+ * and a Lucene index committed with checkpoint {@code committed} (holding 1,000 documents). Every
+ * invocation starts from a fresh copy of both (copying is not timed). Implementations ({@link
+ * Impl}):
  *
  * <ul>
- *   <li>{@code SERVICE_RESTART}: open the Chronicle queue and the Lucene backend, build the
- *       service (which replays from the checkpoint), and wait until the replayed tail is VISIBLE
- *       ({@code awaitIndexReady});
+ *   <li>{@code SERVICE_RESTART}: open the Chronicle queue and the Lucene backend, build the service
+ *       (which replays from the checkpoint), and wait until the replayed tail is VISIBLE ({@code
+ *       awaitIndexReady});
  *   <li>{@code APPLY_1K}: on an open raw Lucene writer over the same index, {@code updateDocument}
  *       the tail's documents and {@code maybeRefreshBlocking()}: the work that cannot be avoided.
  * </ul>
@@ -104,7 +104,9 @@ public class RecoveryBenchmark {
         LuceneIndexBackendProvider.open(LuceneIndexOptions.of(template.resolve("index")))) {
       List<QueuedTask> tasks = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {
-        tasks.add(new QueuedTask(committed - 1000 + i, IndexTask.indexFile(WS, small.path(i), small.content(i))));
+        tasks.add(
+            new QueuedTask(
+                committed - 1000 + i, IndexTask.indexFile(WS, small.path(i), small.content(i))));
       }
       b.apply(new Batch(0, tasks, WorkspaceSource.none()));
       b.commit(committed);
@@ -138,7 +140,8 @@ public class RecoveryBenchmark {
     if (impl == Impl.SERVICE_RESTART) {
       service =
           Bench.service(
-                  ChronicleTaskQueueProvider.newQueue(dir.resolve("queue"), 1L << 30, SyncPolicy.BATCH),
+                  ChronicleTaskQueueProvider.newQueue(
+                      dir.resolve("queue"), 1L << 30, SyncPolicy.BATCH),
                   LuceneIndexBackendProvider.open(LuceneIndexOptions.of(dir.resolve("index"))),
                   1)
               .build();

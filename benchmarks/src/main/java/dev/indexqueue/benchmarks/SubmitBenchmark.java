@@ -49,8 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar SubmitBenchmark -jvmArgsAppend "$(cat
- * benchmarks/target/classes/indexq-jvm.options)"} (the ratio runner passes the JVM options
- * itself).
+ * benchmarks/target/classes/indexq-jvm.options)"} (the ratio runner passes the JVM options itself).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

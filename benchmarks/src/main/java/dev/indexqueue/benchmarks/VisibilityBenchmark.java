@@ -69,7 +69,8 @@ public class VisibilityBenchmark {
     corpus = Corpus.load(2 * DOCS, 1024);
     dir = Bench.newDir("visibility");
     if (impl == Impl.SERVICE) {
-      service = Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 1).build();
+      service =
+          Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 1).build();
       for (int i = 0; i < DOCS; i++) {
         service.submit(IndexTask.indexFile(WS, corpus.path(i), corpus.content(i)));
       }
@@ -112,7 +113,8 @@ public class VisibilityBenchmark {
       Ticket t = service.submit(IndexTask.indexFile(WS, path, content));
       return t.visible().get(1, TimeUnit.MINUTES);
     }
-    writer.updateDocument(LuceneBaseline.idTerm(WS, path), LuceneBaseline.document(WS, path, content));
+    writer.updateDocument(
+        LuceneBaseline.idTerm(WS, path), LuceneBaseline.document(WS, path, content));
     searchers.maybeRefreshBlocking();
     return searchers;
   }

@@ -15,8 +15,8 @@ import dev.indexqueue.SearchHit;
 import dev.indexqueue.ShutdownReport;
 import dev.indexqueue.TaskStage;
 import dev.indexqueue.Ticket;
-import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.BackendStateLostException;
+import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
@@ -66,12 +66,14 @@ public final class DefaultIndexingService implements IndexingService {
   private final Object lifecycle = new Object();
   private final List<Thread> workers = new ArrayList<>();
   private final CompletableFuture<Void> replayVisible = new CompletableFuture<>();
+
   /**
    * Runs commits and refreshes off the lane workers, so a lane keeps applying while the backend
    * flushes and syncs (IndexBackend allows commit and makeVisible concurrently with apply). One
    * thread: rounds never overlap (the scheduler hands out one plan at a time anyway).
    */
   private final java.util.concurrent.ExecutorService maintainer;
+
   /** The maintenance thread once started, so shutdown can join it. */
   private final java.util.concurrent.atomic.AtomicReference<Thread> maintenanceThread =
       new java.util.concurrent.atomic.AtomicReference<>();
@@ -176,7 +178,8 @@ public final class DefaultIndexingService implements IndexingService {
     if (replayHorizon <= from) {
       replayVisible.complete(null);
     } else {
-      LOG.info("{}: replaying the queue from position {} to {}", config.name(), from, replayHorizon);
+      LOG.info(
+          "{}: replaying the queue from position {} to {}", config.name(), from, replayHorizon);
     }
     scheduler.startAt(from);
     ThreadFactory tf = config.threadFactory();
@@ -433,7 +436,11 @@ public final class DefaultIndexingService implements IndexingService {
         abandoned = true;
         rewind(e);
       } catch (RuntimeException e) {
-        LOG.debug("{}: batch of {} failed ({}); applying one by one", config.name(), batch.size(), e.toString());
+        LOG.debug(
+            "{}: batch of {} failed ({}); applying one by one",
+            config.name(),
+            batch.size(),
+            e.toString());
         abandoned = !applyOneByOne(batch, e);
       }
       Map<String, Long> marks = scheduler.completed(lane, batch, abandoned);
@@ -473,7 +480,11 @@ public final class DefaultIndexingService implements IndexingService {
           boolean transientFailure = last instanceof TransientBackendException;
           if (transientFailure && attempt < config.retryPolicy().maxAttempts() && !stopping()) {
             counters.retried.increment();
-            backoff(config.retryPolicy().backoff(attempt, ThreadLocalRandom.current().nextDouble()).toNanos());
+            backoff(
+                config
+                    .retryPolicy()
+                    .backoff(attempt, ThreadLocalRandom.current().nextDouble())
+                    .toNanos());
             last = null;
             continue;
           }
@@ -500,7 +511,8 @@ public final class DefaultIndexingService implements IndexingService {
     }
   }
 
-  private void deadLetter(Entry e, RuntimeException cause, boolean permanent, int attempts, Instant first) {
+  private void deadLetter(
+      Entry e, RuntimeException cause, boolean permanent, int attempts, Instant first) {
     DeadLetter letter =
         new DeadLetter(
             e.sequence,
@@ -535,7 +547,11 @@ public final class DefaultIndexingService implements IndexingService {
         config.name(),
         e.getMessage(),
         n);
-    backoff(config.retryPolicy().backoff(Math.min(n, 30), ThreadLocalRandom.current().nextDouble()).toNanos());
+    backoff(
+        config
+            .retryPolicy()
+            .backoff(Math.min(n, 30), ThreadLocalRandom.current().nextDouble())
+            .toNanos());
     scheduler.requestRewind();
   }
 
@@ -648,8 +664,10 @@ public final class DefaultIndexingService implements IndexingService {
     } finally {
       backoffLock.unlock();
     }
-    progress.terminate(new IllegalStateException("IndexingService " + config.name() + " FAILED: " + failure, e));
-    replayVisible.completeExceptionally(new IllegalStateException("IndexingService FAILED: " + failure));
+    progress.terminate(
+        new IllegalStateException("IndexingService " + config.name() + " FAILED: " + failure, e));
+    replayVisible.completeExceptionally(
+        new IllegalStateException("IndexingService FAILED: " + failure));
   }
 
   // ------------------------------------------------------------------------------ status
@@ -694,7 +712,8 @@ public final class DefaultIndexingService implements IndexingService {
   public List<SearchHit> search(String workspace, String query, int limit) {
     IndexTask.checkWorkspace(workspace);
     if (query == null || query.isBlank()) {
-      throw new IllegalArgumentException("query: must not be blank, was: " + (query == null ? "null" : "\"" + query + "\""));
+      throw new IllegalArgumentException(
+          "query: must not be blank, was: " + (query == null ? "null" : "\"" + query + "\""));
     }
     if (limit < 1) {
       throw new IllegalArgumentException("limit: must be at least 1, was: " + limit);
@@ -727,7 +746,8 @@ public final class DefaultIndexingService implements IndexingService {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      LOG.debug("{}: reading {} without a fresh refresh: {}", config.name(), workspace, e.toString());
+      LOG.debug(
+          "{}: reading {} without a fresh refresh: {}", config.name(), workspace, e.toString());
     }
   }
 
@@ -832,13 +852,19 @@ public final class DefaultIndexingService implements IndexingService {
             t.join(Math.max(1, left / 1_000_000));
           }
           if (t.isAlive()) {
-            LOG.warn("{}: worker {} is still in the backend after the shutdown grace; closing anyway", config.name(), t.getName());
+            LOG.warn(
+                "{}: worker {} is still in the backend after the shutdown grace; closing anyway",
+                config.name(),
+                t.getName());
           }
         }
         maintainer.shutdown();
         long left = graceEnd - System.nanoTime();
-        if (!maintainer.awaitTermination(Math.max(1, left), java.util.concurrent.TimeUnit.NANOSECONDS)) {
-          LOG.warn("{}: a commit or refresh is still running after the shutdown grace; closing anyway", config.name());
+        if (!maintainer.awaitTermination(
+            Math.max(1, left), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+          LOG.warn(
+              "{}: a commit or refresh is still running after the shutdown grace; closing anyway",
+              config.name());
         }
         Thread m = maintenanceThread.get();
         if (m != null && m != Thread.currentThread()) {
@@ -864,7 +890,10 @@ public final class DefaultIndexingService implements IndexingService {
       }
       report =
           new ShutdownReport(
-              counters.applied.sum(), remaining, !drained && !failed, Duration.ofNanos(System.nanoTime() - start));
+              counters.applied.sum(),
+              remaining,
+              !drained && !failed,
+              Duration.ofNanos(System.nanoTime() - start));
       LOG.info("{}: {}", config.name(), report);
       return report;
     }

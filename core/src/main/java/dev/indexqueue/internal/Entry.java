@@ -15,8 +15,10 @@ final class Entry {
 
   /** The priority used to rank this entry: the best of its own and of the tasks it superseded. */
   int rankPriority;
+
   /** The age used to rank this entry: the oldest read time of itself and what it superseded. */
   long rankNanos;
+
   /** The acceptance order used to break ties: the lowest of itself and what it superseded. */
   long rankSequence;
 
@@ -25,10 +27,12 @@ final class Entry {
 
   /** Sequences this entry superseded by coalescing (they share its outcome), or null. */
   long[] superseded;
+
   int supersededCount;
 
   /** Neighbours in the workspace's pending list. */
   Entry prev;
+
   Entry next;
 
   Entry(QueuedTask queued, long readNanos, int lane) {

@@ -38,10 +38,12 @@ final class Progress {
   private final AtomicInteger[] waiting = {
     new AtomicInteger(), new AtomicInteger(), new AtomicInteger()
   };
+
   /** Waiters counted by {@link #addWaiter} (not tied to one sequence), per stage. */
   private final AtomicInteger[] untied = {
     new AtomicInteger(), new AtomicInteger(), new AtomicInteger()
   };
+
   private volatile RuntimeException terminal;
 
   /** A waiter for one sequence of one workspace at one stage. */
@@ -55,7 +57,9 @@ final class Progress {
 
   private static final class WorkspaceMarks {
     final long[] marks = {-1, -1, -1};
-    final List<PriorityQueue<Waiter>> waiters = new ArrayList<>(List.of(new PriorityQueue<>(1), new PriorityQueue<>(1), new PriorityQueue<>(1)));
+    final List<PriorityQueue<Waiter>> waiters =
+        new ArrayList<>(
+            List.of(new PriorityQueue<>(1), new PriorityQueue<>(1), new PriorityQueue<>(1)));
   }
 
   private WorkspaceMarks marks(String workspace) {
@@ -141,7 +145,9 @@ final class Progress {
     return f;
   }
 
-  /** Raises the mark of {@code workspace} at {@code stage} to {@code sequence} and wakes waiters. */
+  /**
+   * Raises the mark of {@code workspace} at {@code stage} to {@code sequence} and wakes waiters.
+   */
   void advance(TaskStage stage, String workspace, long sequence) {
     WorkspaceMarks m = marks(workspace);
     int s = stage.ordinal();

@@ -59,14 +59,20 @@ final class Scheduler {
 
   /** What one maintenance round must do; marks are per workspace. */
   record Plan(
-      boolean commit, long checkpoint, Map<String, Long> commitMarks, boolean refresh,
-      Map<String, Long> refreshMarks, long refreshCheckpoint) {}
+      boolean commit,
+      long checkpoint,
+      Map<String, Long> commitMarks,
+      boolean refresh,
+      Map<String, Long> refreshMarks,
+      long refreshCheckpoint) {}
 
   private static final class Lane {
     final int index;
     final Condition wake;
+
     /** Workspaces with pending entries, best first (see {@link #RANK}). */
     final java.util.TreeSet<WorkspacePending> active = new java.util.TreeSet<>(RANK);
+
     int depth;
     int inFlight;
     LifecycleState state = LifecycleState.NEW;
@@ -79,8 +85,8 @@ final class Scheduler {
 
   /**
    * Orders workspaces by their head's rank: priority first, each {@code agingNanos} waited worth
-   * one level (the key {@code priority × agingNanos + readNanos} orders heads exactly as
-   * "priority minus levels waited" does at any moment), then acceptance order.
+   * one level (the key {@code priority × agingNanos + readNanos} orders heads exactly as "priority
+   * minus levels waited" does at any moment), then acceptance order.
    */
   private static final java.util.Comparator<WorkspacePending> RANK =
       (a, b) -> {
@@ -103,8 +109,10 @@ final class Scheduler {
   private final int commitMaxTasks;
   private final long commitIntervalNanos;
   private final long refreshIntervalNanos;
+
   /** After how long without a read the service is search-idle; {@code Long.MAX_VALUE}: never. */
   private final long searchIdleNanos;
+
   private final Progress progress;
   private final LongAdder coalescedCount;
   private final java.util.function.LongSupplier recoveryPoint;
@@ -112,13 +120,15 @@ final class Scheduler {
   private final Map<String, WorkspacePending> pendingByWorkspace = new HashMap<>();
   private final ArrayDeque<Entry> outstanding = new ArrayDeque<>();
   private final AtomicInteger sleepers = new AtomicInteger();
+
   /**
-   * Set by the producer that wakes sleeping workers, cleared by a worker each time it goes to
-   * sleep (before its last look at the queue): while set, a wake-up is on its way and later
-   * producers need not take the lock. See {@link #dataArrived()}.
+   * Set by the producer that wakes sleeping workers, cleared by a worker each time it goes to sleep
+   * (before its last look at the queue): while set, a wake-up is on its way and later producers
+   * need not take the lock. See {@link #dataArrived()}.
    */
   private final java.util.concurrent.atomic.AtomicBoolean wakeSent =
       new java.util.concurrent.atomic.AtomicBoolean();
+
   private long readPosition;
   private int pendingCount;
   private int inFlightBatches;
@@ -314,9 +324,7 @@ final class Scheduler {
 
   // ---------------------------------------------------------------- the workers' loop
 
-  /**
-   * Blocks until lane {@code laneIndex} has a batch, maintenance is due, or the lane must stop.
-   */
+  /** Blocks until lane {@code laneIndex} has a batch, maintenance is due, or the lane must stop. */
   Work next(int laneIndex) throws InterruptedException {
     Lane lane = lanes[laneIndex];
     int unreadable = 0;
@@ -406,8 +414,8 @@ final class Scheduler {
   }
 
   /**
-   * Recomputes a workspace's rank from its head and (re)inserts it in its lane; call after
-   * removing it from the lane's set.
+   * Recomputes a workspace's rank from its head and (re)inserts it in its lane; call after removing
+   * it from the lane's set.
    */
   private void rerank(WorkspacePending wp) {
     Entry h = wp.head;
@@ -575,8 +583,8 @@ final class Scheduler {
   }
 
   /**
-   * Claims the maintenance round if one is due (or {@code force}); returns null when none is due
-   * or another worker is already maintaining.
+   * Claims the maintenance round if one is due (or {@code force}); returns null when none is due or
+   * another worker is already maintaining.
    */
   Plan planMaintenance(boolean force) {
     lock.lock();
@@ -621,8 +629,8 @@ final class Scheduler {
   }
 
   /**
-   * Ends a maintenance round. When the commit or refresh failed, what it should have covered is
-   * put back so the next round covers it.
+   * Ends a maintenance round. When the commit or refresh failed, what it should have covered is put
+   * back so the next round covers it.
    */
   void maintenanceDone(Plan plan, boolean commitFailed, boolean refreshFailed) {
     lock.lock();

@@ -13,8 +13,10 @@ final class WorkspacePending {
   Entry tail;
   int size;
   final HashMap<String, Entry> byPath = new HashMap<>();
+
   /** The rank of the head when this workspace was last put in its lane's ordered set. */
   long rankKey;
+
   long rankSequence;
 
   WorkspacePending(String workspace, int lane) {

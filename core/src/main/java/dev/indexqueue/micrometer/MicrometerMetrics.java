@@ -52,13 +52,31 @@ public final class MicrometerMetrics implements IndexingListener {
   public MicrometerMetrics(MeterRegistry registry, String serviceName) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.tags = Tags.of(Tag.of("service", Objects.requireNonNull(serviceName, "serviceName")));
-    this.apply = Timer.builder("indexqueue.apply").description("backend apply time per batch").tags(tags).register(registry);
+    this.apply =
+        Timer.builder("indexqueue.apply")
+            .description("backend apply time per batch")
+            .tags(tags)
+            .register(registry);
     this.queueWait =
-        Timer.builder("indexqueue.queue.wait").description("wait of a batch's oldest task, read to apply").tags(tags).register(registry);
-    this.commit = Timer.builder("indexqueue.commit").description("backend commit time").tags(tags).register(registry);
-    this.refresh = Timer.builder("indexqueue.refresh").description("backend refresh time").tags(tags).register(registry);
+        Timer.builder("indexqueue.queue.wait")
+            .description("wait of a batch's oldest task, read to apply")
+            .tags(tags)
+            .register(registry);
+    this.commit =
+        Timer.builder("indexqueue.commit")
+            .description("backend commit time")
+            .tags(tags)
+            .register(registry);
+    this.refresh =
+        Timer.builder("indexqueue.refresh")
+            .description("backend refresh time")
+            .tags(tags)
+            .register(registry);
     this.batchSize =
-        DistributionSummary.builder("indexqueue.batch.size").description("tasks per batch").tags(tags).register(registry);
+        DistributionSummary.builder("indexqueue.batch.size")
+            .description("tasks per batch")
+            .tags(tags)
+            .register(registry);
   }
 
   /**
@@ -72,7 +90,10 @@ public final class MicrometerMetrics implements IndexingListener {
     gauge("indexqueue.queue.capacity", service, s -> s.queueStatus().capacity());
     gauge("indexqueue.queue.pending", service, s -> s.queueStatus().pending());
     gauge("indexqueue.queue.in_flight", service, s -> s.queueStatus().inFlight());
-    gauge("indexqueue.queue.oldest_pending_age", service, s -> s.queueStatus().oldestPendingAge().toNanos() / 1e9);
+    gauge(
+        "indexqueue.queue.oldest_pending_age",
+        service,
+        s -> s.queueStatus().oldestPendingAge().toNanos() / 1e9);
     gauge("indexqueue.checkpoint", service, s -> s.queueStatus().lastCheckpoint());
     counter("indexqueue.tasks.accepted", service, QueueStatus::accepted);
     counter("indexqueue.tasks.applied", service, QueueStatus::applied);
@@ -98,8 +119,11 @@ public final class MicrometerMetrics implements IndexingListener {
     Gauge.builder(name, service, f).tags(tags).register(registry);
   }
 
-  private void counter(String name, IndexingService service, java.util.function.ToLongFunction<QueueStatus> f) {
-    FunctionCounter.builder(name, service, s -> f.applyAsLong(s.queueStatus())).tags(tags).register(registry);
+  private void counter(
+      String name, IndexingService service, java.util.function.ToLongFunction<QueueStatus> f) {
+    FunctionCounter.builder(name, service, s -> f.applyAsLong(s.queueStatus()))
+        .tags(tags)
+        .register(registry);
   }
 
   @Override

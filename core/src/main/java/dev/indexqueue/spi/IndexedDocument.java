@@ -3,8 +3,7 @@ package dev.indexqueue.spi;
 import java.util.Objects;
 
 /**
- * What a backend holds for one document, for status and contract checks. Immutable and
- * thread-safe.
+ * What a backend holds for one document, for status and contract checks. Immutable and thread-safe.
  *
  * @param path the document path
  * @param contentHash {@link ContentHash#of(String)} of the indexed content

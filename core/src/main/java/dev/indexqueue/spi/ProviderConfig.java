@@ -35,11 +35,16 @@ public final class ProviderConfig {
    * @param knownKeys the keys the provider understands
    * @throws IllegalArgumentException naming the first unknown key and listing the known ones
    */
-  public static ProviderConfig of(String provider, Map<String, String> config, Set<String> knownKeys) {
+  public static ProviderConfig of(
+      String provider, Map<String, String> config, Set<String> knownKeys) {
     for (String key : new TreeSet<>(config.keySet())) {
       if (!knownKeys.contains(key)) {
         throw new IllegalArgumentException(
-            provider + " config: unknown key '" + key + "'; known keys: " + new TreeSet<>(knownKeys));
+            provider
+                + " config: unknown key '"
+                + key
+                + "'; known keys: "
+                + new TreeSet<>(knownKeys));
       }
     }
     return new ProviderConfig(provider, Map.copyOf(config));
@@ -59,7 +64,11 @@ public final class ProviderConfig {
     String v = values.get(key);
     if (v == null || v.isBlank()) {
       throw new IllegalArgumentException(
-          key + ": is required for the " + provider + ", was: " + (v == null ? "absent" : quote(v)));
+          key
+              + ": is required for the "
+              + provider
+              + ", was: "
+              + (v == null ? "absent" : quote(v)));
     }
     try {
       return Path.of(v.trim());
@@ -129,7 +138,12 @@ public final class ProviderConfig {
       return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          key + ": must be one of " + Arrays.toString(type.getEnumConstants()) + ", was: " + quote(v), e);
+          key
+              + ": must be one of "
+              + Arrays.toString(type.getEnumConstants())
+              + ", was: "
+              + quote(v),
+          e);
     }
   }
 

@@ -108,7 +108,9 @@ public final class Providers {
       Class<P> type, Iterable<P> loaded, Function<P, String> nameOf, String name) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException(
-          type.getSimpleName() + " name: must not be blank, was: " + (name == null ? "null" : "\"" + name + "\""));
+          type.getSimpleName()
+              + " name: must not be blank, was: "
+              + (name == null ? "null" : "\"" + name + "\""));
     }
     Map<String, List<P>> all = byName(loaded, nameOf);
     List<P> matches = all.get(name);

@@ -20,10 +20,10 @@ import java.util.List;
  *       (appends become readable in position order).
  *   <li><b>Bound.</b> at most {@link #capacity()} tasks are held that are not acknowledged; {@link
  *       #append} returns {@link #FULL} instead of growing.
- *   <li><b>Acknowledge.</b> after {@code acknowledge(p)} the tasks below p may be discarded and their
- *       space reused; reading below {@link #firstPosition()} reads from there.
- *   <li><b>Persistence</b> (only when {@link #isPersistent()}): an appended task survives a crash of
- *       the process once {@link #append} returned; a reopened queue holds every task not
+ *   <li><b>Acknowledge.</b> after {@code acknowledge(p)} the tasks below p may be discarded and
+ *       their space reused; reading below {@link #firstPosition()} reads from there.
+ *   <li><b>Persistence</b> (only when {@link #isPersistent()}): an appended task survives a crash
+ *       of the process once {@link #append} returned; a reopened queue holds every task not
  *       acknowledged.
  * </ul>
  *
@@ -46,8 +46,8 @@ public interface TaskQueue extends AutoCloseable {
   long append(IndexTask task);
 
   /**
-   * Reads up to {@code maxTasks} tasks with a position at or above {@code fromPosition}, in position
-   * order, without removing them. Returns an empty list when there is none yet.
+   * Reads up to {@code maxTasks} tasks with a position at or above {@code fromPosition}, in
+   * position order, without removing them. Returns an empty list when there is none yet.
    *
    * @param fromPosition the first position wanted; below {@link #firstPosition()} means from there
    * @param maxTasks the most tasks to return, at least 1

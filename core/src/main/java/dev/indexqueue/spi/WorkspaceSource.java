@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The source of truth of workspaces: lists and reads their files. {@code REINDEX_WORKSPACE} and
- * the index status compare the index with it. Implementations must be thread-safe.
+ * The source of truth of workspaces: lists and reads their files. {@code REINDEX_WORKSPACE} and the
+ * index status compare the index with it. Implementations must be thread-safe.
  */
 public interface WorkspaceSource {
 

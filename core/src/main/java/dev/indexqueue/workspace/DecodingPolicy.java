@@ -5,7 +5,9 @@ package dev.indexqueue.workspace;
  * thread-safe.
  */
 public enum DecodingPolicy {
-  /** A file with undecodable bytes is not indexable: it is treated like a binary file and skipped. */
+  /**
+   * A file with undecodable bytes is not indexable: it is treated like a binary file and skipped.
+   */
   REJECT,
   /** Undecodable bytes are replaced by U+FFFD and the file is indexed. */
   REPLACE

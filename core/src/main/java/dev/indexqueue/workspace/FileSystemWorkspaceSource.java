@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * is listed only when its target is a regular file inside the same workspace, and linked
  * directories are not entered. A workspace directory that is itself a symbolic link has no files.
  *
- * <p>Globs use {@link java.nio.file.FileSystem#getPathMatcher glob syntax}. A glob without a
- * {@code /} is matched against the file name (so {@code *.java} matches at any depth); a glob with
- * a {@code /} is matched against the whole path relative to the workspace (so {@code src/**} matches
+ * <p>Globs use {@link java.nio.file.FileSystem#getPathMatcher glob syntax}. A glob without a {@code
+ * /} is matched against the file name (so {@code *.java} matches at any depth); a glob with a
+ * {@code /} is matched against the whole path relative to the workspace (so {@code src/**} matches
  * everything under {@code src}). Exclude globs also prune directories they match.
  *
  * <pre>{@code
@@ -65,6 +65,7 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
 
   /** How many leading bytes are probed for a NUL byte to tell a binary file. */
   public static final int BINARY_PROBE_BYTES = 8192;
+
   /** The largest file indexed when none is configured: 16 MiB. */
   public static final long DEFAULT_MAX_FILE_BYTES = 16L * 1024 * 1024;
 
@@ -159,7 +160,9 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
     List<SourceFile> files = new ArrayList<>();
     try {
       Files.walkFileTree(
-          dir, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
+          dir,
+          EnumSet.noneOf(java.nio.file.FileVisitOption.class),
+          Integer.MAX_VALUE,
           new Lister(dir, files));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list workspace " + workspace + " at " + dir, e);
@@ -451,7 +454,9 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
     static Glob compile(String field, String pattern) {
       if (pattern == null || pattern.isBlank()) {
         throw new IllegalArgumentException(
-            field + ": a glob must not be blank, was: " + (pattern == null ? "null" : "\"" + pattern + "\""));
+            field
+                + ": a glob must not be blank, was: "
+                + (pattern == null ? "null" : "\"" + pattern + "\""));
       }
       try {
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
@@ -469,7 +474,8 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
 
   /**
    * Configures a {@link FileSystemWorkspaceSource}. Not thread-safe: configure on one thread, then
-   * call {@link #build()}. Invalid values throw {@link IllegalArgumentException} naming the setting.
+   * call {@link #build()}. Invalid values throw {@link IllegalArgumentException} naming the
+   * setting.
    */
   public static final class Builder {
     private final Path root;
@@ -525,7 +531,9 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
       return this;
     }
 
-    /** The largest file indexed, in bytes (1 to 1 GiB); larger files are skipped. Default 16 MiB. */
+    /**
+     * The largest file indexed, in bytes (1 to 1 GiB); larger files are skipped. Default 16 MiB.
+     */
     public Builder maxFileBytes(long max) {
       if (max < 1 || max > 1L << 30) {
         throw new IllegalArgumentException(

@@ -33,8 +33,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <ul>
  *   <li><b>Containment.</b> No operation reads, writes or deletes outside the workspace's
  *       directory. A path with a {@code ..} segment, an absolute path, or a path on which an
- *       existing component is a symbolic link pointing outside the workspace directory (or a
- *       linked directory at all, which the source would not follow) is refused with an {@link
+ *       existing component is a symbolic link pointing outside the workspace directory (or a linked
+ *       directory at all, which the source would not follow) is refused with an {@link
  *       IllegalArgumentException} naming the field and the rule, before anything is written.
  *   <li><b>Atomic writes.</b> {@link #createFile} and {@link #updateFile} write a temporary file in
  *       the target's directory and move it over the target atomically, so readers see the old or

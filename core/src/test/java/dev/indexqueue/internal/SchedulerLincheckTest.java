@@ -170,7 +170,8 @@ class SchedulerLincheckTest {
 
     /** Lane 0's worker applies everything appended for it so far, then shows a workspace. */
     @Operation(nonParallelGroup = "lane0")
-    public String drainLane0(@Param(gen = IntGen.class, conf = "0:1") int ws) throws InterruptedException {
+    public String drainLane0(@Param(gen = IntGen.class, conf = "0:1") int ws)
+        throws InterruptedException {
       drain(0);
       return show(applied.get(WORKSPACES[ws]));
     }
@@ -196,7 +197,8 @@ class SchedulerLincheckTest {
           synchronized (lastSequence) {
             Long last = lastSequence.put(ws, e.sequence);
             if (last != null && last >= e.sequence) {
-              throw new IllegalStateException(ws + ": task " + e.sequence + " applied after " + last);
+              throw new IllegalStateException(
+                  ws + ": task " + e.sequence + " applied after " + last);
             }
           }
           if (e.task.type() == IndexTaskType.REMOVE_WORKSPACE) {
@@ -233,7 +235,8 @@ class SchedulerLincheckTest {
     new ModelCheckingOptions()
         .iterations(3)
         .invocationsPerIteration(50)
-        // java.util collections iterate over their tables under the scheduler's lock: not spin loops
+        // java.util collections iterate over their tables under the scheduler's lock: not spin
+        // loops
         .loopIterationsBeforeThreadSwitch(40)
         .threads(3)
         .actorsPerThread(2)

@@ -22,7 +22,8 @@ class ProviderConfigTest {
   @Test
   void readsAndValidatesValues() {
     ProviderConfig c =
-        ProviderConfig.of("t", Map.of("dir", " /tmp/q ", "n", "1_000", "x", "2.5", "mode", "reject"), KEYS);
+        ProviderConfig.of(
+            "t", Map.of("dir", " /tmp/q ", "n", "1_000", "x", "2.5", "mode", "reject"), KEYS);
     assertThat(c.requiredPath("dir")).isEqualTo(Path.of("/tmp/q"));
     assertThat(c.longValue("n", 7, 1, 10_000)).isEqualTo(1000);
     assertThat(c.doubleValue("x", 1, 0, 3)).isEqualTo(2.5);
@@ -37,12 +38,16 @@ class ProviderConfigTest {
   void badValuesNameTheKeyAndTheRule() {
     ProviderConfig c =
         ProviderConfig.of("t", Map.of("dir", " ", "n", "12x", "x", "9", "mode", "sometimes"), KEYS);
-    assertThatThrownBy(() -> c.requiredPath("dir")).hasMessage("dir: is required for the t, was: \" \"");
-    assertThatThrownBy(() -> c.longValue("n", 0, 0, 5)).hasMessage("n: must be an integer, was: \"12x\"");
-    assertThatThrownBy(() -> c.doubleValue("x", 0, 0, 5)).hasMessage("x: must be between 0.0 and 5.0, was: 9");
+    assertThatThrownBy(() -> c.requiredPath("dir"))
+        .hasMessage("dir: is required for the t, was: \" \"");
+    assertThatThrownBy(() -> c.longValue("n", 0, 0, 5))
+        .hasMessage("n: must be an integer, was: \"12x\"");
+    assertThatThrownBy(() -> c.doubleValue("x", 0, 0, 5))
+        .hasMessage("x: must be between 0.0 and 5.0, was: 9");
     assertThatThrownBy(() -> c.enumValue("mode", BackpressurePolicy.class, null))
         .hasMessage("mode: must be one of [BLOCK, REJECT], was: \"sometimes\"");
-    assertThatThrownBy(() -> ProviderConfig.of("t", Map.of("n", "99"), KEYS).longValue("n", 0, 0, 5))
+    assertThatThrownBy(
+            () -> ProviderConfig.of("t", Map.of("n", "99"), KEYS).longValue("n", 0, 0, 5))
         .hasMessage("n: must be between 0 and 5, was: 99");
     assertThatThrownBy(() -> ProviderConfig.of("t", Map.of(), KEYS).requiredPath("dir"))
         .hasMessage("dir: is required for the t, was: absent");

@@ -58,7 +58,8 @@ class ProvidersTest {
     Files.createDirectories(services);
     Files.writeString(
         services.resolve(TaskQueueProvider.class.getName()), String.join("\n", classes) + "\n");
-    return new URLClassLoader(new URL[] {dir.toUri().toURL()}, ProvidersTest.class.getClassLoader());
+    return new URLClassLoader(
+        new URL[] {dir.toUri().toURL()}, ProvidersTest.class.getClassLoader());
   }
 
   @Test

@@ -98,7 +98,9 @@ class FileSystemWorkspaceSourceTest {
     Files.write(ws.resolve("latin1.txt"), "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
     write(ws.resolve("utf8.txt"), "caf\u00e9");
     FileSystemWorkspaceSource reject =
-        FileSystemWorkspaceSource.builder(tmp.resolve("root")).decoding(DecodingPolicy.REJECT).build();
+        FileSystemWorkspaceSource.builder(tmp.resolve("root"))
+            .decoding(DecodingPolicy.REJECT)
+            .build();
     assertThat(paths(reject.list("ws"))).containsExactly("utf8.txt");
     assertThat(reject.read("ws", "latin1.txt")).isEmpty();
     assertThat(reject.read("ws", "utf8.txt")).contains("caf\u00e9");

@@ -31,11 +31,13 @@ public final class CustomBackendExample {
    * @throws Exception when something fails
    */
   public static void main(String[] args) throws Exception {
-    try (IndexingService service = IndexingService.builder()
-        .queue("memory", Map.of())
-        .backend(GrepBackendProvider.NAME, Map.of()) // found through META-INF/services
-        .build()) {
-      service.submit(IndexTask.indexFile("notes", "todo.txt", "buy milk\ncall Alice about the queue"));
+    try (IndexingService service =
+        IndexingService.builder()
+            .queue("memory", Map.of())
+            .backend(GrepBackendProvider.NAME, Map.of()) // found through META-INF/services
+            .build()) {
+      service.submit(
+          IndexTask.indexFile("notes", "todo.txt", "buy milk\ncall Alice about the queue"));
       service.submit(IndexTask.indexFile("notes", "done.txt", "wrote the queue backend"));
       service.submit(IndexTask.removeFile("notes", "done.txt"));
       service.awaitIndexReady("notes", Duration.ofSeconds(10));

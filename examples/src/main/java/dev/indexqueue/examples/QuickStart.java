@@ -26,19 +26,21 @@ public final class QuickStart {
   public static void main(String[] args) throws Exception {
     // README:begin
     Path dir = Files.createTempDirectory("quickstart");
-    try (IndexingService service = IndexingService.builder()
-            .queue("memory", Map.of())                // or "chronicle", Map.of("directory", ...)
+    try (IndexingService service =
+        IndexingService.builder()
+            .queue("memory", Map.of()) // or "chronicle", Map.of("directory", ...)
             .backend("lucene", Map.of("directory", dir.resolve("index").toString()))
             .lanes(2)
             .build()) {
-        Ticket t = service.submit(IndexTask.indexFile("docs", "guide/intro.md", "Hello, getUserName!"));
-        t.visible().join();                           // searchable now; or t.await(TaskStage.DURABLE, ...)
-        for (SearchHit hit : service.search("docs", "user name", 10)) {
-            System.out.println(hit.path() + ":" + hit.lines().get(0).lineNumber() + ": "
-                + hit.lines().get(0).text());
-        }
-        service.awaitIndexReady("docs", Duration.ofSeconds(10));
-        System.out.println(service.queueStatus());
+      Ticket t =
+          service.submit(IndexTask.indexFile("docs", "guide/intro.md", "Hello, getUserName!"));
+      t.visible().join(); // searchable now; or t.await(TaskStage.DURABLE, ...)
+      for (SearchHit hit : service.search("docs", "user name", 10)) {
+        System.out.println(
+            hit.path() + ":" + hit.lines().get(0).lineNumber() + ": " + hit.lines().get(0).text());
+      }
+      service.awaitIndexReady("docs", Duration.ofSeconds(10));
+      System.out.println(service.queueStatus());
     }
     // README:end
   }

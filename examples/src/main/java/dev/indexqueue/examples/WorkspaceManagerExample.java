@@ -32,21 +32,25 @@ public final class WorkspaceManagerExample {
    */
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("workspace-example");
-    FileSystemWorkspaceSource source = FileSystemWorkspaceSource.builder(dir.resolve("workspaces"))
-        .exclude("target", "build")
-        .build();
-    try (IndexingService service = IndexingService.builder()
-        .queue("chronicle", Map.of("directory", dir.resolve("queue").toString()))
-        .backend("lucene", Map.of("directory", dir.resolve("index").toString()))
-        .workspaceSource(source)
-        .build()) {
+    FileSystemWorkspaceSource source =
+        FileSystemWorkspaceSource.builder(dir.resolve("workspaces"))
+            .exclude("target", "build")
+            .build();
+    try (IndexingService service =
+        IndexingService.builder()
+            .queue("chronicle", Map.of("directory", dir.resolve("queue").toString()))
+            .backend("lucene", Map.of("directory", dir.resolve("index").toString()))
+            .workspaceSource(source)
+            .build()) {
       WorkspaceManager files = new WorkspaceManager(source, service);
 
       files.createFile("shop", "src/Cart.java", "class Cart { int total() { return 0; } }");
-      files.createFile("shop", "src/User.java", "class User { String getUserName() { return \"\"; } }");
+      files.createFile(
+          "shop", "src/User.java", "class User { String getUserName() { return \"\"; } }");
       files.updateFile("shop", "src/Cart.java", "class Cart { long totalInCents() { return 0; } }");
       Ticket deleted = files.deleteFile("shop", "src/User.java");
-      deleted.await(TaskStage.VISIBLE, Duration.ofSeconds(10)); // every earlier change is visible too
+      deleted.await(
+          TaskStage.VISIBLE, Duration.ofSeconds(10)); // every earlier change is visible too
 
       // a change behind the API's back: the index does not know until a reindex
       Files.writeString(source.root().resolve("shop/README.md"), "The shop's cart counts cents.");

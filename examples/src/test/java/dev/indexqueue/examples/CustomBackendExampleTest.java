@@ -35,7 +35,8 @@ class CustomBackendExampleTest {
     assertThat(Providers.indexBackendNames(getClass().getClassLoader())).contains("grep", "lucene");
     try (IndexingService service =
         IndexingService.builder().queue("memory", Map.of()).backend("grep", Map.of()).build()) {
-      service.submit(IndexTask.indexFile("notes", "todo.txt", "buy milk\ncall Alice about the Queue"));
+      service.submit(
+          IndexTask.indexFile("notes", "todo.txt", "buy milk\ncall Alice about the Queue"));
       service.submit(IndexTask.indexFile("notes", "done.txt", "wrote the queue backend"));
       service.submit(IndexTask.removeFile("notes", "done.txt"));
       assertThat(service.awaitIndexReady("notes", Duration.ofSeconds(10))).isTrue();
@@ -43,7 +44,8 @@ class CustomBackendExampleTest {
       assertThat(hits).extracting(SearchHit::path).containsExactly("todo.txt");
       SearchHit.MatchLine line = hits.get(0).lines().get(0);
       assertThat(line.lineNumber()).isEqualTo(2);
-      assertThat(line.highlights()).extracting(r -> line.text().substring(r.start(), r.end()))
+      assertThat(line.highlights())
+          .extracting(r -> line.text().substring(r.start(), r.end()))
           .containsExactly("Alice", "Queue");
       assertThat(service.indexStatus("notes").indexedFiles()).isEqualTo(1);
     }

@@ -22,9 +22,11 @@ class ExamplesTest {
     String block = readme.substring(start, readme.indexOf("```", start));
 
     String java =
-        Files.readString(root.resolve("examples/src/main/java/dev/indexqueue/examples/QuickStart.java"));
+        Files.readString(
+            root.resolve("examples/src/main/java/dev/indexqueue/examples/QuickStart.java"));
     String body =
-        java.substring(java.indexOf("// README:begin\n") + "// README:begin\n".length(),
+        java.substring(
+            java.indexOf("// README:begin\n") + "// README:begin\n".length(),
             java.indexOf("    // README:end"));
     assertThat(block).isEqualTo(body.replaceAll("(?m)^    ", ""));
   }

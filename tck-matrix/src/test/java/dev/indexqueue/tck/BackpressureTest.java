@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class BackpressureTest {
 
-  private static IndexingService service(RecordingBackend backend, int capacity, BackpressurePolicy policy, Duration timeout) {
+  private static IndexingService service(
+      RecordingBackend backend, int capacity, BackpressurePolicy policy, Duration timeout) {
     return IndexingService.builder()
         .queue(MemoryTaskQueueProvider.newQueue(capacity))
         .backend(backend)
@@ -58,7 +59,10 @@ class BackpressureTest {
     }
     CompletableFuture<Ticket> blocked =
         CompletableFuture.supplyAsync(() -> service.submit(IndexTask.indexFile("ws", "late", "y")));
-    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !blocked.isDone());
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !blocked.isDone());
     gate.open(); // the worker applies and commits: space frees and the blocked submit goes through
     Ticket t = blocked.get(30, TimeUnit.SECONDS);
     assertThat(service.awaitIndexReady("ws", Duration.ofSeconds(30))).isTrue();
@@ -91,11 +95,15 @@ class BackpressureTest {
     service.submit(IndexTask.indexFile("ws", "b", "x"));
     // own threads: on JDK 25 the async defaults run on the common pool, which has one worker on
     // two cores, so the shutdown would queue behind the blocked submit
-    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
     CompletableFuture<Ticket> blocked =
-        CompletableFuture.supplyAsync(() -> service.submit(IndexTask.indexFile("ws", "c", "y")), threads);
-    CompletableFuture<?> shutdown = CompletableFuture.runAsync(() -> service.shutdown(Duration.ofMillis(10)), threads);
-    assertThat(blocked).failsWithin(Duration.ofSeconds(30))
+        CompletableFuture.supplyAsync(
+            () -> service.submit(IndexTask.indexFile("ws", "c", "y")), threads);
+    CompletableFuture<?> shutdown =
+        CompletableFuture.runAsync(() -> service.shutdown(Duration.ofMillis(10)), threads);
+    assertThat(blocked)
+        .failsWithin(Duration.ofSeconds(30))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(IllegalStateException.class)
         .withMessageContaining("is shutting down");

@@ -68,7 +68,9 @@ class FailureHandlingTest {
     }
     assertThat(RETRY.backoffCap(1)).isLessThan(RETRY.backoffCap(2));
     assertThat(RETRY.backoffCap(2)).isLessThan(RETRY.backoffCap(3));
-    assertThat(backend.contents("ws")).containsEntry("flaky", "ok at last").containsEntry("next", "fine");
+    assertThat(backend.contents("ws"))
+        .containsEntry("flaky", "ok at last")
+        .containsEntry("next", "fine");
     assertThat(status.deadLettered()).isZero();
   }
 
@@ -119,7 +121,8 @@ class FailureHandlingTest {
   void replayResubmitsDeadLettersInOrderAndClearEmptiesTheStore() throws Exception {
     ManualClock clock = new ManualClock();
     RecordingBackend backend = new RecordingBackend();
-    backend.failWhen(q -> q.task().path().startsWith("r"), () -> new PermanentBackendException("no", null), -1);
+    backend.failWhen(
+        q -> q.task().path().startsWith("r"), () -> new PermanentBackendException("no", null), -1);
     IndexingService service = service(backend, clock);
     service.submit(IndexTask.indexFile("ws", "r1", "one"));
     service.submit(IndexTask.indexFile("ws", "r2", "two"));
@@ -134,7 +137,10 @@ class FailureHandlingTest {
       assertThat(t.await(TaskStage.VISIBLE, Duration.ofSeconds(30))).isTrue();
     }
     assertThat(service.deadLetters().count()).isZero();
-    assertThat(backend.contents("ws")).containsEntry("r1", "one").containsEntry("r2", "two").containsEntry("r3", "three");
+    assertThat(backend.contents("ws"))
+        .containsEntry("r1", "one")
+        .containsEntry("r2", "two")
+        .containsEntry("r3", "three");
     List<String> order = backend.log().stream().map(q -> q.task().path()).toList();
     assertThat(order).containsSubsequence("r1", "r2", "r3");
 
@@ -152,7 +158,10 @@ class FailureHandlingTest {
     RecordingBackend backend = new RecordingBackend();
     backend.failWhen(path("fatal"), () -> new OutOfMemoryError("simulated"), 1);
     IndexingService service =
-        IndexingService.builder().queue(MemoryTaskQueueProvider.newQueue(100)).backend(backend).build();
+        IndexingService.builder()
+            .queue(MemoryTaskQueueProvider.newQueue(100))
+            .backend(backend)
+            .build();
     Ticket t = service.submit(IndexTask.indexFile("ws", "fatal", "x"));
     assertThatThrownBy(() -> t.await(TaskStage.APPLIED, Duration.ofSeconds(30)))
         .isInstanceOf(IllegalStateException.class)
@@ -163,7 +172,8 @@ class FailureHandlingTest {
     assertThat(status.lanes().get(0).state()).isEqualTo(LifecycleState.FAILED);
     assertThatThrownBy(() -> service.submit(IndexTask.indexFile("ws", "more", "y")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("has FAILED and refuses tasks: java.lang.OutOfMemoryError: simulated");
+        .hasMessageContaining(
+            "has FAILED and refuses tasks: java.lang.OutOfMemoryError: simulated");
     service.close();
     assertThat(service.queueStatus().state()).isEqualTo(LifecycleState.FAILED);
   }

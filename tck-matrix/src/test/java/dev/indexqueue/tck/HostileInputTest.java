@@ -77,7 +77,8 @@ class HostileInputTest {
     assertThat(acceptedTotal.get()).as("some tasks are rejected").isLessThan(tasks.get());
   }
 
-  private int check(List<HostileInputs.Raw> raws, QueueKind queueKind, BackendKind backendKind, int run) {
+  private int check(
+      List<HostileInputs.Raw> raws, QueueKind queueKind, BackendKind backendKind, int run) {
     Path cell = dir.resolve("run-" + run);
     try {
       Files.createDirectories(cell.resolve("queue"));
@@ -113,7 +114,9 @@ class HostileInputTest {
           accepted.add(task);
         } catch (IllegalArgumentException e) {
           assertNamesAField(e, raw, "submit");
-          assertThat(service.queueStatus().accepted()).as("nothing enqueued on rejection of %s", raw).isEqualTo(before);
+          assertThat(service.queueStatus().accepted())
+              .as("nothing enqueued on rejection of %s", raw)
+              .isEqualTo(before);
         }
       }
       TreeSet<String> workspaces = new TreeSet<>();
@@ -121,7 +124,9 @@ class HostileInputTest {
         workspaces.add(t.workspace());
       }
       for (String ws : workspaces) {
-        assertThat(service.awaitIndexReady(ws, Duration.ofMinutes(1))).as("awaitIndexReady(%s)", ws).isTrue();
+        assertThat(service.awaitIndexReady(ws, Duration.ofMinutes(1)))
+            .as("awaitIndexReady(%s)", ws)
+            .isTrue();
       }
       QueueStatus status = service.queueStatus();
       assertThat(status.state()).as("service state").isEqualTo(LifecycleState.RUNNING);
@@ -149,7 +154,8 @@ class HostileInputTest {
     }
   }
 
-  private static void assertNamesAField(IllegalArgumentException e, HostileInputs.Raw raw, String where) {
+  private static void assertNamesAField(
+      IllegalArgumentException e, HostileInputs.Raw raw, String where) {
     String message = String.valueOf(e.getMessage());
     assertThat(HostileInputs.FIELDS.stream().anyMatch(message::startsWith))
         .as("rejection at %s of %s names its field: %s", where, raw, message)

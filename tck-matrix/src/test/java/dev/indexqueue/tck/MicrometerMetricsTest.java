@@ -28,7 +28,9 @@ class MicrometerMetricsTest {
     for (int i = 0; i < 100; i++) {
       service.submit(IndexTask.indexFile("ws" + (i % 3), "f" + i, "x"));
     }
-    service.submit(IndexTask.indexFile("ws0", "last", "y")).await(TaskStage.DURABLE, Duration.ofSeconds(30));
+    service
+        .submit(IndexTask.indexFile("ws0", "last", "y"))
+        .await(TaskStage.DURABLE, Duration.ofSeconds(30));
     assertThat(service.awaitIndexReady("ws1", Duration.ofSeconds(30))).isTrue();
 
     assertThat(registry.get("indexqueue.tasks.accepted").functionCounter().count()).isEqualTo(101);

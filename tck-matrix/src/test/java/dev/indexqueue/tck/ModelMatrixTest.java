@@ -22,12 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The heart of the tck: the model-based property over the matrix {queue} × {lanes 1, 2, 4} ×
  * {coalescing on, off} × {backend}. QuickTheories generates scenarios (few workspaces and paths so
- * tasks collide, all four task types, several priorities, four producer threads); each runs
- * through a fresh {@link IndexingService}; after {@code awaitIndexReady} the backend's documents
- * must equal the sequential {@link Model} applied in acceptance order, and the {@link
- * CheckingBackend} must have seen every workspace applied in acceptance order by one lane at a
- * time. On failure QuickTheories prints the seed (replay with {@code -DQT_SEED=<seed>}) and the
- * scenario, one task per line.
+ * tasks collide, all four task types, several priorities, four producer threads); each runs through
+ * a fresh {@link IndexingService}; after {@code awaitIndexReady} the backend's documents must equal
+ * the sequential {@link Model} applied in acceptance order, and the {@link CheckingBackend} must
+ * have seen every workspace applied in acceptance order by one lane at a time. On failure
+ * QuickTheories prints the seed (replay with {@code -DQT_SEED=<seed>}) and the scenario, one task
+ * per line.
  *
  * <p>Budget: {@code indexq.examples} scenarios per cell (200 in CI, 10,000 with {@code -Pstress}).
  * New queues and backends join through {@link QueueKind} and {@link BackendKind}.
@@ -54,7 +54,8 @@ class ModelMatrixTest {
 
   @ParameterizedTest(name = "{0} × lanes={1} × coalescing={2} × {3}")
   @MethodSource("cells")
-  void backendEqualsTheSequentialModel(QueueKind queue, int lanes, boolean coalescing, BackendKind backend) {
+  void backendEqualsTheSequentialModel(
+      QueueKind queue, int lanes, boolean coalescing, BackendKind backend) {
     int examples = Budget.examples(200);
     AtomicInteger runs = new AtomicInteger();
     AtomicLong coalesced = new AtomicLong();
@@ -82,9 +83,9 @@ class ModelMatrixTest {
 
   /**
    * Where scenarios keep their queue and index files: a RAM file system when the machine has one
-   * (fsync there is free, so the 24 cells fit the CI budget; the durability of the real disk is
-   * the crash test's business), else the JUnit temporary directory. Each run's files are deleted
-   * after it.
+   * (fsync there is free, so the 24 cells fit the CI budget; the durability of the real disk is the
+   * crash test's business), else the JUnit temporary directory. Each run's files are deleted after
+   * it.
    */
   private Path scratch() {
     if (scratch == null) {
@@ -119,7 +120,13 @@ class ModelMatrixTest {
     }
   }
 
-  private long check(Scenario scenario, QueueKind queueKind, int lanes, boolean coalescing, BackendKind backendKind, int run) {
+  private long check(
+      Scenario scenario,
+      QueueKind queueKind,
+      int lanes,
+      boolean coalescing,
+      BackendKind backendKind,
+      int run) {
     Path cell = scratch().resolve("run-" + run);
     try {
       Files.createDirectories(cell.resolve("queue"));

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 class PriorityTest {
 
   private static List<String> appliedPaths(RecordingBackend backend) {
-    return backend.log().stream().map(QueuedTask::task).map(t -> t.workspace() + "/" + t.path()).toList();
+    return backend.log().stream()
+        .map(QueuedTask::task)
+        .map(t -> t.workspace() + "/" + t.path())
+        .toList();
   }
 
   @Test
@@ -83,7 +86,8 @@ class PriorityTest {
     service.close();
     // aging 1 s: old/1 (priority 10, waited 30 s → effective -20) beats fresh/1 (priority 0);
     // aging 1 day: it has not aged a level, and fresh/1 goes first
-    assertThat(appliedPaths(backend).subList(0, 3)).containsExactly("hold/x", "hold/y", appliedFirst);
+    assertThat(appliedPaths(backend).subList(0, 3))
+        .containsExactly("hold/x", "hold/y", appliedFirst);
     backend.assertNoViolations();
   }
 }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 /**
  * The queues of the matrix, one constant each (Caffeine-style enum of factories). Thread-safe.
  *
- * <p>EXTENSION POINT: when a queue module joins the reactor, add it as a test dependency of
- * {@code tck-matrix/pom.xml} and one constant here, for example
+ * <p>EXTENSION POINT: when a queue module joins the reactor, add it as a test dependency of {@code
+ * tck-matrix/pom.xml} and one constant here, for example
  *
  * <pre>{@code
  * CHRONICLE {
@@ -32,7 +32,9 @@ enum QueueKind {
     @Override
     TaskQueue create(Path dir, int capacity) {
       return new dev.indexqueue.queue.chronicle.ChronicleTaskQueueProvider()
-          .create(java.util.Map.of("directory", dir.toString(), "capacity", Integer.toString(capacity)));
+          .create(
+              java.util.Map.of(
+                  "directory", dir.toString(), "capacity", Integer.toString(capacity)));
     }
   };
 

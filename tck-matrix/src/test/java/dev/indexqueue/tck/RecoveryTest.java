@@ -3,9 +3,9 @@ package dev.indexqueue.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.indexqueue.CommitPolicy;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
-import dev.indexqueue.CommitPolicy;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
 import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
@@ -97,7 +97,9 @@ class RecoveryTest {
       before.submit(t);
     }
     gate.release(15); // up to 150 tasks; the worker commits once 100 are applied
-    await().atMost(Duration.ofSeconds(30)).until(() -> first.batches() == 15 && gate.waiting() == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> first.batches() == 15 && gate.waiting() == 1);
     long committed = storage.checkpoint();
     assertThat(committed).isBetween(100L, 110L);
 

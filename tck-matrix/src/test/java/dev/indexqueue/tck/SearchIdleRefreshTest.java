@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Interval refreshes run only while the service is search-active; the first read of an idle
- * service refreshes first. Time is a {@link ManualClock}: a lane that sleeps until its next commit
- * or refresh moves the clock by that much at once, so "an hour passed without a refresh" is
- * checked without waiting an hour, and without sleeping.
+ * Interval refreshes run only while the service is search-active; the first read of an idle service
+ * refreshes first. Time is a {@link ManualClock}: a lane that sleeps until its next commit or
+ * refresh moves the clock by that much at once, so "an hour passed without a refresh" is checked
+ * without waiting an hour, and without sleeping.
  */
 class SearchIdleRefreshTest {
   private static final Duration COMMIT_INTERVAL = Duration.ofHours(1);
@@ -103,7 +103,10 @@ class SearchIdleRefreshTest {
     RecordingBackend backend = new RecordingBackend();
     try (IndexingService service =
         builder(backend, clock).searchIdleAfter(ChronoUnit.FOREVER.getDuration()).build()) {
-      service.submit(IndexTask.indexFile("ws", "a.txt", "alpha")).applied().get(30, TimeUnit.SECONDS);
+      service
+          .submit(IndexTask.indexFile("ws", "a.txt", "alpha"))
+          .applied()
+          .get(30, TimeUnit.SECONDS);
       // nobody reads or waits, yet the interval refresh makes it visible
       await().atMost(30, TimeUnit.SECONDS).until(() -> backend.contents("ws").containsKey("a.txt"));
     }

@@ -67,7 +67,9 @@ class ShutdownTest {
       service.submit(IndexTask.indexFile("ws", "doc" + i, "text " + i));
     }
     gate.release(3);
-    await().atMost(Duration.ofSeconds(30)).until(() -> backend.batches() == 3 && gate.waiting() == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> backend.batches() == 3 && gate.waiting() == 1);
 
     ShutdownReport report = service.shutdown(Duration.ofMillis(50));
 

@@ -49,7 +49,8 @@ class WakeupStressTest {
                 SplittableRandom random = new SplittableRandom(seed);
                 for (int i = 0; i < waitsPerThread; i++) {
                   String ws = "ws" + random.nextInt(40);
-                  Ticket ticket = service.submit(IndexTask.indexFile(ws, "f" + random.nextInt(4), "v" + i));
+                  Ticket ticket =
+                      service.submit(IndexTask.indexFile(ws, "f" + random.nextInt(4), "v" + i));
                   boolean ok =
                       switch (random.nextInt(4)) {
                         case 0 -> service.awaitIndexReady(ws, Duration.ofSeconds(30));
@@ -68,7 +69,9 @@ class WakeupStressTest {
     }
     pool.shutdown();
     service.close();
-    assertThat(waits.get()).isEqualTo(THREADS * waitsPerThread).isGreaterThanOrEqualTo(Math.min(10_000, Budget.of("indexq.waits", 10_000)) - THREADS);
+    assertThat(waits.get())
+        .isEqualTo(THREADS * waitsPerThread)
+        .isGreaterThanOrEqualTo(Math.min(10_000, Budget.of("indexq.waits", 10_000)) - THREADS);
     backend.assertNoViolations();
   }
 }

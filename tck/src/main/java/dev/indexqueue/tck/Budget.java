@@ -8,8 +8,8 @@ public final class Budget {
   private Budget() {}
 
   /**
-   * The number of generated examples per property: system property {@code indexq.examples},
-   * else {@code fallback}.
+   * The number of generated examples per property: system property {@code indexq.examples}, else
+   * {@code fallback}.
    */
   public static int examples(int fallback) {
     return Integer.getInteger("indexq.examples", fallback);

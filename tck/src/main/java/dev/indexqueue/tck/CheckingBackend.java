@@ -62,7 +62,8 @@ public final class CheckingBackend implements IndexBackend {
             String ws = q.task().workspace();
             Long last = lastApplied.put(ws, q.position());
             if (last != null && q.position() <= last) {
-              violations.add("workspace " + ws + ": task " + q.position() + " applied after task " + last);
+              violations.add(
+                  "workspace " + ws + ": task " + q.position() + " applied after task " + last);
             }
             log.add(q);
           }
@@ -146,7 +147,9 @@ public final class CheckingBackend implements IndexBackend {
     List<String> v = violations();
     if (!v.isEmpty()) {
       throw new AssertionError(
-          v.size() + " violation(s) of the core's guarantees: " + v.subList(0, Math.min(20, v.size())));
+          v.size()
+              + " violation(s) of the core's guarantees: "
+              + v.subList(0, Math.min(20, v.size())));
     }
   }
 

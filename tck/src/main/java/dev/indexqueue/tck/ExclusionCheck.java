@@ -38,7 +38,8 @@ final class ExclusionCheck {
       if (mine.add(ws)) {
         Integer other = activeWorkspaces.putIfAbsent(ws, lane);
         if (other != null) {
-          violations.add("workspace " + ws + " applied by lanes " + other + " and " + lane + " at once");
+          violations.add(
+              "workspace " + ws + " applied by lanes " + other + " and " + lane + " at once");
           mine.remove(ws);
         }
       }

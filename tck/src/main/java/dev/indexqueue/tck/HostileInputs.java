@@ -22,29 +22,89 @@ import org.quicktheories.generators.SourceDSL;
  */
 public final class HostileInputs {
   /** The field names a validation message may start with, followed by a colon. */
-  public static final List<String> FIELDS = List.of("workspace:", "path:", "content:", "type:", "timestamp:");
+  public static final List<String> FIELDS =
+      List.of("workspace:", "path:", "content:", "type:", "timestamp:");
 
   /** Workspaces that may pass validation and have files in {@link #source()}. */
   public static final List<String> VALID_WORKSPACES = List.of("ws", "a.b-c_d", "W0");
 
   private static final List<String> WORKSPACES =
       List.of(
-          "ws", "a.b-c_d", "W0", "", " ", ".", "..", "...", "ws/x", "ws\\x", "ws\0", "wś", "ws ",
-          "\t", "😀", "a\uD800", "x".repeat(128), "x".repeat(129), "-", "_", "CON", "ws\n");
+          "ws",
+          "a.b-c_d",
+          "W0",
+          "",
+          " ",
+          ".",
+          "..",
+          "...",
+          "ws/x",
+          "ws\\x",
+          "ws\0",
+          "wś",
+          "ws ",
+          "\t",
+          "😀",
+          "a\uD800",
+          "x".repeat(128),
+          "x".repeat(129),
+          "-",
+          "_",
+          "CON",
+          "ws\n");
 
   private static final List<String> SEGMENTS =
       List.of(
-          "a", "b.txt", "dir", "..", ".", "", " ", "  ", "\t", "\n", "\r", "\0", "\u0007", "\u007f",
-          "\u0085", "é", "😀", "\uD800", "\uDC00", "\uDBFF\uDFFF", "C:", "c:\\x", "~", "$HOME",
-          "%2e%2e", "\u202E", "\uFEFF", "\u2028", "...", ".hidden", "a b", "name.", "ü/ö",
-          "x".repeat(300), "y".repeat(5000));
+          "a",
+          "b.txt",
+          "dir",
+          "..",
+          ".",
+          "",
+          " ",
+          "  ",
+          "\t",
+          "\n",
+          "\r",
+          "\0",
+          "\u0007",
+          "\u007f",
+          "\u0085",
+          "é",
+          "😀",
+          "\uD800",
+          "\uDC00",
+          "\uDBFF\uDFFF",
+          "C:",
+          "c:\\x",
+          "~",
+          "$HOME",
+          "%2e%2e",
+          "\u202E",
+          "\uFEFF",
+          "\u2028",
+          "...",
+          ".hidden",
+          "a b",
+          "name.",
+          "ü/ö",
+          "x".repeat(300),
+          "y".repeat(5000));
 
   private static final List<String> SEPARATORS = List.of("/", "/", "/", "\\", "//", "/./", "");
 
   private static final List<String> CONTENTS =
       List.of(
-          "", " ", "plain text", "NUL \0 inside", "😀 emoji", "lone \uD800 surrogate",
-          "\uDC00 low first", "line\r\nbreaks\n", "\u202E right-to-left", "\uFEFFbom",
+          "",
+          " ",
+          "plain text",
+          "NUL \0 inside",
+          "😀 emoji",
+          "lone \uD800 surrogate",
+          "\uDC00 low first",
+          "line\r\nbreaks\n",
+          "\u202E right-to-left",
+          "\uFEFFbom",
           "x".repeat(10_000));
 
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -52,8 +112,8 @@ public final class HostileInputs {
   private HostileInputs() {}
 
   /**
-   * Raw inputs for one task; {@link #build()} constructs (and validates) it. Immutable; its
-   * {@link #toString()} escapes and truncates every string, for readable failure reports.
+   * Raw inputs for one task; {@link #build()} constructs (and validates) it. Immutable; its {@link
+   * #toString()} escapes and truncates every string, for readable failure reports.
    *
    * @param type the type, or null
    * @param workspace the workspace, or null
@@ -63,7 +123,12 @@ public final class HostileInputs {
    * @param timestamp the timestamp, or null
    */
   public record Raw(
-      IndexTaskType type, String workspace, String path, String content, int priority, Instant timestamp) {
+      IndexTaskType type,
+      String workspace,
+      String path,
+      String content,
+      int priority,
+      Instant timestamp) {
 
     /**
      * Builds the task.
@@ -100,7 +165,12 @@ public final class HostileInputs {
     int limit = Math.min(s.length(), 60);
     for (int i = 0; i < limit; i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || Character.isSurrogate(c) || c == 0x2028 || c == 0x202E || c == 0xFEFF) {
+      if (c < 0x20
+          || (c >= 0x7f && c <= 0x9f)
+          || Character.isSurrogate(c)
+          || c == 0x2028
+          || c == 0x202E
+          || c == 0xFEFF) {
         b.append(String.format("\\u%04x", (int) c));
       } else {
         b.append(c);
@@ -143,11 +213,14 @@ public final class HostileInputs {
                   return b.toString();
                 });
     Gen<String> prefixed =
-        joined.zip(Generate.pick(List.of("", "", "", "", "/", "C:/", "./", "../", "\\")), (p, pre) -> pre + p);
+        joined.zip(
+            Generate.pick(List.of("", "", "", "", "/", "C:/", "./", "../", "\\")),
+            (p, pre) -> pre + p);
     return Generate.frequency(
         List.of(
             org.quicktheories.api.Pair.of(20, prefixed),
-            org.quicktheories.api.Pair.of(4, Generate.pick(List.of("a", "b.txt", "dir/a", "é/😀.md"))),
+            org.quicktheories.api.Pair.of(
+                4, Generate.pick(List.of("a", "b.txt", "dir/a", "é/😀.md"))),
             org.quicktheories.api.Pair.of(1, Generate.constant((String) null))));
   }
 
@@ -178,8 +251,12 @@ public final class HostileInputs {
                 org.quicktheories.api.Pair.of(6, Generate.pick(VALID_WORKSPACES)),
                 org.quicktheories.api.Pair.of(3, Generate.pick(WORKSPACES)),
                 org.quicktheories.api.Pair.of(1, Generate.constant((String) null))));
-    Gen<Integer> priority = Generate.pick(List.of(0, 0, 0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE));
-    Gen<Boolean> hasTimestamp = Generate.booleans().zip(Generate.booleans(), (a, b) -> a || b).zip(Generate.booleans(), (a, b) -> a || b);
+    Gen<Integer> priority =
+        Generate.pick(List.of(0, 0, 0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE));
+    Gen<Boolean> hasTimestamp =
+        Generate.booleans()
+            .zip(Generate.booleans(), (a, b) -> a || b)
+            .zip(Generate.booleans(), (a, b) -> a || b);
     // whether to drop the path or content a type does not use (mostly), or keep them (a violation)
     Gen<Integer> tidy = Generate.range(0, 9);
     return type.zip(

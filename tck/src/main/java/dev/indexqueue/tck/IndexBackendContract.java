@@ -36,15 +36,15 @@ import org.junit.jupiter.api.io.TempDir;
  * temporary directory; some tests call the backend from several threads, as the core does.
  *
  * <p>Guarantees checked: idempotent apply of each task type, and convergence when a suffix of the
- * tasks is applied again; {@code REINDEX_WORKSPACE} makes a workspace equal to its source;
- * tasks of a batch apply in order; the checkpoint round-trip (commit, close, reopen: {@link
+ * tasks is applied again; {@code REINDEX_WORKSPACE} makes a workspace equal to its source; tasks of
+ * a batch apply in order; the checkpoint round-trip (commit, close, reopen: {@link
  * IndexBackend#committedCheckpoint()} is the committed checkpoint and the committed documents are
  * there); visibility after {@link IndexBackend#makeVisible()}; {@link IndexBackend#documents}
  * sorted by path ({@link String#compareTo}) with {@link ContentHash} and length; {@link
  * IndexBackend#workspaces()} lists exactly the workspaces with documents; concurrent applies of
  * disjoint workspaces with commits and refreshes; close twice is a no-op. A backend that cannot
- * reopen what it committed opts out of the round-trip by overriding {@link #persistent()}
- * (reported as skipped):
+ * reopen what it committed opts out of the round-trip by overriding {@link #persistent()} (reported
+ * as skipped):
  *
  * <pre>{@code
  * class MyBackendTest extends IndexBackendContract {
@@ -120,7 +120,8 @@ public abstract class IndexBackendContract {
     return apply(b, 0, source, List.of(tasks));
   }
 
-  private List<QueuedTask> apply(IndexBackend b, int lane, WorkspaceSource source, List<IndexTask> tasks) {
+  private List<QueuedTask> apply(
+      IndexBackend b, int lane, WorkspaceSource source, List<IndexTask> tasks) {
     List<QueuedTask> queued = new ArrayList<>();
     synchronized (this) {
       for (IndexTask t : tasks) {
@@ -180,7 +181,12 @@ public abstract class IndexBackendContract {
   @Test
   public void removeFileIsIdempotent() {
     IndexBackend b = backend();
-    apply(b, NONE, index("ws", "a.txt", "alpha"), index("ws", "b.txt", "beta"), index("other", "a.txt", "x"));
+    apply(
+        b,
+        NONE,
+        index("ws", "a.txt", "alpha"),
+        index("ws", "b.txt", "beta"),
+        index("other", "a.txt", "x"));
     IndexTask rm = remove("ws", "a.txt");
     apply(b, NONE, rm);
     apply(b, NONE, rm);
@@ -193,7 +199,12 @@ public abstract class IndexBackendContract {
   @Test
   public void removeWorkspaceIsIdempotent() {
     IndexBackend b = backend();
-    apply(b, NONE, index("ws", "a.txt", "alpha"), index("ws", "d/b.txt", "beta"), index("ws-2", "a.txt", "x"));
+    apply(
+        b,
+        NONE,
+        index("ws", "a.txt", "alpha"),
+        index("ws", "d/b.txt", "beta"),
+        index("ws-2", "a.txt", "x"));
     IndexTask rm = removeWorkspace("ws");
     apply(b, NONE, rm);
     apply(b, NONE, rm);
@@ -217,7 +228,12 @@ public abstract class IndexBackendContract {
             .put("ws", "src/Main.java", "class Main {}")
             .put("ws", "docs/ünïcödé ✓.md", "text ✓")
             .put("ws-2", "z.txt", "not reindexed");
-    apply(b, source, index("ws", "a.txt", "stale"), index("ws", "gone.txt", "stale"), index("ws-2", "y.txt", "keep"));
+    apply(
+        b,
+        source,
+        index("ws", "a.txt", "stale"),
+        index("ws", "gone.txt", "stale"),
+        index("ws-2", "y.txt", "keep"));
     IndexTask r = reindex("ws");
     apply(b, source, r);
     assertThat(visible(b, "ws")).isEqualTo(expected(source.files("ws")));
@@ -308,7 +324,12 @@ public abstract class IndexBackendContract {
   public void checkpointRoundTrip() {
     assumeTrue(persistent(), "the backend does not claim to reopen what it committed");
     IndexBackend b = open(dir);
-    apply(b, NONE, index("ws", "a.txt", "alpha"), index("ws", "d/b.txt", "beta"), index("ws-2", "c.txt", "gamma"));
+    apply(
+        b,
+        NONE,
+        index("ws", "a.txt", "alpha"),
+        index("ws", "d/b.txt", "beta"),
+        index("ws-2", "c.txt", "gamma"));
     apply(b, NONE, remove("ws", "d/b.txt"));
     b.commit(1234);
     b.close();
@@ -365,7 +386,9 @@ public abstract class IndexBackendContract {
     apply(b, 0, NONE, tasks);
     b.makeVisible();
     List<IndexedDocument> docs = b.documents("ws");
-    assertThat(docs).extracting(IndexedDocument::path).isEqualTo(new ArrayList<>(contents.keySet()));
+    assertThat(docs)
+        .extracting(IndexedDocument::path)
+        .isEqualTo(new ArrayList<>(contents.keySet()));
     for (IndexedDocument d : docs) {
       String c = contents.get(d.path());
       assertThat(d.contentHash()).as("hash of %s", d.path()).isEqualTo(ContentHash.of(c));
@@ -377,12 +400,20 @@ public abstract class IndexBackendContract {
   @Test
   public void workspacesListsThoseWithDocuments() {
     IndexBackend b = backend();
-    apply(b, NONE, index("ws-a", "x", "1"), index("ws-b", "x", "2"), index("ws-c", "x", "3"), index("ws-c", "y", "4"));
+    apply(
+        b,
+        NONE,
+        index("ws-a", "x", "1"),
+        index("ws-b", "x", "2"),
+        index("ws-c", "x", "3"),
+        index("ws-c", "y", "4"));
     b.makeVisible();
     assertThat(b.workspaces()).containsExactlyInAnyOrder("ws-a", "ws-b", "ws-c");
     apply(b, NONE, remove("ws-b", "x"), removeWorkspace("ws-a"), remove("ws-c", "x"));
     b.makeVisible();
-    assertThat(b.workspaces()).as("after removing every document of ws-a and ws-b").containsExactly("ws-c");
+    assertThat(b.workspaces())
+        .as("after removing every document of ws-a and ws-b")
+        .containsExactly("ws-c");
   }
 
   // ------------------------------------------------------------------------------ concurrency
@@ -413,7 +444,10 @@ public abstract class IndexBackendContract {
                   List<IndexTask> batch = new ArrayList<>();
                   for (int k = 0; k < 5; k++) {
                     int n = i * 5 + k;
-                    batch.add(n % 7 == 6 ? remove(ws, "f" + (n % 11)) : index(ws, "f" + (n % 11), "v" + n));
+                    batch.add(
+                        n % 7 == 6
+                            ? remove(ws, "f" + (n % 11))
+                            : index(ws, "f" + (n % 11), "v" + n));
                   }
                   apply(b, l, NONE, batch);
                   model.applyAll(batch);
@@ -435,7 +469,9 @@ public abstract class IndexBackendContract {
     maintenance.get(1, TimeUnit.MINUTES);
     for (int lane = 0; lane < lanes; lane++) {
       Model model = futures.get(lane).get(1, TimeUnit.MINUTES);
-      assertThat(visible(b, "lane-" + lane)).as("lane %d", lane).isEqualTo(expected(model.contents("lane-" + lane)));
+      assertThat(visible(b, "lane-" + lane))
+          .as("lane %d", lane)
+          .isEqualTo(expected(model.contents("lane-" + lane)));
     }
     pool.shutdown();
   }

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 
 /**
- * An {@link IndexClock} for tests: time moves only when a timed wait asks for it or the test
- * calls {@link #advance}, and timed waits return at once after advancing time by their length.
+ * An {@link IndexClock} for tests: time moves only when a timed wait asks for it or the test calls
+ * {@link #advance}, and timed waits return at once after advancing time by their length.
  * Thread-safe. It records every timed wait, so a test can check retry backoffs without waiting in
  * real time.
  */

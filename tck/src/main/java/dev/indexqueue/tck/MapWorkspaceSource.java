@@ -9,11 +9,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-/**
- * A {@link WorkspaceSource} held in memory, for tests: workspace → path → text. Thread-safe.
- */
+/** A {@link WorkspaceSource} held in memory, for tests: workspace → path → text. Thread-safe. */
 public final class MapWorkspaceSource implements WorkspaceSource {
-  private final ConcurrentHashMap<String, TreeMap<String, String>> files = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, TreeMap<String, String>> files =
+      new ConcurrentHashMap<>();
 
   /** Creates an empty source. */
   public MapWorkspaceSource() {}

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The sequential specification of the index: tasks applied one after another, in acceptance
- * order, to a map of workspace → path → content. Not thread-safe; the checks of the tck compare a
+ * The sequential specification of the index: tasks applied one after another, in acceptance order,
+ * to a map of workspace → path → content. Not thread-safe; the checks of the tck compare a
  * backend's documents with it.
  */
 public final class Model {
@@ -37,7 +37,8 @@ public final class Model {
   /** Applies one task. */
   public Model apply(IndexTask t) {
     switch (t.type()) {
-      case INDEX_FILE -> documents.computeIfAbsent(t.workspace(), k -> new TreeMap<>()).put(t.path(), t.content());
+      case INDEX_FILE ->
+          documents.computeIfAbsent(t.workspace(), k -> new TreeMap<>()).put(t.path(), t.content());
       case REMOVE_FILE -> {
         TreeMap<String, String> docs = documents.get(t.workspace());
         if (docs != null) {

@@ -9,9 +9,9 @@ import java.util.Set;
 /**
  * A backend that accepts every batch and stores nothing, so that what a test or benchmark measures
  * is the queue and the core alone. Thread-safe: {@code apply}, {@code commit} and {@code
- * makeVisible} may run concurrently. It remembers only the last committed checkpoint (for
- * recovery: a service restarted over it replays from there); it holds no documents, so {@code
- * documents} and {@code workspaces} are always empty. Closing is a no-op, any number of times.
+ * makeVisible} may run concurrently. It remembers only the last committed checkpoint (for recovery:
+ * a service restarted over it replays from there); it holds no documents, so {@code documents} and
+ * {@code workspaces} are always empty. Closing is a no-op, any number of times.
  */
 public final class NullBackend implements IndexBackend {
   private volatile long checkpoint;

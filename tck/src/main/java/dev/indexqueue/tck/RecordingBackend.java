@@ -81,7 +81,8 @@ public final class RecordingBackend implements IndexBackend {
   private volatile boolean closed;
   private volatile boolean crashed;
 
-  private record Rule(Predicate<QueuedTask> when, Supplier<? extends Throwable> failure, int[] left) {}
+  private record Rule(
+      Predicate<QueuedTask> when, Supplier<? extends Throwable> failure, int[] left) {}
 
   /** Creates a backend with fresh storage. */
   public RecordingBackend() {
@@ -218,8 +219,7 @@ public final class RecordingBackend implements IndexBackend {
     String ws = q.task().workspace();
     Long last = lastApplied.get(ws);
     if (last != null && q.position() <= last) {
-      violations.add(
-          "workspace " + ws + ": task " + q.position() + " applied after task " + last);
+      violations.add("workspace " + ws + ": task " + q.position() + " applied after task " + last);
     }
     lastApplied.put(ws, q.position());
   }
@@ -227,7 +227,8 @@ public final class RecordingBackend implements IndexBackend {
   private void applyOne(QueuedTask q, Batch batch) {
     IndexTask t = q.task();
     switch (t.type()) {
-      case INDEX_FILE -> live.computeIfAbsent(t.workspace(), k -> new TreeMap<>()).put(t.path(), t.content());
+      case INDEX_FILE ->
+          live.computeIfAbsent(t.workspace(), k -> new TreeMap<>()).put(t.path(), t.content());
       case REMOVE_FILE -> {
         TreeMap<String, String> docs = live.get(t.workspace());
         if (docs != null) {
@@ -338,7 +339,10 @@ public final class RecordingBackend implements IndexBackend {
   public void assertNoViolations() {
     List<String> v = violations();
     if (!v.isEmpty()) {
-      throw new AssertionError(v.size() + " violation(s) of the core's guarantees: " + v.subList(0, Math.min(20, v.size())));
+      throw new AssertionError(
+          v.size()
+              + " violation(s) of the core's guarantees: "
+              + v.subList(0, Math.min(20, v.size())));
     }
   }
 
@@ -347,7 +351,8 @@ public final class RecordingBackend implements IndexBackend {
     closed = true;
   }
 
-  private static Map<String, TreeMap<String, String>> deepCopy(Map<String, TreeMap<String, String>> m) {
+  private static Map<String, TreeMap<String, String>> deepCopy(
+      Map<String, TreeMap<String, String>> m) {
     Map<String, TreeMap<String, String>> out = new HashMap<>();
     m.forEach((k, v) -> out.put(k, new TreeMap<>(v)));
     return out;

@@ -49,7 +49,8 @@ public record Scenario(List<Step> steps, int producers) {
 
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder("Scenario(" + producers + " producers, " + steps.size() + " steps):");
+    StringBuilder b =
+        new StringBuilder("Scenario(" + producers + " producers, " + steps.size() + " steps):");
     for (Step s : steps) {
       b.append("\n  ").append(s);
     }

@@ -124,11 +124,11 @@ public final class ScenarioCheck {
 
   /**
    * Asserts the order guarantee from what the backend applied ({@link CheckingBackend#log()} or
-   * {@link RecordingBackend#log()}): each workspace's applied tasks are the accepted tasks at
-   * those sequence numbers, in increasing sequence order, and end with the workspace's last
-   * accepted task. Without coalescing, every accepted task is applied exactly once; with it, the
-   * applied tasks are a subsequence (what coalescing dropped is missing) whose end state equals
-   * the model's, which {@link #run} checks.
+   * {@link RecordingBackend#log()}): each workspace's applied tasks are the accepted tasks at those
+   * sequence numbers, in increasing sequence order, and end with the workspace's last accepted
+   * task. Without coalescing, every accepted task is applied exactly once; with it, the applied
+   * tasks are a subsequence (what coalescing dropped is missing) whose end state equals the
+   * model's, which {@link #run} checks.
    *
    * @param outcome what the run accepted
    * @param log what the backend applied, in apply order
@@ -140,26 +140,37 @@ public final class ScenarioCheck {
     Map<String, List<Long>> acceptedByWorkspace = new TreeMap<>();
     for (QueuedTask q : outcome.accepted()) {
       bySequence.put(q.position(), q.task());
-      acceptedByWorkspace.computeIfAbsent(q.task().workspace(), k -> new ArrayList<>()).add(q.position());
+      acceptedByWorkspace
+          .computeIfAbsent(q.task().workspace(), k -> new ArrayList<>())
+          .add(q.position());
     }
     Map<String, List<Long>> appliedByWorkspace = new TreeMap<>();
     for (QueuedTask q : log) {
       assertThat(q.task())
           .as("the task applied at sequence %d is the one accepted there", q.position())
           .isEqualTo(bySequence.get(q.position()));
-      appliedByWorkspace.computeIfAbsent(q.task().workspace(), k -> new ArrayList<>()).add(q.position());
+      appliedByWorkspace
+          .computeIfAbsent(q.task().workspace(), k -> new ArrayList<>())
+          .add(q.position());
     }
     for (Map.Entry<String, List<Long>> e : acceptedByWorkspace.entrySet()) {
       List<Long> applied = appliedByWorkspace.getOrDefault(e.getKey(), List.of());
       List<Long> acceptedSeqs = e.getValue();
-      assertThat(applied).as("sequences applied for %s, in apply order", e.getKey()).isSorted().doesNotHaveDuplicates();
+      assertThat(applied)
+          .as("sequences applied for %s, in apply order", e.getKey())
+          .isSorted()
+          .doesNotHaveDuplicates();
       if (coalescing) {
-        assertThat(acceptedSeqs).as("applied sequences of %s are accepted ones", e.getKey()).containsAll(applied);
+        assertThat(acceptedSeqs)
+            .as("applied sequences of %s are accepted ones", e.getKey())
+            .containsAll(applied);
         assertThat(applied)
             .as("the last accepted task of %s is applied (nothing can supersede it)", e.getKey())
             .endsWith(acceptedSeqs.get(acceptedSeqs.size() - 1));
       } else {
-        assertThat(applied).as("without coalescing every task of %s is applied, in order", e.getKey()).isEqualTo(acceptedSeqs);
+        assertThat(applied)
+            .as("without coalescing every task of %s is applied, in order", e.getKey())
+            .isEqualTo(acceptedSeqs);
       }
     }
   }

@@ -17,8 +17,10 @@ import org.quicktheories.generators.Generate;
 public final class Scenarios {
   /** The workspaces scenarios use. */
   public static final List<String> WORKSPACES = List.of("ws-a", "ws-b", "ws-c");
+
   /** The paths scenarios use. */
   public static final List<String> PATHS = List.of("f0.txt", "f1.txt", "dir/f2.txt");
+
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   private Scenarios() {}
@@ -41,7 +43,8 @@ public final class Scenarios {
                 org.quicktheories.api.Pair.of(10, Generate.constant(IndexTaskType.INDEX_FILE)),
                 org.quicktheories.api.Pair.of(4, Generate.constant(IndexTaskType.REMOVE_FILE)),
                 org.quicktheories.api.Pair.of(1, Generate.constant(IndexTaskType.REMOVE_WORKSPACE)),
-                org.quicktheories.api.Pair.of(1, Generate.constant(IndexTaskType.REINDEX_WORKSPACE))));
+                org.quicktheories.api.Pair.of(
+                    1, Generate.constant(IndexTaskType.REINDEX_WORKSPACE))));
     Gen<String> workspaces = Generate.pick(WORKSPACES);
     Gen<String> paths = Generate.pick(PATHS);
     Gen<Integer> contents = Generate.range(0, 9);
@@ -67,8 +70,7 @@ public final class Scenarios {
    * @param producers the producer threads
    */
   public static Gen<Scenario> scenarios(int maxSteps, int producers) {
-    Gen<Scenario.Step> steps =
-        Generate.range(0, producers - 1).zip(tasks(), Scenario.Step::new);
+    Gen<Scenario.Step> steps = Generate.range(0, producers - 1).zip(tasks(), Scenario.Step::new);
     return org.quicktheories.generators.SourceDSL.lists()
         .of(steps)
         .ofSizeBetween(1, maxSteps)

@@ -71,8 +71,8 @@ public abstract class TaskQueueContract {
 
   /**
    * Creates a queue that holds at most {@code capacity} unacknowledged tasks. For a persistent
-   * queue, calling it again with the same {@code dir} after {@link TaskQueue#close()} reopens
-   * what the first one stored (see {@link #reopen}).
+   * queue, calling it again with the same {@code dir} after {@link TaskQueue#close()} reopens what
+   * the first one stored (see {@link #reopen}).
    *
    * @param dir an empty directory owned by the test, where the queue may store files
    * @param capacity the most unacknowledged tasks, at least 1
@@ -153,7 +153,9 @@ public abstract class TaskQueueContract {
     long p = from;
     while (true) {
       List<QueuedTask> r = q.read(p, chunk);
-      assertThat(r.size()).as("read(%d, %d) returned too many", p, chunk).isLessThanOrEqualTo(chunk);
+      assertThat(r.size())
+          .as("read(%d, %d) returned too many", p, chunk)
+          .isLessThanOrEqualTo(chunk);
       if (r.isEmpty()) {
         return out;
       }
@@ -177,7 +179,10 @@ public abstract class TaskQueueContract {
     }
     for (int chunk : new int[] {1, 3, CAPACITY, 10 * CAPACITY}) {
       List<QueuedTask> read = readAll(q, q.firstPosition(), chunk);
-      assertThat(read).extracting(QueuedTask::position).as("positions, chunk %d", chunk).isEqualTo(positions);
+      assertThat(read)
+          .extracting(QueuedTask::position)
+          .as("positions, chunk %d", chunk)
+          .isEqualTo(positions);
       assertThat(read).extracting(QueuedTask::task).as("tasks, chunk %d", chunk).isEqualTo(tasks);
     }
     assertThat(positions).isSorted().doesNotHaveDuplicates();
@@ -190,8 +195,8 @@ public abstract class TaskQueueContract {
 
   /**
    * Four producers append concurrently while one reader reads and acknowledges: every task is read
-   * exactly once, at the position its append returned, in position order, and each producer's
-   * tasks in its own order. The queue never holds more than its capacity.
+   * exactly once, at the position its append returned, in position order, and each producer's tasks
+   * in its own order. The queue never holds more than its capacity.
    */
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -235,7 +240,9 @@ public abstract class TaskQueueContract {
       }
       List<QueuedTask> r = q.read(from, 100);
       if (r.isEmpty()) {
-        assertThat(System.nanoTime()).as("reader stalled after %d tasks", read.size()).isLessThan(deadline);
+        assertThat(System.nanoTime())
+            .as("reader stalled after %d tasks", read.size())
+            .isLessThan(deadline);
         Thread.onSpinWait();
         continue;
       }
@@ -258,10 +265,14 @@ public abstract class TaskQueueContract {
     assertThat(q.read(from, 10)).as("nothing more to read").isEmpty();
     int[] next = new int[producers];
     for (QueuedTask t : read) {
-      assertThat(t.task()).as("task at position %d", t.position()).isEqualTo(appended.get(t.position()));
+      assertThat(t.task())
+          .as("task at position %d", t.position())
+          .isEqualTo(appended.get(t.position()));
       String[] content = t.task().content().split(":");
       int producer = Integer.parseInt(content[0]);
-      assertThat(Integer.parseInt(content[1])).as("order of producer %d", producer).isEqualTo(next[producer]);
+      assertThat(Integer.parseInt(content[1]))
+          .as("order of producer %d", producer)
+          .isEqualTo(next[producer]);
       next[producer]++;
     }
     assertThat(q.size()).isZero();
@@ -291,8 +302,8 @@ public abstract class TaskQueueContract {
   // ------------------------------------------------------------------------------ read
 
   /**
-   * Reading from any position: at a task's position it starts there; between positions at the
-   * next one; below {@link TaskQueue#firstPosition()} from there; at or beyond the end it returns
+   * Reading from any position: at a task's position it starts there; between positions at the next
+   * one; below {@link TaskQueue#firstPosition()} from there; at or beyond the end it returns
    * nothing; reading does not remove anything.
    */
   @Test
@@ -304,15 +315,22 @@ public abstract class TaskQueueContract {
     }
     for (int i = 0; i < positions.size(); i++) {
       List<QueuedTask> r = q.read(positions.get(i), 1000);
-      assertThat(r).extracting(QueuedTask::position).as("read(%d)", positions.get(i)).isEqualTo(positions.subList(i, positions.size()));
+      assertThat(r)
+          .extracting(QueuedTask::position)
+          .as("read(%d)", positions.get(i))
+          .isEqualTo(positions.subList(i, positions.size()));
       List<QueuedTask> one = q.read(positions.get(i), 1);
       assertThat(one).extracting(QueuedTask::position).containsExactly(positions.get(i));
       if (i > 0 && positions.get(i) - positions.get(i - 1) > 1) {
-        assertThat(q.read(positions.get(i - 1) + 1, 1)).extracting(QueuedTask::position).containsExactly(positions.get(i));
+        assertThat(q.read(positions.get(i - 1) + 1, 1))
+            .extracting(QueuedTask::position)
+            .containsExactly(positions.get(i));
       }
     }
     long end = q.endPosition();
-    assertThat(end).as("endPosition above every position").isGreaterThan(positions.get(positions.size() - 1));
+    assertThat(end)
+        .as("endPosition above every position")
+        .isGreaterThan(positions.get(positions.size() - 1));
     assertThat(q.read(end, 10)).as("read at endPosition").isEmpty();
     assertThat(q.read(end + 1_000, 10)).as("read beyond endPosition").isEmpty();
     assertThat(q.read(Long.MAX_VALUE - 1, 10)).as("read far beyond endPosition").isEmpty();
@@ -324,9 +342,14 @@ public abstract class TaskQueueContract {
     assertThat(first).as("firstPosition after acknowledge(%d)", ack).isLessThanOrEqualTo(ack);
     List<QueuedTask> fromZero = q.read(0, 1000);
     List<QueuedTask> fromFirst = q.read(first, 1000);
-    assertThat(fromZero).as("read(0) below firstPosition reads from firstPosition").isEqualTo(fromFirst);
+    assertThat(fromZero)
+        .as("read(0) below firstPosition reads from firstPosition")
+        .isEqualTo(fromFirst);
     assertThat(fromZero.get(0).position()).isGreaterThanOrEqualTo(first);
-    assertThat(fromZero).extracting(QueuedTask::position).as("unacknowledged tasks still readable").containsAll(positions.subList(10, 20));
+    assertThat(fromZero)
+        .extracting(QueuedTask::position)
+        .as("unacknowledged tasks still readable")
+        .containsAll(positions.subList(10, 20));
     if (first > 0) {
       assertThat(q.read(first - 1, 1000)).isEqualTo(fromFirst);
     }
@@ -418,7 +441,9 @@ public abstract class TaskQueueContract {
   public void sizeFirstAndEndPositionAreConsistent() {
     TaskQueue q = open(CAPACITY);
     assertThat(q.size()).as("new queue").isZero();
-    assertThat(q.endPosition()).as("endPosition of a new queue").isGreaterThanOrEqualTo(q.firstPosition());
+    assertThat(q.endPosition())
+        .as("endPosition of a new queue")
+        .isGreaterThanOrEqualTo(q.firstPosition());
     assertThat(q.firstPosition()).isNotNegative();
     assertThat(q.read(q.firstPosition(), 10)).isEmpty();
     List<Long> positions = new ArrayList<>();
@@ -456,7 +481,9 @@ public abstract class TaskQueueContract {
   @Test
   public void persistenceClaimMatches() {
     TaskQueue q = open(CAPACITY);
-    assertThat(q.isPersistent()).as("isPersistent() versus the suite's persistent()").isEqualTo(persistent());
+    assertThat(q.isPersistent())
+        .as("isPersistent() versus the suite's persistent()")
+        .isEqualTo(persistent());
   }
 
   // ------------------------------------------------------------------------------ restart
@@ -514,7 +541,9 @@ public abstract class TaskQueueContract {
     TaskQueue r = reopen(dir, capacity);
     opened.add(r);
     assertThat(r.size()).isEqualTo(capacity);
-    assertThat(r.append(task(1, 0))).as("append at capacity after reopen").isEqualTo(TaskQueue.FULL);
+    assertThat(r.append(task(1, 0)))
+        .as("append at capacity after reopen")
+        .isEqualTo(TaskQueue.FULL);
   }
 
   // ------------------------------------------------------------------------------ helpers

@@ -11,10 +11,10 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * What a raw-Lucene baseline needs to do exactly what {@link LuceneIndexBackend} does per task:
- * the same index-time {@link CodeAnalyzer}, the same document fields (built by the backend's own
- * code) and update key, and the same writer settings (directory type, RAM buffer). Lives in the
- * backend's package, in the benchmarks jar only, so the comparison cannot drift from the backend.
+ * What a raw-Lucene baseline needs to do exactly what {@link LuceneIndexBackend} does per task: the
+ * same index-time {@link CodeAnalyzer}, the same document fields (built by the backend's own code)
+ * and update key, and the same writer settings (directory type, RAM buffer). Lives in the backend's
+ * package, in the benchmarks jar only, so the comparison cannot drift from the backend.
  */
 public final class LuceneBaseline {
   private LuceneBaseline() {}

@@ -57,7 +57,10 @@ public final class DataDirectory implements AutoCloseable {
     try {
       ch =
           FileChannel.open(
-              lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+              lockFile,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UsageException("cannot use the data directory " + abs + ": " + reason(e), e);
     }

@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * The dead letters of a data directory, kept across CLI runs in a tab-separated file (the service
  * keeps its dead-letter store in memory, so each command appends what it collected before it shuts
- * down). Only the task's identity is kept, not its content: a replay indexes the file as it is
- * now. Not thread-safe: used by one command under the data directory lock.
+ * down). Only the task's identity is kept, not its content: a replay indexes the file as it is now.
+ * Not thread-safe: used by one command under the data directory lock.
  */
 public final class DeadLetterFile {
   /** The file's name inside the data directory. */

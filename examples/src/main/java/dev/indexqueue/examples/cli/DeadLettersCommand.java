@@ -57,7 +57,8 @@ final class DeadLettersCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       List<DeadLetterFile.Entry> entries;
-      try (DataDirectory data = DataDirectory.open(parent.root.dataDirectory(), "dead-letters list")) {
+      try (DataDirectory data =
+          DataDirectory.open(parent.root.dataDirectory(), "dead-letters list")) {
         entries = new DeadLetterFile(data.path()).read();
       }
       if (json) {
@@ -80,10 +81,21 @@ final class DeadLettersCommand implements Runnable {
       } else {
         for (DeadLetterFile.Entry e : entries) {
           out.println(
-              "#" + e.sequence() + " " + e.type() + " " + e.workspace()
+              "#"
+                  + e.sequence()
+                  + " "
+                  + e.type()
+                  + " "
+                  + e.workspace()
                   + (e.path() == null ? "" : ":" + e.path())
-                  + "  (" + e.attempts() + " attempts, " + (e.permanent() ? "permanent" : "retries exhausted")
-                  + ", " + e.lastFailure() + "): " + e.error());
+                  + "  ("
+                  + e.attempts()
+                  + " attempts, "
+                  + (e.permanent() ? "permanent" : "retries exhausted")
+                  + ", "
+                  + e.lastFailure()
+                  + "): "
+                  + e.error());
         }
       }
       out.flush();
@@ -125,8 +137,13 @@ final class DeadLettersCommand implements Runnable {
           }
         }
         out.println(
-            "replayed " + tickets.size() + " dead letters: " + (tickets.size() - failed)
-                + " applied, " + failed + " failed again"
+            "replayed "
+                + tickets.size()
+                + " dead letters: "
+                + (tickets.size() - failed)
+                + " applied, "
+                + failed
+                + " failed again"
                 + (skipped > 0 ? ", " + skipped + " of unregistered workspaces dropped" : ""));
         out.flush();
         return failed == 0 ? Indexq.EXIT_OK : Indexq.EXIT_FAILURE;
@@ -152,14 +169,18 @@ final class DeadLettersCommand implements Runnable {
   }
 
   /** {@code dead-letters clear}. */
-  @Command(name = "clear", mixinStandardHelpOptions = true, description = "Forget the dead letters.")
+  @Command(
+      name = "clear",
+      mixinStandardHelpOptions = true,
+      description = "Forget the dead letters.")
   static final class ClearCommand implements Callable<Integer> {
     @ParentCommand DeadLettersCommand parent;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      try (DataDirectory data = DataDirectory.open(parent.root.dataDirectory(), "dead-letters clear")) {
+      try (DataDirectory data =
+          DataDirectory.open(parent.root.dataDirectory(), "dead-letters clear")) {
         int n = new DeadLetterFile(data.path()).clear();
         spec.commandLine().getOut().println("cleared " + n + " dead letters");
         spec.commandLine().getOut().flush();

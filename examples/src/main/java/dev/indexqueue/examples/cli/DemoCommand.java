@@ -107,16 +107,23 @@ final class DemoCommand implements Callable<Integer> {
       WorkspaceManager files = new WorkspaceManager(source, service);
 
       begin(
-          THREADS + " threads create " + FILES_PER_THREAD
+          THREADS
+              + " threads create "
+              + FILES_PER_THREAD
               + " files each, update half of them and delete a quarter, concurrently");
       concurrently(files);
       QueueStatus q = service.queueStatus();
-      end(String.format(Locale.ROOT, "%,d tasks accepted, %,d applied so far", q.accepted(), q.applied()));
+      end(
+          String.format(
+              Locale.ROOT, "%,d tasks accepted, %,d applied so far", q.accepted(), q.applied()));
 
-      begin("change files behind the API's back: add notes/zebra.md, delete src/t0/Worker0File3.java");
+      begin(
+          "change files behind the API's back: add notes/zebra.md, delete"
+              + " src/t0/Worker0File3.java");
       Path dir = source.root().resolve(WORKSPACE);
       Files.createDirectories(dir.resolve("notes"));
-      Files.writeString(dir.resolve("notes/zebra.md"), "# Notes\nThe reindex finds this zebra note.\n");
+      Files.writeString(
+          dir.resolve("notes/zebra.md"), "# Notes\nThe reindex finds this zebra note.\n");
       Files.delete(dir.resolve("src/t0/Worker0File3.java"));
       end("the index does not know yet");
 
@@ -155,8 +162,12 @@ final class DemoCommand implements Callable<Integer> {
     } finally {
       begin("shut down gracefully");
       report = service.shutdown(Duration.ofSeconds(20));
-      end(String.format(
-          Locale.ROOT, "%,d applied, %,d left in the queue", report.applied(), report.remaining()));
+      end(
+          String.format(
+              Locale.ROOT,
+              "%,d applied, %,d left in the queue",
+              report.applied(),
+              report.remaining()));
     }
     return ok && !report.timedOut();
   }
@@ -195,7 +206,8 @@ final class DemoCommand implements Callable<Integer> {
       th.join();
     }
     if (!errors.isEmpty()) {
-      IllegalStateException e = new IllegalStateException("a writer failed: " + errors.get(0), errors.get(0));
+      IllegalStateException e =
+          new IllegalStateException("a writer failed: " + errors.get(0), errors.get(0));
       errors.stream().skip(1).forEach(e::addSuppressed);
       throw e;
     }
@@ -210,8 +222,19 @@ final class DemoCommand implements Callable<Integer> {
         writer == 3 && state.equals("final")
             ? "\n  String getUserName() {\n    return \"writer " + writer + "\";\n  }\n"
             : "";
-    return "package demo.t" + writer + ";\n\n/** Written by writer " + writer + ". */\nclass Worker"
-        + writer + "File" + i + " {\n  String state = \"" + state + "\";\n" + extra + "}\n";
+    return "package demo.t"
+        + writer
+        + ";\n\n/** Written by writer "
+        + writer
+        + ". */\nclass Worker"
+        + writer
+        + "File"
+        + i
+        + " {\n  String state = \""
+        + state
+        + "\";\n"
+        + extra
+        + "}\n";
   }
 
   static Set<String> expectedFinal() {

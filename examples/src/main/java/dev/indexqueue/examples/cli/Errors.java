@@ -12,8 +12,8 @@ final class Errors {
 
   /**
    * The user-fixable problem behind {@code ex}, or null: a {@link UsageException}, a lock held by
-   * another process (Lucene's write lock, the Chronicle queue's lock file), a permission problem, or
-   * an invalid argument (a bad query or workspace name).
+   * another process (Lucene's write lock, the Chronicle queue's lock file), a permission problem,
+   * or an invalid argument (a bad query or workspace name).
    */
   static UsageException asUsage(Throwable ex) {
     for (Throwable t = ex; t != null; t = t.getCause()) {
@@ -42,7 +42,9 @@ final class Errors {
   static String describe(Throwable ex) {
     Throwable t = ex;
     if (t instanceof UncheckedIOException && t.getCause() != null) {
-      return firstLine(t.getMessage()) + ": " + firstLine(String.valueOf(t.getCause().getMessage()));
+      return firstLine(t.getMessage())
+          + ": "
+          + firstLine(String.valueOf(t.getCause().getMessage()));
     }
     String m = t.getMessage();
     return m == null ? t.getClass().getName() : firstLine(m);

@@ -42,7 +42,8 @@ final class IndexCommand implements Callable<Integer> {
     try (Session s = Session.open(root, "index " + real)) {
       Path before = s.register(name, real);
       if (before != null && !before.equals(real)) {
-        err.println("indexq: workspace '" + name + "' now points to " + real + " (was " + before + ")");
+        err.println(
+            "indexq: workspace '" + name + "' now points to " + real + " (was " + before + ")");
       }
       Indexer.Progress progress =
           System.console() != null

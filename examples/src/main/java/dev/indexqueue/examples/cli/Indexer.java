@@ -217,8 +217,14 @@ final class Indexer {
       lastDraw = now;
       int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * Math.min(done, total) / total);
       out.print(
-          "\r" + workspace + " [" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] "
-              + figures(done) + "   ");
+          "\r"
+              + workspace
+              + " ["
+              + "#".repeat(filled)
+              + ".".repeat(WIDTH - filled)
+              + "] "
+              + figures(done)
+              + "   ");
       out.flush();
     }
 

@@ -47,8 +47,10 @@ import picocli.CommandLine.Spec;
 public final class Indexq implements Runnable {
   /** The command succeeded. */
   public static final int EXIT_OK = 0;
+
   /** The command failed. */
   public static final int EXIT_FAILURE = 1;
+
   /** Bad input: usage, unknown workspace, missing directory, unusable or busy data directory. */
   public static final int EXIT_USAGE = 2;
 
@@ -72,8 +74,10 @@ public final class Indexq implements Runnable {
       names = "--data",
       paramLabel = "DIR",
       scope = ScopeType.INHERIT,
-      description = "Data directory: Lucene index, Chronicle queue, workspace registry (default: "
-          + DEFAULT_DATA + ").")
+      description =
+          "Data directory: Lucene index, Chronicle queue, workspace registry (default: "
+              + DEFAULT_DATA
+              + ").")
   Path data;
 
   @Option(

@@ -56,7 +56,8 @@ public final class RegistryWorkspaceSource implements WorkspaceSource {
     Path parent = directory.getParent();
     Path name = directory.getFileName();
     if (parent == null || name == null) {
-      throw new UsageException("cannot index " + directory + ": pick a directory below the file system root");
+      throw new UsageException(
+          "cannot index " + directory + ": pick a directory below the file system root");
     }
     if (!IndexTask.isValidWorkspace(name.toString())) {
       throw new UsageException(

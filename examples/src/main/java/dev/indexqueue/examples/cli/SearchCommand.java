@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code indexq search QUERY}: searches one or every workspace with Lucene's classic query syntax
  * (code-aware: {@code getUserName}, {@code user name} and {@code UserName} find each other) and
- * prints {@code path:line: text}, the match highlighted on a terminal; JSON with {@code --json}. Not
- * thread-safe: one instance per run.
+ * prints {@code path:line: text}, the match highlighted on a terminal; JSON with {@code --json}.
+ * Not thread-safe: one instance per run.
  */
 @Command(
     name = "search",

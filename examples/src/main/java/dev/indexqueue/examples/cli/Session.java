@@ -14,8 +14,8 @@ import java.util.Map;
  * One CLI command's hold on a data directory: the lock, the workspace registry, and an {@link
  * IndexingService} on the Lucene index and the chosen queue, reading workspaces through a {@link
  * RegistryWorkspaceSource}. Not thread-safe for opening and closing; {@link #service()} is the
- * thread-safe service. {@link #close()} shuts the service down gracefully (drain, commit), keeps its
- * dead letters, and releases the lock.
+ * thread-safe service. {@link #close()} shuts the service down gracefully (drain, commit), keeps
+ * its dead letters, and releases the lock.
  */
 final class Session implements AutoCloseable {
   /** How long a command waits for the work left by an earlier run (replay) before giving up. */

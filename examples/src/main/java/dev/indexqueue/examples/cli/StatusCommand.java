@@ -61,7 +61,13 @@ final class StatusCommand implements Callable<Integer> {
         out.printf(
             Locale.ROOT,
             "%-20s %10s %10s %10s %8s %8s %9s  %s%n",
-            "workspace", "files", "indexed", "up to date", "missing", "extra", "coverage",
+            "workspace",
+            "files",
+            "indexed",
+            "up to date",
+            "missing",
+            "extra",
+            "coverage",
             "directory");
         statuses.forEach(
             (k, v) ->

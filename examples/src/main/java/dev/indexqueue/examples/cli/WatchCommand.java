@@ -17,13 +17,13 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.helpers.NOPLogger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -168,7 +168,13 @@ final class WatchCommand implements Callable<Integer> {
     private final PrintWriter out;
     private final Set<String> directories = ConcurrentHashMap.newKeySet();
 
-    Sync(IndexingService service, Session session, String workspace, Path root, Path dataDir, PrintWriter out) {
+    Sync(
+        IndexingService service,
+        Session session,
+        String workspace,
+        Path root,
+        Path dataDir,
+        PrintWriter out) {
       this.service = service;
       this.session = session;
       this.workspace = workspace;

@@ -30,7 +30,8 @@ final class Workspaces {
       RegistryWorkspaceSource.check(real);
       return real;
     } catch (IOException e) {
-      throw new UsageException("cannot resolve directory " + abs + ": " + DataDirectory.reason(e), e);
+      throw new UsageException(
+          "cannot resolve directory " + abs + ": " + DataDirectory.reason(e), e);
     }
   }
 

@@ -40,8 +40,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GrepBackend implements IndexBackend {
   /** Working documents: workspace → path → content. */
   private final Map<String, Map<String, String>> working = new ConcurrentHashMap<>();
+
   /** What searches see: replaced as a whole by makeVisible. */
   private volatile Map<String, Map<String, String>> visible = Map.of();
+
   private volatile long committed;
   private volatile boolean closed;
 
@@ -100,11 +102,12 @@ public final class GrepBackend implements IndexBackend {
   public void makeVisible() {
     checkOpen();
     Map<String, Map<String, String>> snapshot = new TreeMap<>();
-    working.forEach((ws, docs) -> {
-      if (!docs.isEmpty()) {
-        snapshot.put(ws, Map.copyOf(docs));
-      }
-    });
+    working.forEach(
+        (ws, docs) -> {
+          if (!docs.isEmpty()) {
+            snapshot.put(ws, Map.copyOf(docs));
+          }
+        });
     visible = snapshot;
   }
 
@@ -136,19 +139,23 @@ public final class GrepBackend implements IndexBackend {
       throw new IllegalArgumentException("query: must hold a word, was: \"" + query + "\"");
     }
     List<SearchHit> hits = new ArrayList<>();
-    visible.getOrDefault(workspace, Map.of()).forEach((path, content) -> {
-      String lower = content.toLowerCase(Locale.ROOT);
-      int score = 0;
-      for (String w : words) {
-        int n = count(lower, w);
-        if (n == 0) {
-          return;
-        }
-        score += n;
-      }
-      hits.add(new SearchHit(workspace, path, score, lines(content, words)));
-    });
-    hits.sort(Comparator.comparingDouble((SearchHit h) -> -h.score()).thenComparing(SearchHit::path));
+    visible
+        .getOrDefault(workspace, Map.of())
+        .forEach(
+            (path, content) -> {
+              String lower = content.toLowerCase(Locale.ROOT);
+              int score = 0;
+              for (String w : words) {
+                int n = count(lower, w);
+                if (n == 0) {
+                  return;
+                }
+                score += n;
+              }
+              hits.add(new SearchHit(workspace, path, score, lines(content, words)));
+            });
+    hits.sort(
+        Comparator.comparingDouble((SearchHit h) -> -h.score()).thenComparing(SearchHit::path));
     return List.copyOf(hits.subList(0, Math.min(limit, hits.size())));
   }
 

@@ -26,7 +26,9 @@ public final class GrepBackendProvider implements IndexBackendProvider {
   public IndexBackend create(Map<String, String> config) {
     if (!config.isEmpty()) {
       throw new IllegalArgumentException(
-          "grep backend config: unknown key '" + config.keySet().iterator().next() + "'; it takes none");
+          "grep backend config: unknown key '"
+              + config.keySet().iterator().next()
+              + "'; it takes none");
     }
     return new GrepBackend();
   }

@@ -24,7 +24,8 @@ class CliTest {
     data = tmp.resolve("data");
     src = tmp.resolve("shop");
     Files.createDirectories(src.resolve("src/main"));
-    Files.writeString(src.resolve("src/main/User.java"),
+    Files.writeString(
+        src.resolve("src/main/User.java"),
         "class User {\n  String getUserName() {\n    return name;\n  }\n}\n");
     Files.writeString(src.resolve("src/main/Cart.java"), "class Cart {\n  long totalInCents;\n}\n");
     Files.writeString(src.resolve("README.md"), "# Shop\nA cart and its users.\n");
@@ -44,7 +45,9 @@ class CliTest {
 
     Cli.Result status = Cli.run(data, "status");
     assertThat(status.exit()).as(status.toString()).isZero();
-    assertThat(status.out()).contains("queue: RUNNING").containsPattern("shop\\s+3\\s+3\\s+3\\s+0\\s+0\\s+100.0%");
+    assertThat(status.out())
+        .contains("queue: RUNNING")
+        .containsPattern("shop\\s+3\\s+3\\s+3\\s+0\\s+0\\s+100.0%");
   }
 
   @Test
@@ -54,8 +57,10 @@ class CliTest {
     Files.writeString(src.resolve("src/main/Cart.java"), "class Cart { long discount; }");
     Cli.Result again = Cli.run(data, "index", src.toString(), "--workspace", "s1");
     assertThat(again.exit()).as(again.toString()).isZero();
-    assertThat(statusJson("s1")).contains("\"filesystemFiles\":2,\"indexedFiles\":2,\"upToDate\":2");
-    assertThat(Cli.run(data, "search", "discount", "-w", "s1").out()).contains("src/main/Cart.java:1:");
+    assertThat(statusJson("s1"))
+        .contains("\"filesystemFiles\":2,\"indexedFiles\":2,\"upToDate\":2");
+    assertThat(Cli.run(data, "search", "discount", "-w", "s1").out())
+        .contains("src/main/Cart.java:1:");
     assertThat(Cli.run(data, "search", "cart", "-w", "s1").out()).doesNotContain("README.md");
   }
 
@@ -79,7 +84,8 @@ class CliTest {
     Cli.Result r = Cli.run(data, "search", "totalInCents", "--json", "--limit", "5");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out().strip())
-        .startsWith("{\"query\":\"totalInCents\",\"hits\":[{\"workspace\":\"shop\",\"path\":\"src/main/Cart.java\",\"score\":")
+        .startsWith(
+            "{\"query\":\"totalInCents\",\"hits\":[{\"workspace\":\"shop\",\"path\":\"src/main/Cart.java\",\"score\":")
         .contains("\"lines\":[{\"line\":2,\"text\":\"  long totalInCents;\",\"highlights\":[[")
         .endsWith("]}");
   }
@@ -127,11 +133,13 @@ class CliTest {
 
   @Test
   void queueHeldByAnotherOwnerIsExit2NotAStackTrace() {
-    TaskQueue queue = ChronicleTaskQueueProvider.newQueue(data.resolve("queue"), 100, SyncPolicy.NONE);
+    TaskQueue queue =
+        ChronicleTaskQueueProvider.newQueue(data.resolve("queue"), 100, SyncPolicy.NONE);
     try {
       Cli.Result r = Cli.run(data, "index", src.toString());
       assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-      assertThat(r.err()).startsWith("indexq: the data directory is in use by another process: ")
+      assertThat(r.err())
+          .startsWith("indexq: the data directory is in use by another process: ")
           .hasLineCount(1);
     } finally {
       queue.close();
@@ -152,7 +160,8 @@ class CliTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("Missing required parameter: 'QUERY'").hasLineCount(1);
     assertThat(Cli.runRaw("--queue", "kafka", "status").exit()).isEqualTo(2);
-    assertThat(Cli.runRaw("search", "x", "--limit", "0", "--data", data.toString()).exit()).isEqualTo(2);
+    assertThat(Cli.runRaw("search", "x", "--limit", "0", "--data", data.toString()).exit())
+        .isEqualTo(2);
   }
 
   @Test
@@ -175,7 +184,8 @@ class CliTest {
     Cli.Result list = Cli.run(data, "dead-letters", "list");
     assertThat(list.exit()).isZero();
     assertThat(list.out()).isEqualTo("no dead letters\n");
-    assertThat(Cli.run(data, "dead-letters", "list", "--json").out()).isEqualTo("{\"deadLetters\":[]}\n");
+    assertThat(Cli.run(data, "dead-letters", "list", "--json").out())
+        .isEqualTo("{\"deadLetters\":[]}\n");
     assertThat(Cli.run(data, "dead-letters", "clear").out()).isEqualTo("cleared 0 dead letters\n");
     assertThat(Cli.run(data, "dead-letters").exit()).isEqualTo(2);
   }

@@ -1,8 +1,8 @@
 package dev.indexqueue.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +31,8 @@ class LauncherIT {
   @BeforeAll
   static void findLauncher() {
     assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "no /bin/sh");
-    launcher = Path.of(System.getProperty("indexq.launcher", "../indexq")).toAbsolutePath().normalize();
+    launcher =
+        Path.of(System.getProperty("indexq.launcher", "../indexq")).toAbsolutePath().normalize();
     assertThat(launcher).exists();
   }
 
@@ -110,11 +111,14 @@ class LauncherIT {
     drain(watch.getInputStream(), out);
     drain(watch.getErrorStream(), err);
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        synchronized (out) {
-          return out.toString().contains("press Ctrl-C to stop") || !watch.isAlive();
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                synchronized (out) {
+                  return out.toString().contains("press Ctrl-C to stop") || !watch.isAlive();
+                }
+              });
       assertThat(watch.isAlive()).as("watch is running; err: %s", err).isTrue();
 
       Run busy = run(tmp, Duration.ofSeconds(60), "status");
@@ -129,13 +133,19 @@ class LauncherIT {
       watch.toHandle().destroy();
       assertThat(watch.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      synchronized (out) {
-        assertThat(out.toString()).as("err: %s", err).contains("stopped: shut down gracefully");
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              synchronized (out) {
+                assertThat(out.toString())
+                    .as("err: %s", err)
+                    .contains("stopped: shut down gracefully");
+              }
+            });
     Run status = run(tmp, Duration.ofSeconds(60), "status", "--json");
     assertThat(status.exit()).isZero();
-    assertThat(status.out()).contains("\"docs\":{\"filesystemFiles\":1,\"indexedFiles\":1,\"upToDate\":1");
+    assertThat(status.out())
+        .contains("\"docs\":{\"filesystemFiles\":1,\"indexedFiles\":1,\"upToDate\":1");
   }
 }

@@ -53,8 +53,12 @@ class WatchCommandTest {
       await().atMost(max).until(() -> out.toString().contains("indexed sub/deeper/b.txt"));
 
       Files.move(dir.resolve("a.txt"), dir.resolve("renamed.txt"));
-      await().atMost(max).until(() -> out.toString().contains("removed a.txt")
-          && out.toString().contains("indexed renamed.txt (15 chars)"));
+      await()
+          .atMost(max)
+          .until(
+              () ->
+                  out.toString().contains("removed a.txt")
+                      && out.toString().contains("indexed renamed.txt (15 chars)"));
 
       Files.writeString(dir.resolve(".hidden.swp"), "editor noise");
     } finally {

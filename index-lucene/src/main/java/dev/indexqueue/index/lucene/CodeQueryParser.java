@@ -10,8 +10,8 @@ import org.apache.lucene.search.Query;
 /**
  * The classic Lucene query syntax over {@code content} and {@code path}, with AND as the default
  * operator and leading wildcards allowed; any other field is refused. A code identifier the
- * analyzer splits ({@code getUserName}) matches the whole token or its parts as a phrase. Not thread-safe: one per
- * query.
+ * analyzer splits ({@code getUserName}) matches the whole token or its parts as a phrase. Not
+ * thread-safe: one per query.
  */
 final class CodeQueryParser extends MultiFieldQueryParser {
   private static final Set<String> FIELDS =

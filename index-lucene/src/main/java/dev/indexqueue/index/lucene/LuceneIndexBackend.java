@@ -89,9 +89,9 @@ import org.slf4j.LoggerFactory;
  * <p>Failure handling: when the writer suffers a tragic failure (it closes itself; a full disk or a
  * failing device, say), the backend rolls back, reopens a writer from the last commit and throws
  * {@link BackendStateLostException}. From then on it refuses {@code apply}, {@code commit} and
- * {@code makeVisible} with that exception until the core has read {@link #committedCheckpoint()}
- * to replay from it, so that no commit can record a checkpoint covering work the rollback lost.
- * Other I/O failures are {@link TransientBackendException}s.
+ * {@code makeVisible} with that exception until the core has read {@link #committedCheckpoint()} to
+ * replay from it, so that no commit can record a checkpoint covering work the rollback lost. Other
+ * I/O failures are {@link TransientBackendException}s.
  */
 final class LuceneIndexBackend implements IndexBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneIndexBackend.class);
@@ -118,9 +118,11 @@ final class LuceneIndexBackend implements IndexBackend {
   private final Analyzer indexAnalyzer = new CodeAnalyzer(true);
   private final Analyzer queryAnalyzer = new CodeAnalyzer(false);
   private final PreAnalysis preAnalysis;
+
   /** How many lanes are inside {@link #apply} now. */
   private final java.util.concurrent.atomic.AtomicInteger applying =
       new java.util.concurrent.atomic.AtomicInteger();
+
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
   /** The open writer and its searchers; null after a failed reopen. Guarded by {@link #lock}. */
@@ -380,7 +382,8 @@ final class LuceneIndexBackend implements IndexBackend {
         return; // already reset by another thread
       }
       LOG.warn(
-          "the Lucene index writer at {} failed ({}); rolling back to the last commit", where,
+          "the Lucene index writer at {} failed ({}); rolling back to the last commit",
+          where,
           cause.toString());
       current = null;
       replayPending = true;
@@ -489,8 +492,9 @@ final class LuceneIndexBackend implements IndexBackend {
       present.add(f.path());
       String hash = ContentHash.of(text.get());
       if (!hash.equals(indexed.get(f.path()))) {
-        w.writer().updateDocument(
-            idTerm(workspace, f.path()), document(workspace, f.path(), text.get(), hash));
+        w.writer()
+            .updateDocument(
+                idTerm(workspace, f.path()), document(workspace, f.path(), text.get(), hash));
         updated++;
       }
     }
@@ -513,7 +517,9 @@ final class LuceneIndexBackend implements IndexBackend {
     return new Term(F_ID, workspace + '\0' + path);
   }
 
-  /** The document stored for (workspace, path); package-private so benchmarks build the same one. */
+  /**
+   * The document stored for (workspace, path); package-private so benchmarks build the same one.
+   */
   static Document document(String workspace, String path, String content, String hash) {
     Document doc = new Document();
     doc.add(new StringField(F_ID, workspace + '\0' + path, Field.Store.NO));
@@ -591,7 +597,9 @@ final class LuceneIndexBackend implements IndexBackend {
       ensureOpen();
       if (current == null) {
         throw new IllegalStateException(
-            "the Lucene index at " + where + " is unavailable: its writer failed and is not reopened yet");
+            "the Lucene index at "
+                + where
+                + " is unavailable: its writer failed and is not reopened yet");
       }
       sm = current.searchers();
       s = sm.acquire();
@@ -644,7 +652,8 @@ final class LuceneIndexBackend implements IndexBackend {
           continue;
         }
         if (!paths.advanceExact(doc) || !hashes.advanceExact(doc) || !lengths.advanceExact(doc)) {
-          throw new CorruptIndexException("document without path, hash or length", ctx.reader().toString());
+          throw new CorruptIndexException(
+              "document without path, hash or length", ctx.reader().toString());
         }
         out.add(
             new IndexedDocument(
@@ -714,7 +723,9 @@ final class LuceneIndexBackend implements IndexBackend {
           for (ScoreDoc sd : top.scoreDocs) {
             LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
             Document doc =
-                leaf.reader().storedFields().document(sd.doc - leaf.docBase, Set.of(F_PATH_KEY, F_CONTENT));
+                leaf.reader()
+                    .storedFields()
+                    .document(sd.doc - leaf.docBase, Set.of(F_PATH_KEY, F_CONTENT));
             hits.add(
                 new SearchHit(
                     workspace,

@@ -3,11 +3,8 @@ package dev.indexqueue.index.lucene;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexBackendProvider;
 import dev.indexqueue.spi.ProviderConfig;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Provides the Lucene index backend under the name {@value #NAME}. Stateless and thread-safe.
@@ -26,6 +23,7 @@ import java.util.TreeSet;
 public final class LuceneIndexBackendProvider implements IndexBackendProvider {
   /** The provider's name. */
   public static final String NAME = "lucene";
+
   /** The commit user data key holding the checkpoint. */
   public static final String CHECKPOINT_KEY = "indexqueue.checkpoint";
 
@@ -46,7 +44,10 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
         new LuceneIndexOptions(
             c.requiredPath("directory"),
             c.doubleValue(
-                "ramBufferMB", LuceneIndexOptions.DEFAULT_RAM_BUFFER_MB, -Double.MAX_VALUE, Double.MAX_VALUE),
+                "ramBufferMB",
+                LuceneIndexOptions.DEFAULT_RAM_BUFFER_MB,
+                -Double.MAX_VALUE,
+                Double.MAX_VALUE),
             (int)
                 c.longValue(
                     "analysisThreads",
@@ -59,8 +60,8 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
    * Opens a Lucene backend directly, without the service loader.
    *
    * @param options the settings
-   * @throws IllegalStateException when the directory is locked by another writer or holds a
-   *     corrupt index
+   * @throws IllegalStateException when the directory is locked by another writer or holds a corrupt
+   *     index
    * @throws java.io.UncheckedIOException when the directory cannot be created or read
    */
   public static IndexBackend open(LuceneIndexOptions options) {

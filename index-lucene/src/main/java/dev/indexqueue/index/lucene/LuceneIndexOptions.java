@@ -29,7 +29,10 @@ public record LuceneIndexOptions(Path directory, double ramBufferMB, int analysi
     }
     if (analysisThreads < 0 || analysisThreads > MAX_ANALYSIS_THREADS) {
       throw new IllegalArgumentException(
-          "analysisThreads: must be between 0 and " + MAX_ANALYSIS_THREADS + ", was: " + analysisThreads);
+          "analysisThreads: must be between 0 and "
+              + MAX_ANALYSIS_THREADS
+              + ", was: "
+              + analysisThreads);
     }
   }
 

@@ -15,14 +15,14 @@ import org.apache.lucene.analysis.Analyzer;
  * Analyses the contents of a batch on helper threads while the lane that applies the batch indexes
  * them, in order: the lane still calls {@code updateDocument} once per task in the batch's order
  * (so the per-workspace order and everything the index ends up holding are unchanged), but the
- * analysis, about half of the cost of indexing a code file, overlaps with the lane's own work.
- * With one lane on a multi-core machine that is the difference between one busy core and two.
+ * analysis, about half of the cost of indexing a code file, overlaps with the lane's own work. With
+ * one lane on a multi-core machine that is the difference between one busy core and two.
  *
  * <p>Work is claimed in order from one counter, by the helpers and by the lane itself: a lane that
  * needs a text nobody has started analyses it at once, and a lane whose next text is being analysed
  * by a helper analyses the following one meanwhile, so the lane never waits while work is left.
- * Texts longer than {@link #MAX_CHARS} are not captured (their tokens would be held in memory);
- * the writer analyses them while indexing, as without pre-analysis.
+ * Texts longer than {@link #MAX_CHARS} are not captured (their tokens would be held in memory); the
+ * writer analyses them while indexing, as without pre-analysis.
  *
  * <p>Helpers only use processors the lanes leave idle: a batch gets at most {@code processors −
  * lanes applying now} helpers (none when every processor runs a lane: extra threads would only
@@ -69,8 +69,8 @@ final class PreAnalysis implements AutoCloseable {
   }
 
   /**
-   * Starts analysing {@code texts} (null entries are skipped: nothing to capture). Returns null when
-   * there are no helpers, no texts, or no idle processor: the writer then analyses as usual.
+   * Starts analysing {@code texts} (null entries are skipped: nothing to capture). Returns null
+   * when there are no helpers, no texts, or no idle processor: the writer then analyses as usual.
    *
    * @param lanesApplying how many lanes apply a batch now, this one included
    */

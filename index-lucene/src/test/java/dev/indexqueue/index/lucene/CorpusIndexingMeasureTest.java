@@ -21,8 +21,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Measures indexing a real source tree through the whole stack (memory queue, service, file
- * system source, Lucene). Not part of the normal build: it runs only with {@code
+ * Measures indexing a real source tree through the whole stack (memory queue, service, file system
+ * source, Lucene). Not part of the normal build: it runs only with {@code
  * -Dindexq.corpus=<directory>}, for example
  *
  * <pre>
@@ -117,10 +117,7 @@ class CorpusIndexingMeasureTest {
       report(
           "%d INDEX_FILE tasks: submitted in %.0f ms, indexed and visible in %.0f ms; status 100%%"
               + " at %.0f ms",
-          files.size(),
-          ms(submitted - t0),
-          ms(indexed - t0),
-          ms(statusDone - t0));
+          files.size(), ms(submitted - t0), ms(indexed - t0), ms(statusDone - t0));
     }
   }
 }

@@ -42,7 +42,8 @@ class CrashReplayTest {
   void uncommittedWorkIsReplayedAfterACrash() throws Exception {
     TaskQueue queue = new SurvivingQueue(MemoryTaskQueueProvider.newQueue(1024));
     Map<String, String> model = new TreeMap<>();
-    CrashableBackend first = new CrashableBackend(LuceneIndexBackend.open(LuceneIndexOptions.of(dir)));
+    CrashableBackend first =
+        new CrashableBackend(LuceneIndexBackend.open(LuceneIndexOptions.of(dir)));
     IndexingService s1 = service(queue, first, Duration.ofMinutes(5));
 
     Ticket last = null;

@@ -37,7 +37,10 @@ class LuceneIndexBackendTest {
     try (LuceneIndexBackend b = open()) {
       b.apply(
           batch(
-              indexFile("ws", "src/User.java", "class User {\n  String getUserName() {\n    return name;\n  }\n}"),
+              indexFile(
+                  "ws",
+                  "src/User.java",
+                  "class User {\n  String getUserName() {\n    return name;\n  }\n}"),
               indexFile("ws", "src/retry.py", "max_retry_count = 3\nprint(max_retry_count)"),
               indexFile("ws", "src/codec.c", "int utf8Decoder(void);"),
               indexFile("ws", "docs/readme.md", "nothing to see here"),
@@ -210,7 +213,11 @@ class LuceneIndexBackendTest {
     }
     Path segments;
     try (var files = Files.list(dir)) {
-      segments = files.filter(p -> p.getFileName().toString().startsWith("segments_")).findFirst().orElseThrow();
+      segments =
+          files
+              .filter(p -> p.getFileName().toString().startsWith("segments_"))
+              .findFirst()
+              .orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(segments);
     bytes[bytes.length / 2] ^= 0x5a;
@@ -241,16 +248,24 @@ class LuceneIndexBackendTest {
 
   @Test
   void providerIsFoundByNameAndChecksItsConfig() {
-    try (IndexBackend b = Providers.indexBackend("lucene", Map.of("directory", dir.toString(), "ramBufferMB", "16"))) {
+    try (IndexBackend b =
+        Providers.indexBackend(
+            "lucene", Map.of("directory", dir.toString(), "ramBufferMB", "16"))) {
       assertThat(b.committedCheckpoint()).isZero();
     }
-    assertThatThrownBy(() -> Providers.indexBackend("lucene", Map.of("directory", dir.toString(), "ramBuffer", "1")))
+    assertThatThrownBy(
+            () ->
+                Providers.indexBackend(
+                    "lucene", Map.of("directory", dir.toString(), "ramBuffer", "1")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown key 'ramBuffer'");
     assertThatThrownBy(() -> Providers.indexBackend("lucene", Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("directory: is required");
-    assertThatThrownBy(() -> Providers.indexBackend("lucene", Map.of("directory", dir.toString(), "ramBufferMB", "0")))
+    assertThatThrownBy(
+            () ->
+                Providers.indexBackend(
+                    "lucene", Map.of("directory", dir.toString(), "ramBufferMB", "0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("ramBufferMB: must be between 1 and 2047, was: 0");
   }

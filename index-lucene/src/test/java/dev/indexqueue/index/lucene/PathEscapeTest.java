@@ -59,7 +59,8 @@ class PathEscapeTest {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) files::iterator) {
-        out.put(dir.relativize(p).toString(), Files.isRegularFile(p) ? Files.readString(p) : "<dir>");
+        out.put(
+            dir.relativize(p).toString(), Files.isRegularFile(p) ? Files.readString(p) : "<dir>");
       }
     }
     return out;
@@ -100,7 +101,9 @@ class PathEscapeTest {
   void symlinksPointingOutsideAreRefused() throws IOException {
     assertThatThrownBy(() -> manager.createFile("ws", "linkdir/new.txt", "evil"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("path: must not escape the workspace directory, but 'linkdir' is a symbolic link pointing outside it");
+        .hasMessageStartingWith(
+            "path: must not escape the workspace directory, but 'linkdir' is a symbolic link"
+                + " pointing outside it");
     assertThatThrownBy(() -> manager.updateFile("ws", "linkdir/x", "evil"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'linkdir' is a symbolic link pointing outside");

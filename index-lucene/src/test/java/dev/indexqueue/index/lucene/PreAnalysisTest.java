@@ -36,8 +36,7 @@ import org.quicktheories.generators.SourceDSL;
 class PreAnalysisTest {
   @TempDir Path dir;
 
-  private static final String ALPHABET =
-      "abcxyzABCXYZ019_.-$ \n\t(){};=,<>/*\"'#@éß中\uD83D\uDE00";
+  private static final String ALPHABET = "abcxyzABCXYZ019_.-$ \n\t(){};=,<>/*\"'#@éß中\uD83D\uDE00";
 
   /** Code-like text: identifiers in all cases, digits, punctuation, non-ASCII and emoji. */
   static Gen<String> codeText() {
@@ -50,10 +49,15 @@ class PreAnalysisTest {
     StringBuilder sb = new StringBuilder(len);
     while (sb.length() < len) {
       if (r.nextInt(4) == 0) {
-        String[] words = {"getUserName", "max_retry_count", "utf8Decoder", "HTTPServer", "x2y", "AbcDef"};
+        String[] words = {
+          "getUserName", "max_retry_count", "utf8Decoder", "HTTPServer", "x2y", "AbcDef"
+        };
         sb.append(words[r.nextInt(words.length)]);
       } else {
-        sb.appendCodePoint(ALPHABET.codePointAt(ALPHABET.offsetByCodePoints(0, r.nextInt(ALPHABET.codePointCount(0, ALPHABET.length())))));
+        sb.appendCodePoint(
+            ALPHABET.codePointAt(
+                ALPHABET.offsetByCodePoints(
+                    0, r.nextInt(ALPHABET.codePointCount(0, ALPHABET.length())))));
       }
     }
     return sb.toString();
@@ -70,7 +74,9 @@ class PreAnalysisTest {
       OffsetAttribute off = ts.addAttribute(OffsetAttribute.class);
       ts.reset();
       while (ts.incrementToken()) {
-        out.add(new Token(term.toString(), pos.getPositionIncrement(), off.startOffset(), off.endOffset()));
+        out.add(
+            new Token(
+                term.toString(), pos.getPositionIncrement(), off.startOffset(), off.endOffset()));
       }
       ts.end();
       out.add(new Token(null, pos.getPositionIncrement(), off.startOffset(), off.endOffset()));
@@ -106,16 +112,40 @@ class PreAnalysisTest {
       List<IndexTask> tasks = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         String path = "src/F" + r.nextInt(120) + ".java";
-        tasks.add(r.nextInt(10) == 0 ? removeFile("ws", path) : indexFile("ws", path, text(r, 50 + r.nextInt(800))));
+        tasks.add(
+            r.nextInt(10) == 0
+                ? removeFile("ws", path)
+                : indexFile("ws", path, text(r, 50 + r.nextInt(800))));
       }
       batches.add(tasks);
     }
-    batches.add(List.of(indexFile("ws", "big.txt", "getUserName ".repeat(PreAnalysis.MAX_CHARS / 10))));
+    batches.add(
+        List.of(indexFile("ws", "big.txt", "getUserName ".repeat(PreAnalysis.MAX_CHARS / 10))));
     List<String> queries =
-        List.of("getUserName", "\"get user name\"", "user", "max_retry_count", "retry", "utf8", "decoder",
-            "HTTPServer", "server", "x2y", "abc", "xyz", "AbcDef", "\"abc def\"", "é", "中", "path:java");
-    try (LuceneIndexBackend inline = LuceneIndexBackend.open(LuceneIndexOptions.of(dir.resolve("a")).withAnalysisThreads(0));
-        LuceneIndexBackend helped = LuceneIndexBackend.open(LuceneIndexOptions.of(dir.resolve("b")).withAnalysisThreads(3))) {
+        List.of(
+            "getUserName",
+            "\"get user name\"",
+            "user",
+            "max_retry_count",
+            "retry",
+            "utf8",
+            "decoder",
+            "HTTPServer",
+            "server",
+            "x2y",
+            "abc",
+            "xyz",
+            "AbcDef",
+            "\"abc def\"",
+            "é",
+            "中",
+            "path:java");
+    try (LuceneIndexBackend inline =
+            LuceneIndexBackend.open(
+                LuceneIndexOptions.of(dir.resolve("a")).withAnalysisThreads(0));
+        LuceneIndexBackend helped =
+            LuceneIndexBackend.open(
+                LuceneIndexOptions.of(dir.resolve("b")).withAnalysisThreads(3))) {
       for (List<IndexTask> tasks : batches) {
         inline.apply(batch(tasks.toArray(IndexTask[]::new)));
         helped.apply(batch(tasks.toArray(IndexTask[]::new)));
@@ -204,7 +234,8 @@ class PreAnalysisTest {
       assertThat(pre.start(null, 1)).as("no texts").isNull();
       PreAnalysis.Pending p = pre.start(new String[] {"a", "b"}, 1);
       assertThat(p).as("one lane leaves a processor").isNotNull();
-      assertThat(tokens(p.take(1).replay())).isEqualTo(tokens(analyzer.tokenStream("content", "b")));
+      assertThat(tokens(p.take(1).replay()))
+          .isEqualTo(tokens(analyzer.tokenStream("content", "b")));
     }
   }
 

@@ -34,13 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SeedScenarioTest {
   private static final List<String> WORKSPACES = List.of("alpha", "beta", "gamma");
-  private static final List<String> MARKERS = List.of("getUserName", "fetch_order_total", "parseV2Config");
+  private static final List<String> MARKERS =
+      List.of("getUserName", "fetch_order_total", "parseV2Config");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path tmp;
 
   private static String content(String marker, int thread, int op) {
-    return "class Thing {\n  // thread " + thread + " op " + op + "\n  void " + marker + "() {}\n}\n";
+    return "class Thing {\n  // thread "
+        + thread
+        + " op "
+        + op
+        + "\n  void "
+        + marker
+        + "() {}\n}\n";
   }
 
   private static Set<String> paths(List<SearchHit> hits) {
@@ -52,11 +59,12 @@ class SeedScenarioTest {
   /** The paths of a workspace whose content contains {@code word}. */
   private static Set<String> containing(Map<String, String> files, String word) {
     Set<String> out = new TreeSet<>();
-    files.forEach((p, c) -> {
-      if (c.contains(word)) {
-        out.add(p);
-      }
-    });
+    files.forEach(
+        (p, c) -> {
+          if (c.contains(word)) {
+            out.add(p);
+          }
+        });
     return out;
   }
 
@@ -87,7 +95,14 @@ class SeedScenarioTest {
                   for (int op = 0; op < 40; op++) {
                     String ws = WORKSPACES.get(random.nextInt(WORKSPACES.size()));
                     // each thread owns its paths, so the model is exact
-                    String path = "t" + thread + "/pkg" + random.nextInt(2) + "/Thing" + random.nextInt(6) + ".java";
+                    String path =
+                        "t"
+                            + thread
+                            + "/pkg"
+                            + random.nextInt(2)
+                            + "/Thing"
+                            + random.nextInt(6)
+                            + ".java";
                     Map<String, String> files = model.get(ws);
                     String text = content(MARKERS.get(random.nextInt(MARKERS.size())), thread, op);
                     if (!files.containsKey(path)) {
@@ -156,7 +171,8 @@ class SeedScenarioTest {
       assertThat(stale.missingPaths()).contains("new/dir/Added.java", existing.get(0));
       assertThat(stale.extraPaths()).containsExactlyElementsOf(existing.subList(3, 5));
 
-      assertThat(manager.forceReindex(ws).visible().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+      assertThat(manager.forceReindex(ws).visible().get(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .isNotNull();
       IndexStatus fresh = service.indexStatus(ws);
       assertThat(fresh.isComplete()).as("%s", fresh).isTrue();
       assertThat(fresh.indexCoverage()).isEqualTo(100.0);

@@ -22,8 +22,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
@@ -34,7 +34,6 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
 import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -73,8 +72,8 @@ import org.slf4j.LoggerFactory;
  * files whose records are all below it, and that are not the newest, are deleted on {@link
  * #acknowledge}.
  *
- * <p><b>Exclusive use</b>: a lock file ({@value #LOCK_FILE}) held with {@link FileChannel#tryLock()}
- * keeps a second queue, in this or another process, out of the directory.
+ * <p><b>Exclusive use</b>: a lock file ({@value #LOCK_FILE}) held with {@link
+ * FileChannel#tryLock()} keeps a second queue, in this or another process, out of the directory.
  */
 final class ChronicleTaskQueue implements TaskQueue {
   private static final Logger LOG = LoggerFactory.getLogger(ChronicleTaskQueue.class);
@@ -113,8 +112,10 @@ final class ChronicleTaskQueue implements TaskQueue {
   private final long capacity;
   private final SyncPolicy syncPolicy;
   private final AckFile ackFile;
+
   /** The high-water mark read at open: every position below it was written before. */
   private long storedHighWater;
+
   private final FileChannel lockChannel;
   private final FileLock directoryLock;
   private final SingleChronicleQueue queue;
@@ -133,15 +134,19 @@ final class ChronicleTaskQueue implements TaskQueue {
 
   /** First position of each roll cycle that has records, to its cycle. */
   private final ConcurrentSkipListMap<Long, CycleStart> cycles = new ConcurrentSkipListMap<>();
+
   /** Open channels of cycle files, for forcing them (BATCH). */
   private final Map<Integer, FileChannel> channels = new ConcurrentHashMap<>();
 
   /** The next position to assign; written under {@link #appendLock}. */
   private volatile long end;
+
   /** Every position below it is acknowledged; written under {@link #readerLock}. */
   private volatile long acknowledged;
+
   /** Cycle of the last append; under {@link #appendLock}. */
   private int lastAppendCycle = Integer.MIN_VALUE;
+
   /** Everything below it was forced; under {@link #syncLock}. */
   private long syncedEnd;
 
@@ -149,9 +154,12 @@ final class ChronicleTaskQueue implements TaskQueue {
   private ExcerptTailer tailer;
   private long tailerNext = -1;
   private byte[] readBuffer = new byte[4096];
+
   /** A position below {@link #end} that the last read could not read, or -1; since when. */
   private long unreadablePosition = -1;
+
   private long unreadableSinceNanos;
+
   /**
    * How long a position below the end may stay unreadable before {@link #read} fails: longer than
    * Chronicle's own waits for a roll-cycle header (its timeoutMS, 10 s by default). Tests lower it.
@@ -215,7 +223,8 @@ final class ChronicleTaskQueue implements TaskQueue {
 
   private static FileChannel openLockFile(Path file) {
     try {
-      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      return FileChannel.open(
+          file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("directory: cannot create the lock file " + file, e);
     }
@@ -258,7 +267,10 @@ final class ChronicleTaskQueue implements TaskQueue {
     }
     try {
       ch.truncate(0);
-      ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+      ch.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+          0);
     } catch (IOException e) {
       LOG.debug("cannot write the process id into {}: {}", file, e.toString());
     }
@@ -272,10 +284,10 @@ final class ChronicleTaskQueue implements TaskQueue {
    */
   private void releaseStaleLocks() {
     for (String key : new String[] {"chronicle.write.lock", TableStoreWriteLock.APPEND_LOCK_KEY}) {
-      TableStoreWriteLock l =
-          new TableStoreWriteLock(queue.metaStore(), Pauser::balanced, 0L, key);
+      TableStoreWriteLock l = new TableStoreWriteLock(queue.metaStore(), Pauser::balanced, 0L, key);
       try {
-        if (!l.forceUnlockIfProcessIsDead() && (int) l.lockedBy() != (int) ProcessHandle.current().pid()) {
+        if (!l.forceUnlockIfProcessIsDead()
+            && (int) l.lockedBy() != (int) ProcessHandle.current().pid()) {
           throw new IllegalStateException(
               "The chronicle queue in "
                   + directory
@@ -325,16 +337,20 @@ final class ChronicleTaskQueue implements TaskQueue {
       }
       Path aside =
           f.resolveSibling(
-              f.getFileName() + "-" + System.currentTimeMillis() + SingleChronicleQueue.DISCARD_FILE_SUFFIX);
+              f.getFileName()
+                  + "-"
+                  + System.currentTimeMillis()
+                  + SingleChronicleQueue.DISCARD_FILE_SUFFIX);
       try {
         Files.move(f, aside);
       } catch (IOException e) {
         throw new UncheckedIOException(
-            "Cannot move aside the interrupted chronicle queue file " + f + " (to " + aside + ")", e);
+            "Cannot move aside the interrupted chronicle queue file " + f + " (to " + aside + ")",
+            e);
       }
       LOG.warn(
-          "chronicle queue {}: file {} ({} bytes) was being created by a process that died: its header"
-              + " never completed (0x{}), so it holds no record; moved it aside to {}",
+          "chronicle queue {}: file {} ({} bytes) was being created by a process that died: its"
+              + " header never completed (0x{}), so it holds no record; moved it aside to {}",
           directory,
           f,
           size,
@@ -362,7 +378,9 @@ final class ChronicleTaskQueue implements TaskQueue {
   private void checkHighWater() {
     if (end < storedHighWater) {
       String newest =
-          cycles.isEmpty() ? "(no queue file left)" : String.valueOf(cycles.lastEntry().getValue().file());
+          cycles.isEmpty()
+              ? "(no queue file left)"
+              : String.valueOf(cycles.lastEntry().getValue().file());
       throw new IllegalStateException(
           "Chronicle queue file "
               + newest
@@ -423,7 +441,10 @@ final class ChronicleTaskQueue implements TaskQueue {
         return false; // let the full scan report missing files
       }
     } catch (RuntimeException e) {
-      LOG.debug("chronicle queue {}: quick recovery failed ({}); scanning every record", directory, e.toString());
+      LOG.debug(
+          "chronicle queue {}: quick recovery failed ({}); scanning every record",
+          directory,
+          e.toString());
       cycles.clear();
       return false;
     }
@@ -489,12 +510,14 @@ final class ChronicleTaskQueue implements TaskQueue {
       throw e;
     } catch (RuntimeException e) {
       throw new IllegalStateException(
-          "Cannot read the chronicle queue in " + directory + " (truncated or corrupt file?): " + e, e);
+          "Cannot read the chronicle queue in " + directory + " (truncated or corrupt file?): " + e,
+          e);
     } finally {
       tailerNext = -1;
     }
     end = Math.max(acknowledged, last + 1);
-    lastAppendCycle = lastCycle == Integer.MIN_VALUE ? cycles.lastEntry().getValue().cycle() : lastCycle;
+    lastAppendCycle =
+        lastCycle == Integer.MIN_VALUE ? cycles.lastEntry().getValue().cycle() : lastCycle;
     if (end > acknowledged) {
       LOG.info(
           "chronicle queue {}: {} unacknowledged task(s) recovered, positions {} to {}",
@@ -547,7 +570,10 @@ final class ChronicleTaskQueue implements TaskQueue {
   /** The position held by the last record on disk, or -1 when it cannot be read. */
   private long lastRecordPosition() {
     try (ExcerptTailer t =
-        queue.createTailer().direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd()) {
+        queue
+            .createTailer()
+            .direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD)
+            .toEnd()) {
       try (DocumentContext dc = t.readingDocument()) {
         if (!dc.isPresent()) {
           return -1;
@@ -611,7 +637,8 @@ final class ChronicleTaskQueue implements TaskQueue {
       throw e;
     } catch (RuntimeException e) {
       throw new IllegalStateException(
-          "Cannot read the chronicle queue in " + directory + " (truncated or corrupt file?): " + e, e);
+          "Cannot read the chronicle queue in " + directory + " (truncated or corrupt file?): " + e,
+          e);
     }
     if (!cycles.isEmpty() && cycles.firstKey() > acknowledged) {
       CycleStart first = cycles.firstEntry().getValue();
@@ -665,8 +692,8 @@ final class ChronicleTaskQueue implements TaskQueue {
         if (Wires.isNotComplete(header)) {
           LOG.warn(
               "chronicle queue {}: file {} ends with an incomplete {} at byte {} (header 0x{}): an"
-                  + " append interrupted by the death of its process. It was never acknowledged to its"
-                  + " producer (its submit had not returned), so it is dropped; position {} is"
+                  + " append interrupted by the death of its process. It was never acknowledged to"
+                  + " its producer (its submit had not returned), so it is dropped; position {} is"
                   + " assigned to the next task.",
               directory,
               file,
@@ -679,7 +706,11 @@ final class ChronicleTaskQueue implements TaskQueue {
         pos += 4 + Wires.lengthOf(header); // a complete entry after the last record (an index)
       }
     } catch (IOException | RuntimeException e) {
-      LOG.debug("chronicle queue {}: cannot look past the last record of {}: {}", directory, file, e.toString());
+      LOG.debug(
+          "chronicle queue {}: cannot look past the last record of {}: {}",
+          directory,
+          file,
+          e.toString());
     }
   }
 
@@ -826,7 +857,13 @@ final class ChronicleTaskQueue implements TaskQueue {
     } catch (RuntimeException e) {
       tailerNext = -1;
       throw new IllegalStateException(
-          "Cannot read the chronicle queue in " + directory + " at position " + fromPosition + ": " + e, e);
+          "Cannot read the chronicle queue in "
+              + directory
+              + " at position "
+              + fromPosition
+              + ": "
+              + e,
+          e);
     } finally {
       readerLock.unlock();
     }
@@ -900,7 +937,14 @@ final class ChronicleTaskQueue implements TaskQueue {
       try (DocumentContext dc = tailer.readingDocument()) {
         if (!dc.isPresent()) {
           throw new IllegalStateException(
-              "Chronicle queue in " + directory + ": position " + p + " not found after " + q + " in " + c.file());
+              "Chronicle queue in "
+                  + directory
+                  + ": position "
+                  + p
+                  + " not found after "
+                  + q
+                  + " in "
+                  + c.file());
         }
         q++;
       }
@@ -977,9 +1021,14 @@ final class ChronicleTaskQueue implements TaskQueue {
       try {
         Files.deleteIfExists(c.file().toPath());
         cycles.remove(e.getKey());
-        LOG.debug("chronicle queue {}: deleted {} (all its tasks are acknowledged)", directory, c.file());
+        LOG.debug(
+            "chronicle queue {}: deleted {} (all its tasks are acknowledged)", directory, c.file());
       } catch (IOException x) {
-        LOG.warn("chronicle queue {}: cannot delete {}: {}; will retry", directory, c.file(), x.toString());
+        LOG.warn(
+            "chronicle queue {}: cannot delete {}: {}; will retry",
+            directory,
+            c.file(),
+            x.toString());
       }
     }
     queue.refreshDirectoryListing();
@@ -1016,7 +1065,8 @@ final class ChronicleTaskQueue implements TaskQueue {
       }
       ch.force(false);
     } catch (IOException x) {
-      throw new UncheckedIOException("Cannot force the chronicle queue file " + c.file() + " to disk", x);
+      throw new UncheckedIOException(
+          "Cannot force the chronicle queue file " + c.file() + " to disk", x);
     }
   }
 
@@ -1069,7 +1119,10 @@ final class ChronicleTaskQueue implements TaskQueue {
       try {
         ackFile.write(acknowledged, end, false);
       } catch (RuntimeException e) {
-        LOG.warn("chronicle queue {}: cannot store the high-water mark on close: {}", directory, e.toString());
+        LOG.warn(
+            "chronicle queue {}: cannot store the high-water mark on close: {}",
+            directory,
+            e.toString());
       }
       open = false;
       synchronized (syncLock) {
@@ -1115,6 +1168,14 @@ final class ChronicleTaskQueue implements TaskQueue {
 
   @Override
   public String toString() {
-    return "ChronicleTaskQueue[" + directory + ", size=" + size() + ", capacity=" + capacity + ", sync=" + syncPolicy + "]";
+    return "ChronicleTaskQueue["
+        + directory
+        + ", size="
+        + size()
+        + ", capacity="
+        + capacity
+        + ", sync="
+        + syncPolicy
+        + "]";
   }
 }

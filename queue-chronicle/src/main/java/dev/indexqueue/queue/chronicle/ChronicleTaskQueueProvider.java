@@ -3,14 +3,12 @@ package dev.indexqueue.queue.chronicle;
 import dev.indexqueue.spi.ProviderConfig;
 import dev.indexqueue.spi.TaskQueue;
 import dev.indexqueue.spi.TaskQueueProvider;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
@@ -25,8 +23,8 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
  * <p>Settings (unknown keys are rejected, naming the key):
  *
  * <ul>
- *   <li>{@code directory} (required): where the queue files live; created when missing. One
- *       process at a time may open it (a lock file enforces this).
+ *   <li>{@code directory} (required): where the queue files live; created when missing. One process
+ *       at a time may open it (a lock file enforces this).
  *   <li>{@code capacity}: the most unacknowledged tasks, 1 to 2<sup>40</sup>; default {@value
  *       #DEFAULT_CAPACITY}. It bounds the disk used by the unacknowledged tail.
  *   <li>{@code syncPolicy}: {@code NONE}, {@code BATCH} (default) or {@code EVERY}; see {@link
@@ -44,14 +42,18 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 public final class ChronicleTaskQueueProvider implements TaskQueueProvider {
   /** The provider's name. */
   public static final String NAME = "chronicle";
+
   /** The capacity when none is configured. */
   public static final long DEFAULT_CAPACITY = 1L << 20;
+
   /** The largest capacity. */
   public static final long MAX_CAPACITY = 1L << 40;
+
   /** The roll cycle when none is configured. */
   public static final String DEFAULT_ROLL_CYCLE = "FAST_HOURLY";
 
-  private static final Set<String> KEYS = Set.of("directory", "capacity", "syncPolicy", "rollCycle");
+  private static final Set<String> KEYS =
+      Set.of("directory", "capacity", "syncPolicy", "rollCycle");
 
   /** For {@link java.util.ServiceLoader}. */
   public ChronicleTaskQueueProvider() {}
@@ -99,7 +101,8 @@ public final class ChronicleTaskQueueProvider implements TaskQueueProvider {
     return newQueue(directory, capacity, syncPolicy, rollCycle(DEFAULT_ROLL_CYCLE));
   }
 
-  static TaskQueue newQueue(Path directory, long capacity, SyncPolicy syncPolicy, RollCycle rollCycle) {
+  static TaskQueue newQueue(
+      Path directory, long capacity, SyncPolicy syncPolicy, RollCycle rollCycle) {
     if (capacity < 1 || capacity > MAX_CAPACITY) {
       throw new IllegalArgumentException(
           "capacity: must be between 1 and " + MAX_CAPACITY + ", was: " + capacity);
@@ -125,6 +128,7 @@ public final class ChronicleTaskQueueProvider implements TaskQueueProvider {
       }
       known.add(r.name());
     }
-    throw new IllegalArgumentException("rollCycle: must be one of " + known + ", was: \"" + name + "\"");
+    throw new IllegalArgumentException(
+        "rollCycle: must be one of " + known + ", was: \"" + name + "\"");
   }
 }

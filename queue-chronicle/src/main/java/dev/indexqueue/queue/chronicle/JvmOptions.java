@@ -5,12 +5,14 @@ import java.util.List;
 
 /**
  * Checks, before Chronicle is touched, that the JVM was started with the options Chronicle Queue
- * needs on JDK 17+, so a missing option gives one clear message instead of Chronicle's {@code
- * map0} stack trace or its misleading "Can't append to a read-only chronicle". Stateless and
- * thread-safe.
+ * needs on JDK 17+, so a missing option gives one clear message instead of Chronicle's {@code map0}
+ * stack trace or its misleading "Can't append to a read-only chronicle". Stateless and thread-safe.
  */
 final class JvmOptions {
-  /** The options Chronicle Queue needs; the same list as the parent pom's {@code indexq.jvm.options}. */
+  /**
+   * The options Chronicle Queue needs; the same list as the parent pom's {@code
+   * indexq.jvm.options}.
+   */
   static final String REQUIRED =
       "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"
           + " --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"

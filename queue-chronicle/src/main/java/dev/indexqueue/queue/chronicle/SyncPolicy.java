@@ -19,9 +19,9 @@ package dev.indexqueue.queue.chronicle;
  *       with 4 threads, the same as NONE). A power loss may lose tasks accepted but not yet handed
  *       to a batch.
  *   <li>{@link #EVERY}: forces the record's mapped region ({@code msync}) before {@code append}
- *       returns, so an accepted task survives a power loss. Costs one {@code msync} per task (0.1–2.3
- *       ms depending on the device; less with a power-safe write cache): measured here ~8,500
- *       submits/s with 4 threads (their msyncs overlap), against ~650,000 with BATCH.
+ *       returns, so an accepted task survives a power loss. Costs one {@code msync} per task
+ *       (0.1–2.3 ms depending on the device; less with a power-safe write cache): measured here
+ *       ~8,500 submits/s with 4 threads (their msyncs overlap), against ~650,000 with BATCH.
  * </ul>
  */
 public enum SyncPolicy {

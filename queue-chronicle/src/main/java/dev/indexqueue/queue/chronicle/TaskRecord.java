@@ -31,7 +31,10 @@ import java.util.zip.CRC32C;
  */
 final class TaskRecord {
   static final byte VERSION = 1;
-  /** Bytes of the fixed fields: header 18, workspace length 2, path and content lengths 8, tail 12. */
+
+  /**
+   * Bytes of the fixed fields: header 18, workspace length 2, path and content lengths 8, tail 12.
+   */
   static final int MIN_LENGTH = 18 + 2 + 4 + 4 + 12;
 
   private TaskRecord() {}
@@ -125,7 +128,8 @@ final class TaskRecord {
               + " bytes");
     }
     if (b[0] != VERSION) {
-      throw corrupt(where, "unknown record version " + b[0] + " (this build reads " + VERSION + ")");
+      throw corrupt(
+          where, "unknown record version " + b[0] + " (this build reads " + VERSION + ")");
     }
     IndexTaskType type = typeOf(b[1], where);
     int priority = getInt(b, 2);
@@ -239,7 +243,10 @@ final class TaskRecord {
   }
 
   static int getInt(byte[] b, int p) {
-    return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24;
+    return (b[p] & 0xff)
+        | (b[p + 1] & 0xff) << 8
+        | (b[p + 2] & 0xff) << 16
+        | (b[p + 3] & 0xff) << 24;
   }
 
   static long getLong(byte[] b, int p) {

@@ -27,7 +27,11 @@ class ChronicleTaskQueueTest {
 
   static IndexTask task(int i) {
     return new IndexTask(
-        IndexTaskType.INDEX_FILE, "ws" + (i % 3), "docs/f" + i + ".txt", "content " + i, i % 5 - 2,
+        IndexTaskType.INDEX_FILE,
+        "ws" + (i % 3),
+        "docs/f" + i + ".txt",
+        "content " + i,
+        i % 5 - 2,
         Instant.ofEpochSecond(1_700_000_000L + i, i));
   }
 
@@ -53,13 +57,14 @@ class ChronicleTaskQueueTest {
   void fifoRoundTripOfEveryField() {
     try (TaskQueue q = open(100)) {
       assertThat(q.isPersistent()).isTrue();
-      List<IndexTask> tasks = List.of(
-          task(0),
-          IndexTask.removeFile("ws1", "a/b.txt"),
-          IndexTask.removeWorkspace("ws2"),
-          IndexTask.reindexWorkspace("ws-3").withPriority(-7),
-          IndexTask.indexFile("w", "ü/日本.txt", "snow ☃ \u0000 and more"),
-          IndexTask.indexFile("w", "empty", ""));
+      List<IndexTask> tasks =
+          List.of(
+              task(0),
+              IndexTask.removeFile("ws1", "a/b.txt"),
+              IndexTask.removeWorkspace("ws2"),
+              IndexTask.reindexWorkspace("ws-3").withPriority(-7),
+              IndexTask.indexFile("w", "ü/日本.txt", "snow ☃ \u0000 and more"),
+              IndexTask.indexFile("w", "empty", ""));
       for (int i = 0; i < tasks.size(); i++) {
         assertThat(q.append(tasks.get(i))).isEqualTo(i);
       }
@@ -120,14 +125,17 @@ class ChronicleTaskQueueTest {
       List<Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < producers; t++) {
         int thread = t;
-        fs.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < each; i++) {
-            assertThat(q.append(IndexTask.indexFile("p" + thread, "f", Integer.toString(i))))
-                .isNotEqualTo(TaskQueue.FULL);
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < each; i++) {
+                    assertThat(
+                            q.append(IndexTask.indexFile("p" + thread, "f", Integer.toString(i))))
+                        .isNotEqualTo(TaskQueue.FULL);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       // one reader concurrently with the producers
@@ -171,7 +179,8 @@ class ChronicleTaskQueueTest {
       assertThat(q.firstPosition()).isEqualTo(4);
       assertThat(q.endPosition()).isEqualTo(10);
       assertThat(q.size()).isEqualTo(6);
-      assertThat(readAll(q, 0)).extracting(QueuedTask::task)
+      assertThat(readAll(q, 0))
+          .extracting(QueuedTask::task)
           .containsExactly(task(4), task(5), task(6), task(7), task(8), task(9));
       assertThat(q.append(task(10))).isEqualTo(10);
       q.acknowledge(11);
@@ -190,7 +199,8 @@ class ChronicleTaskQueueTest {
     q.close();
     q.close();
     assertThatThrownBy(() -> q.append(task(1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
     assertThatThrownBy(() -> q.read(0, 1)).isInstanceOf(IllegalStateException.class);
   }
 
@@ -211,20 +221,54 @@ class ChronicleTaskQueueTest {
 
   @Test
   void configIsValidatedNamingTheKey() {
-    assertThatThrownBy(() -> Providers.taskQueue("chronicle", Map.of("directory", dir.toString(), "colour", "red")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'colour'");
+    assertThatThrownBy(
+            () ->
+                Providers.taskQueue(
+                    "chronicle", Map.of("directory", dir.toString(), "colour", "red")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'colour'");
     assertThatThrownBy(() -> Providers.taskQueue("chronicle", Map.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("directory:");
-    assertThatThrownBy(() -> Providers.taskQueue("chronicle", Map.of("directory", dir.toString(), "capacity", "0")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("capacity:").hasMessageContaining("0");
-    assertThatThrownBy(() -> Providers.taskQueue("chronicle", Map.of("directory", dir.toString(), "capacity", "x")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("capacity:");
-    assertThatThrownBy(() -> Providers.taskQueue("chronicle", Map.of("directory", dir.toString(), "syncPolicy", "sometimes")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("syncPolicy:").hasMessageContaining("sometimes");
-    assertThatThrownBy(() -> Providers.taskQueue("chronicle", Map.of("directory", dir.toString(), "rollCycle", "YEARLY")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("rollCycle:").hasMessageContaining("FAST_HOURLY");
-    try (TaskQueue q = Providers.taskQueue("chronicle",
-        Map.of("directory", dir.toString(), "syncPolicy", "every", "rollCycle", "fast_daily", "capacity", "5"))) {
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("directory:");
+    assertThatThrownBy(
+            () ->
+                Providers.taskQueue(
+                    "chronicle", Map.of("directory", dir.toString(), "capacity", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("capacity:")
+        .hasMessageContaining("0");
+    assertThatThrownBy(
+            () ->
+                Providers.taskQueue(
+                    "chronicle", Map.of("directory", dir.toString(), "capacity", "x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("capacity:");
+    assertThatThrownBy(
+            () ->
+                Providers.taskQueue(
+                    "chronicle", Map.of("directory", dir.toString(), "syncPolicy", "sometimes")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("syncPolicy:")
+        .hasMessageContaining("sometimes");
+    assertThatThrownBy(
+            () ->
+                Providers.taskQueue(
+                    "chronicle", Map.of("directory", dir.toString(), "rollCycle", "YEARLY")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("rollCycle:")
+        .hasMessageContaining("FAST_HOURLY");
+    try (TaskQueue q =
+        Providers.taskQueue(
+            "chronicle",
+            Map.of(
+                "directory",
+                dir.toString(),
+                "syncPolicy",
+                "every",
+                "rollCycle",
+                "fast_daily",
+                "capacity",
+                "5"))) {
       assertThat(q.capacity()).isEqualTo(5);
       q.append(task(1));
       q.sync();
@@ -233,16 +277,19 @@ class ChronicleTaskQueueTest {
 
   @Test
   void missingJvmOptionsAreListed() {
-    // java.logging gets nothing opened or exported by our options: every java.base option is missing
+    // java.logging gets nothing opened or exported by our options: every java.base option is
+    // missing
     List<String> missing = JvmOptions.missing(java.util.logging.Logger.class.getModule());
-    assertThat(missing).contains(
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
+    assertThat(missing)
+        .contains(
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
     assertThatThrownBy(() -> JvmOptions.check(java.util.logging.Logger.class.getModule()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED")
         .hasMessageContaining("indexq.jvm.options");
     // this JVM runs with the pom's options
-    assertThat(JvmOptions.missing(net.openhft.chronicle.queue.ChronicleQueue.class.getModule())).isEmpty();
+    assertThat(JvmOptions.missing(net.openhft.chronicle.queue.ChronicleQueue.class.getModule()))
+        .isEmpty();
   }
 }

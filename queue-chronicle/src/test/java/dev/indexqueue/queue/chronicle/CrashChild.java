@@ -41,16 +41,18 @@ public final class CrashChild {
 
   private CrashChild() {}
 
-  /** The backend under test: the real Lucene backend, which stores the checkpoint in its commits. */
+  /**
+   * The backend under test: the real Lucene backend, which stores the checkpoint in its commits.
+   */
   static IndexBackend backend(Path indexDir) {
     return dev.indexqueue.index.lucene.LuceneIndexBackendProvider.open(
         dev.indexqueue.index.lucene.LuceneIndexOptions.of(indexDir));
   }
 
   /**
-   * Task {@code i} of thread {@code thread} in generation {@code generation}: deterministic, so
-   * the parent can regenerate a task that was submitted but not yet logged. Paths belong to one
-   * thread ({@code t<thread>/...}), so a path's tasks are ordered by that thread's submits.
+   * Task {@code i} of thread {@code thread} in generation {@code generation}: deterministic, so the
+   * parent can regenerate a task that was submitted but not yet logged. Paths belong to one thread
+   * ({@code t<thread>/...}), so a path's tasks are ordered by that thread's submits.
    */
   static IndexTask task(int generation, int thread, int i) {
     Random r = new Random(((long) generation * 1_000_003L + thread) * 1_000_000_007L + i);
@@ -66,8 +68,16 @@ public final class CrashChild {
   static IndexingService service(Path queueDir, Path indexDir, String syncPolicy) {
     return IndexingService.builder()
         .name("crash-child")
-        .queue(Providers.taskQueue("chronicle", Map.of(
-            "directory", queueDir.toString(), "capacity", "100000", "syncPolicy", syncPolicy)))
+        .queue(
+            Providers.taskQueue(
+                "chronicle",
+                Map.of(
+                    "directory",
+                    queueDir.toString(),
+                    "capacity",
+                    "100000",
+                    "syncPolicy",
+                    syncPolicy)))
         .backend(backend(indexDir))
         .lanes(2)
         .batchSize(16)
@@ -79,33 +89,44 @@ public final class CrashChild {
 
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
-      case "submit" -> submit(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
-          Integer.parseInt(args[4]), Integer.parseInt(args[5]), args[6]);
+      case "submit" ->
+          submit(
+              Path.of(args[1]),
+              Path.of(args[2]),
+              Path.of(args[3]),
+              Integer.parseInt(args[4]),
+              Integer.parseInt(args[5]),
+              args[6]);
       case "drain" -> drain(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
       default -> throw new IllegalArgumentException("mode: submit or drain, was: " + args[0]);
     }
   }
 
-  private static void submit(Path queueDir, Path indexDir, Path sideDir, int generation,
-      int threads, String syncPolicy) throws Exception {
+  private static void submit(
+      Path queueDir, Path indexDir, Path sideDir, int generation, int threads, String syncPolicy)
+      throws Exception {
     IndexingService service = service(queueDir, indexDir, syncPolicy);
     System.out.println("started");
     System.out.flush();
     List<Thread> ts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      Thread th = new Thread(() -> {
-        Path side = sideDir.resolve("side-g" + generation + "-t" + thread + ".log");
-        try (OutputStream out = new FileOutputStream(side.toFile(), true)) {
-          for (int i = 0; ; i++) {
-            Ticket ticket = service.submit(task(generation, thread, i));
-            out.write((i + " " + ticket.sequence() + "\n").getBytes(StandardCharsets.US_ASCII));
-          }
-        } catch (Throwable e) {
-          e.printStackTrace();
-          System.exit(2);
-        }
-      }, "submitter-" + t);
+      Thread th =
+          new Thread(
+              () -> {
+                Path side = sideDir.resolve("side-g" + generation + "-t" + thread + ".log");
+                try (OutputStream out = new FileOutputStream(side.toFile(), true)) {
+                  for (int i = 0; ; i++) {
+                    Ticket ticket = service.submit(task(generation, thread, i));
+                    out.write(
+                        (i + " " + ticket.sequence() + "\n").getBytes(StandardCharsets.US_ASCII));
+                  }
+                } catch (Throwable e) {
+                  e.printStackTrace();
+                  System.exit(2);
+                }
+              },
+              "submitter-" + t);
       th.start();
       ts.add(th);
     }
@@ -126,7 +147,13 @@ public final class CrashChild {
     try (IndexBackend b = backend(indexDir)) { // what was committed
       for (int w = 0; w < WORKSPACES; w++) {
         for (IndexedDocument d : b.documents("ws" + w)) {
-          sb.append("ws").append(w).append('\t').append(d.path()).append('\t').append(d.contentHash()).append('\n');
+          sb.append("ws")
+              .append(w)
+              .append('\t')
+              .append(d.path())
+              .append('\t')
+              .append(d.contentHash())
+              .append('\n');
         }
       }
     }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills real child JVMs ({@link CrashChild}) that submit into the chronicle queue + a persistent
- * backend, restarts them on the same directories, drains, and checks the index against the model
- * of acknowledged tasks. The number of kills comes from {@code -Dindexq.kills} (the parent pom sets
+ * backend, restarts them on the same directories, drains, and checks the index against the model of
+ * acknowledged tasks. The number of kills comes from {@code -Dindexq.kills} (the parent pom sets
  * 50; {@code -Pstress} 1,000); the seed from {@code -Dindexq.seed} (printed).
  */
 class CrashTest {
@@ -54,7 +54,8 @@ class CrashTest {
     int killed = 0;
     long verified = 0;
     int round = 0;
-    System.out.println("crash test: " + kills + " kills, seed " + seed + " (-Dindexq.seed=" + seed + ")");
+    System.out.println(
+        "crash test: " + kills + " kills, seed " + seed + " (-Dindexq.seed=" + seed + ")");
     while (killed < kills) {
       Path base = tmp.resolve("round-" + round);
       Path queueDir = base.resolve("queue");
@@ -62,25 +63,40 @@ class CrashTest {
       Path sideDir = base.resolve("side");
       Files.createDirectories(sideDir);
       int generations = Math.min(KILLS_PER_ROUND, kills - killed);
-      String context = "round " + round + " in " + base + ", seed " + seed + " (-Dindexq.seed=" + seed + ")";
+      String context =
+          "round " + round + " in " + base + ", seed " + seed + " (-Dindexq.seed=" + seed + ")";
       try {
         for (int g = 0; g < generations; g++) {
           String sync = SyncPolicy.values()[rnd.nextInt(3)].name();
-          Process p = child(base, "submit-" + g, "submit", queueDir.toString(), indexDir.toString(),
-              sideDir.toString(), Integer.toString(g), Integer.toString(THREADS), sync);
+          Process p =
+              child(
+                  base,
+                  "submit-" + g,
+                  "submit",
+                  queueDir.toString(),
+                  indexDir.toString(),
+                  sideDir.toString(),
+                  Integer.toString(g),
+                  Integer.toString(THREADS),
+                  sync);
           int target = rnd.nextInt(8) == 0 ? 0 : 1 + rnd.nextInt(250); // 0: kill during recovery
           int gen = g;
-          await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(3))
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(3))
               .until(() -> !p.isAlive() || loggedLines(sideDir, gen) >= target);
           if (!p.isAlive()) {
-            throw new AssertionError("child submit-" + g + " died on its own (exit " + p.exitValue() + ")");
+            throw new AssertionError(
+                "child submit-" + g + " died on its own (exit " + p.exitValue() + ")");
           }
           p.destroyForcibly();
           assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
           killed++;
         }
         Path dump = base.resolve("final.tsv");
-        Process d = child(base, "drain", "drain", queueDir.toString(), indexDir.toString(), dump.toString());
+        Process d =
+            child(
+                base, "drain", "drain", queueDir.toString(), indexDir.toString(), dump.toString());
         // the drain's shutdown waits up to 120 s; give its JVM start and its report time on top
         if (!d.waitFor(180, TimeUnit.SECONDS)) {
           String stack = threadDump(d);
@@ -92,7 +108,8 @@ class CrashTest {
         }
         verified += verify(sideDir, generations, dump);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError(context + ": " + e.getMessage() + "\nchild output:" + outputs(base, generations), e);
+        throw new AssertionError(
+            context + ": " + e.getMessage() + "\nchild output:" + outputs(base, generations), e);
       }
       round++;
     }
@@ -160,8 +177,10 @@ class CrashTest {
       allowed.add(effect(a));
       for (Submitted x : inFlight) {
         // an unacknowledged task may show only if it comes after the last acknowledged one
-        if (x.key().equals(key) && (a == null || x.generation() > a.generation()
-            || (x.generation() == a.generation() && x.thread() == a.thread()))) {
+        if (x.key().equals(key)
+            && (a == null
+                || x.generation() > a.generation()
+                || (x.generation() == a.generation() && x.thread() == a.thread()))) {
           allowed.add(effect(x));
         }
       }
@@ -200,8 +219,12 @@ class CrashTest {
     String opts = System.getProperty("indexq.jvm.options", "");
     cmd.addAll(Arrays.stream(opts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
     // small and quick to start: the children are killed within a second or two
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    cmd.addAll(
+        List.of(
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xmx256m",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(CrashChild.class.getName());
@@ -236,11 +259,13 @@ class CrashTest {
   /** A thread dump of a hanging child, through jcmd of this JDK; best effort. */
   private static String threadDump(Process p) {
     try {
-      Process j = new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-              Long.toString(p.pid()), "Thread.print")
-          .redirectErrorStream(true)
-          .start();
+      Process j =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  Long.toString(p.pid()),
+                  "Thread.print")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       j.waitFor(30, TimeUnit.SECONDS);
       return out;

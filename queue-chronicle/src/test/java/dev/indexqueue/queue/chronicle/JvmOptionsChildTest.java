@@ -27,13 +27,18 @@ class JvmOptionsChildTest {
 
   @Test
   void missingOptionsAreReportedBeforeChronicleStarts() throws Exception {
-    Process p = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1", "-Dchronicle.analytics.disable=true",
-            "-cp", System.getProperty("java.class.path"),
-            JvmOptionsChildTest.class.getName(), dir.toString()))
-        .redirectErrorStream(true)
-        .start();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1",
+                    "-Dchronicle.analytics.disable=true",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    JvmOptionsChildTest.class.getName(),
+                    dir.toString()))
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(out)

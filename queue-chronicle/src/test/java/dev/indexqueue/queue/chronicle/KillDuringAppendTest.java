@@ -34,26 +34,47 @@ class KillDuringAppendTest {
     Random rnd = new Random(seed);
     Path dir = tmp.resolve("queue");
     // one roll cycle per directory; a secondly one also exercises reads and retention across files
-    String roll = System.getProperty("indexq.rollCycle", rnd.nextBoolean() ? "TEST_SECONDLY" : "FAST_HOURLY");
+    String roll =
+        System.getProperty("indexq.rollCycle", rnd.nextBoolean() ? "TEST_SECONDLY" : "FAST_HOURLY");
     long checked = 0;
-    System.out.println("kill-during-append: " + kills + " kills, " + roll + ", seed " + seed + " (-Dindexq.seed=" + seed + ")");
+    System.out.println(
+        "kill-during-append: "
+            + kills
+            + " kills, "
+            + roll
+            + ", seed "
+            + seed
+            + " (-Dindexq.seed="
+            + seed
+            + ")");
     for (int k = 0; k < kills; k++) {
       String sync = SyncPolicy.values()[rnd.nextInt(3)].name();
       String name = "child-" + k;
       Process p = child(name, dir.toString(), sync, roll, "3");
       String context = "kill " + k + " (" + sync + ", " + roll + ", seed " + seed + ")";
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
-          .until(() -> !p.isAlive() || Files.readString(tmp.resolve(name + ".out")).startsWith("started"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(2))
+          .until(
+              () ->
+                  !p.isAlive()
+                      || Files.readString(tmp.resolve(name + ".out")).startsWith("started"));
       // a quarter of the kills land while it opens or creates its first file; the others after it
       // appended for a random while, mostly inside an append
       boolean early = rnd.nextInt(4) == 0;
       if (!early) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(2))
-            .until(() -> !p.isAlive() || Files.readString(tmp.resolve(name + ".out")).contains("appending"));
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(2))
+            .until(
+                () ->
+                    !p.isAlive()
+                        || Files.readString(tmp.resolve(name + ".out")).contains("appending"));
       }
       boolean exited = p.waitFor(rnd.nextInt(early ? 60 : 600), TimeUnit.MILLISECONDS);
       if (exited) {
-        throw new AssertionError(context + ": child exited on its own (" + p.exitValue() + "): " + output(name));
+        throw new AssertionError(
+            context + ": child exited on its own (" + p.exitValue() + "): " + output(name));
       }
       p.destroyForcibly();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -66,26 +87,39 @@ class KillDuringAppendTest {
         throw new AssertionError(context + " failed; child output: " + output(name), e);
       }
     }
-    System.out.println("kill-during-append: " + kills + " kills, " + checked + " records read back (seed " + seed + ")");
+    System.out.println(
+        "kill-during-append: "
+            + kills
+            + " kills, "
+            + checked
+            + " records read back (seed "
+            + seed
+            + ")");
   }
 
   /** Opens the queue, reads every unacknowledged position and closes it; returns how many. */
   private static long readAll(Path dir, String roll, String context) {
-    try (ChronicleTaskQueue q = (ChronicleTaskQueue) ChronicleTaskQueueProvider.newQueue(
-        dir, 10_000_000, SyncPolicy.NONE, ChronicleTaskQueueProvider.rollCycle(roll))) {
+    try (ChronicleTaskQueue q =
+        (ChronicleTaskQueue)
+            ChronicleTaskQueueProvider.newQueue(
+                dir, 10_000_000, SyncPolicy.NONE, ChronicleTaskQueueProvider.rollCycle(roll))) {
       long from = q.firstPosition();
       long end = q.endPosition();
       long[] next = {from};
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1))
-          .alias(context + ": positions " + from + " to " + end + " readable (stuck at the next one?)")
-          .until(() -> {
-            List<QueuedTask> r = q.read(next[0], 4096);
-            for (QueuedTask t : r) {
-              assertThat(t.position()).as(context).isEqualTo(next[0]);
-              next[0]++;
-            }
-            return next[0] >= end;
-          });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(1))
+          .alias(
+              context + ": positions " + from + " to " + end + " readable (stuck at the next one?)")
+          .until(
+              () -> {
+                List<QueuedTask> r = q.read(next[0], 4096);
+                for (QueuedTask t : r) {
+                  assertThat(t.position()).as(context).isEqualTo(next[0]);
+                  next[0]++;
+                }
+                return next[0] >= end;
+              });
       assertThat(q.endPosition()).isEqualTo(end);
       return end - from;
     }
@@ -96,8 +130,12 @@ class KillDuringAppendTest {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String opts = System.getProperty("indexq.jvm.options", "");
     cmd.addAll(Arrays.stream(opts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+    cmd.addAll(
+        List.of(
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xmx256m",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(KillDuringAppendChild.class.getName());
@@ -114,7 +152,10 @@ class KillDuringAppendTest {
       Path f = tmp.resolve(name + ext);
       if (Files.exists(f)) {
         String s = Files.readString(f);
-        sb.append('\n').append(name).append(ext).append(": ")
+        sb.append('\n')
+            .append(name)
+            .append(ext)
+            .append(": ")
             .append(s.length() > 20_000 ? s.substring(0, 20_000) + "..." : s);
       }
     }

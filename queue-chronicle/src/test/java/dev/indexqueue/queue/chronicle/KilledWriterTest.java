@@ -85,7 +85,8 @@ class KilledWriterTest {
     String name = good.getFileName().toString();
     Path bad = good.resolveSibling(name.substring(0, name.length() - 7) + "01T.cq4");
     assertThat(bad.getFileName().toString()).isNotEqualTo(name);
-    try (FileChannel ch = FileChannel.open(bad, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(bad, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.allocate(65_536));
     }
     writeInt(bad, 0, Wires.NOT_COMPLETE | Wires.META_DATA | 200);

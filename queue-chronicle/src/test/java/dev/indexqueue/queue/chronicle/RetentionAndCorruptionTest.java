@@ -70,13 +70,15 @@ class RetentionAndCorruptionTest {
     try (ChronicleTaskQueue q = open()) { // restart after retention
       assertThat(q.firstPosition()).isEqualTo(7);
       assertThat(q.endPosition()).isEqualTo(15);
-      assertThat(q.read(0, 100)).extracting(QueuedTask::position)
+      assertThat(q.read(0, 100))
+          .extracting(QueuedTask::position)
           .containsExactly(7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
       q.acknowledge(15);
       List<Path> left = queueFiles();
       assertThat(left).hasSize(1);
       assertThat(q.size()).isZero();
-      // the clock moved on: the next task starts a new cycle, and the old one goes once acknowledged
+      // the clock moved on: the next task starts a new cycle, and the old one goes once
+      // acknowledged
       assertThat(q.append(task(15))).isEqualTo(15);
       assertThat(queueFiles()).hasSize(2);
       q.acknowledge(16);
@@ -182,7 +184,8 @@ class RetentionAndCorruptionTest {
     assertThatThrownBy(this::open)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(file.getFileName().toString())
-        .hasMessageContaining("is truncated: its last record holds position 4 but positions up to 9 were written");
+        .hasMessageContaining(
+            "is truncated: its last record holds position 4 but positions up to 9 were written");
   }
 
   @Test

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
-
 /**
  * Opt-in measurement of the submit rate with each {@link SyncPolicy}: 4 threads submit ~200-byte
  * tasks for {@code -Dindexq.bench.seconds} (default 3) seconds per policy into the chronicle queue
@@ -50,29 +49,41 @@ class SubmitRateBenchmarkTest {
       throws Exception {
     {
       LongAdder submitted = new LongAdder();
-      try (IndexingService s = IndexingService.builder()
-          .queue(Providers.taskQueue("chronicle", Map.of(
-              "directory", tmp.resolve(policy.name() + (report ? "" : "-warmup")).toString(),
-              "syncPolicy", policy.name(), "capacity", "100000000")))
-          .backend(new NullBackend())
-          .backpressure(BackpressurePolicy.BLOCK, Duration.ofSeconds(60))
-          .build()) {
+      try (IndexingService s =
+          IndexingService.builder()
+              .queue(
+                  Providers.taskQueue(
+                      "chronicle",
+                      Map.of(
+                          "directory",
+                          tmp.resolve(policy.name() + (report ? "" : "-warmup")).toString(),
+                          "syncPolicy",
+                          policy.name(),
+                          "capacity",
+                          "100000000")))
+              .backend(new NullBackend())
+              .backpressure(BackpressurePolicy.BLOCK, Duration.ofSeconds(60))
+              .build()) {
         CountDownLatch go = new CountDownLatch(1);
         long[] deadline = new long[1];
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
           int thread = t;
-          Thread th = new Thread(() -> {
-            try {
-              go.await();
-              for (int i = 0; System.nanoTime() < deadline[0]; i++) {
-                s.submit(IndexTask.indexFile("ws" + thread, "dir/file-" + (i & 1023) + ".txt", content));
-                submitted.increment();
-              }
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          });
+          Thread th =
+              new Thread(
+                  () -> {
+                    try {
+                      go.await();
+                      for (int i = 0; System.nanoTime() < deadline[0]; i++) {
+                        s.submit(
+                            IndexTask.indexFile(
+                                "ws" + thread, "dir/file-" + (i & 1023) + ".txt", content));
+                        submitted.increment();
+                      }
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
           th.start();
           threads.add(th);
         }
@@ -84,8 +95,10 @@ class SubmitRateBenchmarkTest {
         }
         double took = (System.nanoTime() - start) / 1e9;
         if (report) {
-          System.out.printf("submit rate, SyncPolicy.%s, 4 threads, ~200-byte tasks: %,.0f tasks/s (%,d in %.1f s)%n",
-            policy, submitted.sum() / took, submitted.sum(), took);
+          System.out.printf(
+              "submit rate, SyncPolicy.%s, 4 threads, ~200-byte tasks: %,.0f tasks/s (%,d in %.1f"
+                  + " s)%n",
+              policy, submitted.sum() / took, submitted.sum(), took);
         }
       }
       assertThat(submitted.sum()).isPositive();

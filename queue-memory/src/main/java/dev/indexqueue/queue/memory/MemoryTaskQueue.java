@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A bounded in-memory {@link TaskQueue}: a ring of {@code capacity} slots with dense positions
- * 0, 1, 2, …. Safe for any number of appending threads and one reader (the service's scheduler).
- * Not persistent: a restart starts empty.
+ * A bounded in-memory {@link TaskQueue}: a ring of {@code capacity} slots with dense positions 0,
+ * 1, 2, …. Safe for any number of appending threads and one reader (the service's scheduler). Not
+ * persistent: a restart starts empty.
  *
  * <p>Producers claim a position with one CAS on the tail (no lock), write the slot and publish it
  * by storing the position in the slot's sequence (release). The reader reads published slots in

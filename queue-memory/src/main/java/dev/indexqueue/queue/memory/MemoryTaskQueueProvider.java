@@ -14,6 +14,7 @@ import java.util.Set;
 public final class MemoryTaskQueueProvider implements TaskQueueProvider {
   /** The provider's name. */
   public static final String NAME = "memory";
+
   /** The capacity when none is configured. */
   public static final int DEFAULT_CAPACITY = 65_536;
 

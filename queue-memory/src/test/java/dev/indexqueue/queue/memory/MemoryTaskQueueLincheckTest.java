@@ -10,16 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.IntGen;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck, model checking mode: many producers append to the memory queue while one consumer
- * reads and acknowledges, checked against a sequential bounded FIFO ({@link Spec}). The consumer's
- * read waits for positions that are claimed but not yet written, as the service's scheduler does by
+ * Lincheck, model checking mode: many producers append to the memory queue while one consumer reads
+ * and acknowledges, checked against a sequential bounded FIFO ({@link Spec}). The consumer's read
+ * waits for positions that are claimed but not yet written, as the service's scheduler does by
  * reading again: so a read is linearized when it reads {@code endPosition()}, and an append when it
  * claims its position.
  *
@@ -32,7 +32,8 @@ class MemoryTaskQueueLincheckTest {
 
   static {
     for (int i = 0; i < TASKS.length; i++) {
-      TASKS[i] = IndexTask.indexFile("ws", "f.txt", Integer.toString(i)).withTimestamp(Instant.EPOCH);
+      TASKS[i] =
+          IndexTask.indexFile("ws", "f.txt", Integer.toString(i)).withTimestamp(Instant.EPOCH);
     }
   }
 
