@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * A task the backend could not apply, kept in the dead-letter store. Immutable and thread-safe.
  *
- * @param sequence the sequence number the task had when it was accepted
+ * @param id where the task was in the queue when it was accepted
  * @param task the task itself
  * @param error the class and message of the last failure
  * @param permanent whether the last failure was classed permanent (else retries ran out)
@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param lastFailure when the last attempt failed
  */
 public record DeadLetter(
-    long sequence,
+    TaskId id,
     IndexTask task,
     String error,
     boolean permanent,
@@ -25,6 +25,7 @@ public record DeadLetter(
 
   /** Validates the record. */
   public DeadLetter {
+    Objects.requireNonNull(id, "id");
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(firstFailure, "firstFailure");
@@ -32,5 +33,10 @@ public record DeadLetter(
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts: must be at least 1, was: " + attempts);
     }
+  }
+
+  /** The task's position in its band's log, {@code id().position()}. */
+  public long sequence() {
+    return id.position();
   }
 }

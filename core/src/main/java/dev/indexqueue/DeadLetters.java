@@ -13,15 +13,20 @@ import java.util.List;
  */
 public interface DeadLetters {
 
-  /** A snapshot of the stored dead letters, oldest first. */
+  /**
+   * A snapshot of the stored dead letters, in the order the lanes dead-lettered them (a lane's
+   * letters keep its order; letters of different lanes interleave as they happened).
+   */
   List<DeadLetter> list();
 
   /** How many dead letters are stored now. */
   int count();
 
   /**
-   * Submits every stored task again, in their original acceptance order, and removes them from the
-   * store.
+   * Submits every stored task again, in the order {@link #list()} gives (so the letters of one
+   * workspace keep their acceptance order), and removes them from the store. A task that cannot be
+   * submitted (the service stops, the queue is full) stays in the store, with every letter after
+   * it, and the exception is thrown.
    *
    * @return the new tickets, in the same order
    */

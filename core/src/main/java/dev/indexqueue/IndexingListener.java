@@ -2,8 +2,10 @@ package dev.indexqueue;
 
 /**
  * Observes the service's work, for metrics and tracing. Implementations must be thread-safe and
- * fast: the lane workers call them inline (several lanes at once). A listener that throws is logged
- * and otherwise ignored; it never stops a worker.
+ * fast: they are called inline by the service's own threads — {@link #batchApplied} by the lane
+ * worker that applied the batch (several lanes at once), {@link #committed} and {@link #refreshed}
+ * by the maintainer thread. A slow listener slows that lane or delays commits and refreshes. A
+ * listener that throws is logged and otherwise ignored; it never stops a worker.
  *
  * <p>Every method has an empty default, so implement only what you need.
  */
@@ -23,10 +25,10 @@ public interface IndexingListener {
   /**
    * A commit finished.
    *
-   * @param checkpoint the checkpoint it stored
+   * @param tasks how many tasks applied since the previous commit it made durable
    * @param nanos how long it took
    */
-  default void committed(long checkpoint, long nanos) {}
+  default void committed(long tasks, long nanos) {}
 
   /**
    * A refresh (make visible) finished.

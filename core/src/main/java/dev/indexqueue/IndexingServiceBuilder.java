@@ -1,26 +1,38 @@
 package dev.indexqueue;
 
 import dev.indexqueue.internal.DefaultIndexingService;
-import dev.indexqueue.internal.ServiceConfig;
+import dev.indexqueue.internal.Settings;
 import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.IndexBackendProvider;
 import dev.indexqueue.spi.Providers;
 import dev.indexqueue.spi.TaskQueue;
+import dev.indexqueue.spi.TaskQueueProvider;
 import dev.indexqueue.spi.WorkspaceSource;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
 
 /**
  * Builds and starts an {@link IndexingService}. Not thread-safe: configure it on one thread, then
  * call {@link #build()} once.
  *
- * <p>Every setting has a default but the queue and the backend. Invalid values throw {@link
- * IllegalArgumentException} naming the setting at once.
+ * <p>Guarantees: setters only record settings and check them (an invalid value throws {@link
+ * IllegalArgumentException} naming the setting at once); nothing is opened or started before
+ * {@link #build()}. The queue and the backend are each set once, as an instance or as a provider
+ * name with settings; a second call is refused with {@link IllegalStateException}. When {@code
+ * build()} fails, it closes the queue and the backend it created itself, so a Chronicle directory
+ * or a Lucene index is never left locked; instances passed in are left open for their owner.
  */
 public final class IndexingServiceBuilder {
-  private TaskQueue queue;
-  private IndexBackend backend;
+  private Supplier<TaskQueue> queue;
+  private boolean queueOwned;
+  private String queueDescription;
+  private Supplier<IndexBackend> backend;
+  private boolean backendOwned;
   private WorkspaceSource source = WorkspaceSource.none();
   private int lanes = 1;
   private int batchSize = 256;
@@ -39,32 +51,77 @@ public final class IndexingServiceBuilder {
   private Duration shutdownGrace = Duration.ofSeconds(10);
   private IndexClock clock = IndexClock.system();
   private ThreadFactory threadFactory;
+  private Executor callbackExecutor;
   private String name = "indexqueue";
   private IndexingListener listener = IndexingListener.none();
 
   IndexingServiceBuilder() {}
 
-  /** The queue to use (required, or {@link #queue(String, Map)}). The service closes it. */
+  /**
+   * The queue to use (required, or {@link #queue(String, Map)}). The service closes it once built.
+   *
+   * @throws IllegalStateException when a queue was already set
+   */
   public IndexingServiceBuilder queue(TaskQueue queue) {
-    this.queue = Objects.requireNonNull(queue, "queue");
+    Objects.requireNonNull(queue, "queue");
+    requireUnset(this.queue, "queue");
+    this.queue = () -> queue;
+    this.queueOwned = false;
+    this.queueDescription = queue.toString();
     return this;
   }
 
-  /** Creates the queue with the provider named {@code name} (such as {@code memory}). */
+  /**
+   * Creates the queue at {@link #build()} with the provider named {@code providerName} (such as
+   * {@code memory} or {@code chronicle}). The provider is looked up now, so an unknown name fails
+   * here, listing the names available. Unless {@code config} sets {@value
+   * TaskQueueProvider#PARTITIONS}, the queue gets as many partitions as the service has lanes.
+   *
+   * @throws IllegalArgumentException when no provider, or two, have that name
+   * @throws IllegalStateException when a queue was already set
+   */
   public IndexingServiceBuilder queue(String providerName, Map<String, String> config) {
-    this.queue = Providers.taskQueue(providerName, config);
+    requireUnset(this.queue, "queue");
+    TaskQueueProvider provider = Providers.taskQueueProvider(providerName, contextLoader());
+    Map<String, String> copy = Map.copyOf(config);
+    this.queue =
+        () -> {
+          Map<String, String> c = new HashMap<>(copy);
+          c.putIfAbsent(TaskQueueProvider.PARTITIONS, Integer.toString(lanes));
+          return provider.create(c);
+        };
+    this.queueOwned = true;
+    this.queueDescription = providerName;
     return this;
   }
 
-  /** The backend to use (required, or {@link #backend(String, Map)}). The service closes it. */
+  /**
+   * The backend to use (required, or {@link #backend(String, Map)}). The service closes it once
+   * built.
+   *
+   * @throws IllegalStateException when a backend was already set
+   */
   public IndexingServiceBuilder backend(IndexBackend backend) {
-    this.backend = Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(backend, "backend");
+    requireUnset(this.backend, "backend");
+    this.backend = () -> backend;
+    this.backendOwned = false;
     return this;
   }
 
-  /** Creates the backend with the provider named {@code name} (such as {@code lucene}). */
+  /**
+   * Creates the backend at {@link #build()} with the provider named {@code providerName} (such as
+   * {@code lucene}). The provider is looked up now, so an unknown name fails here.
+   *
+   * @throws IllegalArgumentException when no provider, or two, have that name
+   * @throws IllegalStateException when a backend was already set
+   */
   public IndexingServiceBuilder backend(String providerName, Map<String, String> config) {
-    this.backend = Providers.indexBackend(providerName, config);
+    requireUnset(this.backend, "backend");
+    IndexBackendProvider provider = Providers.indexBackendProvider(providerName, contextLoader());
+    Map<String, String> copy = Map.copyOf(config);
+    this.backend = () -> provider.create(copy);
+    this.backendOwned = true;
     return this;
   }
 
@@ -74,7 +131,11 @@ public final class IndexingServiceBuilder {
     return this;
   }
 
-  /** Number of lanes (serializing workers), 1–256. Default 1: one global FIFO. */
+  /**
+   * Number of lanes (serializing workers), 1–256. Default 1: with one partition, one global FIFO.
+   * Each lane owns the partitions {@code p} with {@code p % lanes == lane} and reads only those;
+   * the queue needs at least as many partitions as there are lanes.
+   */
   public IndexingServiceBuilder lanes(int lanes) {
     this.lanes = range("lanes", lanes, 1, 256);
     return this;
@@ -87,8 +148,9 @@ public final class IndexingServiceBuilder {
   }
 
   /**
-   * Most tasks read ahead from the queue into lanes (the window where priorities and coalescing
-   * act), 1–10,000,000. Default 4096.
+   * Most tasks each lane reads ahead from its partitions (the window where priorities within a
+   * band and coalescing act), 1–10,000,000. Default 4096. Urgent tasks (priority below 0, on a
+   * queue with an urgent band) do not wait for this window: they have a log of their own.
    */
   public IndexingServiceBuilder readAhead(int readAhead) {
     this.readAhead = range("readAhead", readAhead, 1, 10_000_000);
@@ -119,13 +181,13 @@ public final class IndexingServiceBuilder {
 
   /**
    * After how long without a read ({@code search} or {@code indexStatus}) the service is
-   * search-idle. Default 30 s. A search-idle service skips interval refreshes: each refresh flushes
-   * a small segment that later has to be merged, work nobody asked for during a bulk load. The
-   * first read of an idle service first makes what was applied to its workspace visible (waiting
-   * for one refresh), then reads; reads within {@code searchIdleAfter} of each other keep the
-   * service active, and refreshes run on {@link #refreshInterval}. A new service is idle until its
-   * first read. Waiters (VISIBLE, {@code awaitIndexReady}) always refresh as soon as their task is
-   * applied.
+   * search-idle. Default 30 s. A search-idle service skips interval refreshes: each refresh
+   * flushes a small segment that later has to be merged, work nobody asked for during a bulk load.
+   * The first read of an idle service first makes what was applied to its workspace visible
+   * (waiting for one refresh), then reads; reads within {@code searchIdleAfter} of each other keep
+   * the service active, and refreshes run on {@link #refreshInterval}. A new service is idle until
+   * its first read. Waiters (VISIBLE, {@code awaitIndexReady}) always refresh as soon as their task
+   * is applied.
    *
    * <p>{@code ChronoUnit.FOREVER.getDuration()} (any duration too long to count in nanoseconds)
    * turns idling off: interval refreshes always run. Use it when the backend's documents are read
@@ -150,8 +212,9 @@ public final class IndexingServiceBuilder {
   }
 
   /**
-   * Age that raises a waiting task's effective priority by one level (so low priority work is never
-   * starved). Default 1 s.
+   * Age that raises a waiting task's effective priority by one level within its band (so low
+   * priority work is never starved by normal work). Default 1 s. Urgent tasks (priority below 0)
+   * always go before normal ones whatever their age.
    */
   public IndexingServiceBuilder priorityAging(Duration step) {
     this.priorityAging = positive("priorityAging", step);
@@ -189,15 +252,31 @@ public final class IndexingServiceBuilder {
     return this;
   }
 
-  /** Creates the worker threads. Default: daemon threads named {@code <name>-lane-<n>}. */
+  /**
+   * Creates the service's threads: one per lane and one maintainer. Default: daemon threads named
+   * {@code <name>-<id>-lane-<n>} and {@code <name>-<id>-maintainer}.
+   */
   public IndexingServiceBuilder threadFactory(ThreadFactory factory) {
     this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
     return this;
   }
 
   /**
-   * Observes batches, commits and refreshes (for example {@code
-   * dev.indexqueue.micrometer.MicrometerMetrics}). Default: none.
+   * Where {@link Ticket} futures complete, so that callbacks ({@code thenRun}, {@code thenApply},
+   * ...) never run on a lane or the maintainer thread: a callback may block, wait for another
+   * ticket, or even shut the service down. Default: a pool of daemon threads owned by the service
+   * ({@code <name>-<id>-callback-<n>}), created on demand, idle ones ending after 60 s, shut down
+   * after the service stopped and completed every future. An executor passed here is not shut down
+   * by the service. {@code Runnable::run} completes futures on the service's threads: only for
+   * callbacks that never block.
+   */
+  public IndexingServiceBuilder callbackExecutor(Executor executor) {
+    this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
+    return this;
+  }
+
+  /**
+   * Observes batches, commits and refreshes (for example the Micrometer binding). Default: none.
    */
   public IndexingServiceBuilder listener(IndexingListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -212,10 +291,14 @@ public final class IndexingServiceBuilder {
   }
 
   /**
-   * Builds the service, recovers (replays the queue from the backend's committed checkpoint) and
-   * starts the workers.
+   * Creates the queue and the backend (when given by provider name), recovers (replays each
+   * partition from the backend's committed checkpoint) and starts the lanes and the maintainer.
+   * When anything fails, what this call created is closed before the exception is thrown.
    *
-   * @throws IllegalStateException when the queue or the backend is missing
+   * @throws IllegalStateException when the queue or the backend is missing, when the queue has
+   *     fewer partitions than the service has lanes, or when the backend's checkpoint describes
+   *     another partitioning than the queue's while the queue holds tasks
+   * @throws IllegalArgumentException when a provider refuses its settings
    */
   public IndexingService build() {
     if (queue == null) {
@@ -224,30 +307,80 @@ public final class IndexingServiceBuilder {
     if (backend == null) {
       throw new IllegalStateException("backend: is required; call backend(...) on the builder");
     }
-    return DefaultIndexingService.start(
-        new ServiceConfig(
-            name,
-            queue,
-            backend,
-            source,
-            lanes,
-            batchSize,
-            readAhead,
-            coalescing,
-            commitPolicy,
-            refreshInterval,
-            searchIdleAfter,
-            backpressure,
-            blockTimeout,
-            retryPolicy,
-            priorityAging,
-            maxContentBytes,
-            maxDeadLetters,
-            shutdownTimeout,
-            shutdownGrace,
-            clock,
-            threadFactory,
-            listener));
+    TaskQueue q = null;
+    IndexBackend b = null;
+    try {
+      q = queue.get();
+      if (q.partitions() < lanes) {
+        throw new IllegalStateException(
+            "lanes: must be at most the queue's partitions ("
+                + q.partitions()
+                + "), was: "
+                + lanes
+                + "; give the queue more partitions (setting '"
+                + TaskQueueProvider.PARTITIONS
+                + "') or use fewer lanes");
+      }
+      b = backend.get();
+      return DefaultIndexingService.start(
+          new Settings(
+              name,
+              q,
+              b,
+              source,
+              lanes,
+              batchSize,
+              readAhead,
+              coalescing,
+              commitPolicy,
+              refreshInterval,
+              searchIdleAfter,
+              backpressure,
+              blockTimeout,
+              retryPolicy,
+              priorityAging,
+              maxContentBytes,
+              maxDeadLetters,
+              shutdownTimeout,
+              shutdownGrace,
+              clock,
+              threadFactory,
+              callbackExecutor,
+              listener));
+    } catch (RuntimeException | Error e) {
+      if (backendOwned && b != null) {
+        closeAfterFailure(b, e);
+      }
+      if (queueOwned && q != null) {
+        closeAfterFailure(q, e);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "IndexingServiceBuilder[name=" + name + ", queue=" + queueDescription + "]";
+  }
+
+  private static void closeAfterFailure(AutoCloseable c, Throwable failure) {
+    try {
+      c.close();
+    } catch (Exception | Error e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static void requireUnset(Object current, String what) {
+    if (current != null) {
+      throw new IllegalStateException(
+          what + ": was already set; a builder takes one " + what + " (as an instance or a name)");
+    }
+  }
+
+  private static ClassLoader contextLoader() {
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    return cl != null ? cl : IndexingServiceBuilder.class.getClassLoader();
   }
 
   private static int range(String name, int value, int min, int max) {

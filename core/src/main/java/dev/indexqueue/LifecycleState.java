@@ -3,8 +3,9 @@ package dev.indexqueue;
 /**
  * The lifecycle of the service and of each lane worker. Immutable and thread-safe.
  *
- * <p>Transitions: NEW → RUNNING → DRAINING → STOPPED, and any state but STOPPED → FAILED when an
- * {@link Error} escapes the backend. STOPPED and FAILED are final.
+ * <p>Transitions, each a compare-and-set: NEW → RUNNING → DRAINING → STOPPED, and NEW, RUNNING or
+ * DRAINING → FAILED when an {@link Error} escapes the backend (at once, also in the middle of a
+ * drain). STOPPED and FAILED are final.
  */
 public enum LifecycleState {
   /** Built, not started. */

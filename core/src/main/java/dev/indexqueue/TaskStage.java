@@ -1,10 +1,11 @@
 package dev.indexqueue;
 
 /**
- * The stages a task passes through after acceptance, in order. Immutable and thread-safe.
+ * The stages a task reaches after acceptance. Immutable and thread-safe.
  *
- * <p>A later stage implies the earlier ones: a VISIBLE task is also DURABLE only if a commit
- * happened before the refresh, so each stage is tracked on its own; see {@link Ticket}.
+ * <p>DURABLE and VISIBLE each imply APPLIED, but neither implies the other: a refresh can make a
+ * task searchable before any commit covers it, and a commit can cover a task no refresh has shown
+ * yet. Each stage is therefore tracked on its own; see {@link Ticket}.
  */
 public enum TaskStage {
   /** The backend has applied the task (or a later task that supersedes it). */

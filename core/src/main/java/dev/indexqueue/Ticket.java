@@ -5,19 +5,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The receipt for an accepted task: its sequence number and workspace, and a way to wait for each
- * {@link TaskStage}. Thread-safe: any thread may wait on any ticket, any number of times.
+ * The receipt for an accepted task: where it is in the queue, its workspace, and a way to wait for
+ * each {@link TaskStage}. Thread-safe: any thread may wait on any ticket, any number of times.
  *
  * <p>Guarantee: each stage completes at most once, normally when the task (or a later task of the
  * same workspace that superseded it by coalescing) reached that stage, or exceptionally with a
  * {@link TaskFailedException} when the task was dead-lettered, or with an {@link
  * IllegalStateException} when the service failed or stopped before reaching it. Waiters are woken
- * by sequence numbers and cannot miss a wake-up.
+ * by positions and cannot miss a wake-up.
+ *
+ * <p>The futures complete on the service's callback executor ({@code
+ * IndexingServiceBuilder.callbackExecutor}), never on a lane or the maintainer thread, so a
+ * callback may block or even shut the service down.
  */
 public interface Ticket {
 
-  /** The sequence number the queue gave the task; increasing in acceptance order. */
-  long sequence();
+  /** Where the task is: partition, band and position (see {@link TaskId}). */
+  TaskId id();
+
+  /**
+   * The task's position in its partition's band, {@code id().position()}: within a workspace and a
+   * band, increasing in acceptance order. On a Kafka queue, the record's offset.
+   */
+  default long sequence() {
+    return id().position();
+  }
 
   /** The workspace of the task. */
   String workspace();
@@ -54,7 +66,7 @@ public interface Ticket {
   default boolean await(TaskStage stage, Duration timeout) throws InterruptedException {
     CompletableFuture<Ticket> f = future(stage);
     try {
-      f.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      f.get(Math.max(0, saturatedNanos(timeout)), java.util.concurrent.TimeUnit.NANOSECONDS);
       return true;
     } catch (TimeoutException e) {
       f.cancel(false);
@@ -65,6 +77,14 @@ public interface Ticket {
         throw re;
       }
       throw new IllegalStateException(cause);
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
     }
   }
 

@@ -3,7 +3,6 @@ package dev.indexqueue.internal;
 import dev.indexqueue.DeadLetter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,23 +26,22 @@ final class DeadLetterStore {
       LOG.warn(
           "Dead-letter store full ({} entries): dropped the oldest, task {} ({} dropped so far)",
           max,
-          oldest.sequence(),
+          oldest.id(),
           dropped);
     }
     letters.addLast(letter);
   }
 
+  /** The letters in the order they were added (each lane adds its own in its order). */
   synchronized List<DeadLetter> list() {
-    List<DeadLetter> out = new ArrayList<>(letters);
-    out.sort(Comparator.comparingLong(DeadLetter::sequence));
-    return out;
+    return new ArrayList<>(letters);
   }
 
   synchronized int count() {
     return letters.size();
   }
 
-  /** Removes and returns every letter, in sequence order. */
+  /** Removes and returns every letter, in the order they were added. */
   synchronized List<DeadLetter> drain() {
     List<DeadLetter> out = list();
     letters.clear();

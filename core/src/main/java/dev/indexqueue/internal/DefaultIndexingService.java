@@ -1,320 +1,263 @@
 package dev.indexqueue.internal;
 
-import dev.indexqueue.BackpressurePolicy;
 import dev.indexqueue.DeadLetter;
 import dev.indexqueue.DeadLetters;
 import dev.indexqueue.IndexStatus;
 import dev.indexqueue.IndexTask;
-import dev.indexqueue.IndexTaskType;
-import dev.indexqueue.IndexingListener;
 import dev.indexqueue.IndexingService;
+import dev.indexqueue.LaneStatus;
 import dev.indexqueue.LifecycleState;
-import dev.indexqueue.QueueFullException;
+import dev.indexqueue.PartitionStatus;
 import dev.indexqueue.QueueStatus;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.ShutdownReport;
+import dev.indexqueue.TaskFailedException;
+import dev.indexqueue.TaskId;
 import dev.indexqueue.TaskStage;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.spi.BackendStateLostException;
-import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
-import dev.indexqueue.spi.QueuedTask;
+import dev.indexqueue.spi.Partitioning;
 import dev.indexqueue.spi.TaskQueue;
-import dev.indexqueue.spi.TransientBackendException;
 import dev.indexqueue.spi.WorkspaceSource;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine behind {@link IndexingService}: validation, backpressure, the lane workers, retries,
- * dead letters, commits, refreshes, recovery and shutdown. Thread-safe. Not API: build it with
- * {@code IndexingService.builder()}.
+ * The engine behind {@link IndexingService}. It wires the parts and owns the lifecycle: {@link
+ * Admission} (submit and backpressure), one {@link LaneScheduler} and {@link LaneWorker} per lane
+ * (reading and applying), the {@link Maintainer} (commits, refreshes, waiters), {@link Recovery}
+ * at start, and shutdown. Thread-safe. Not API: build it with {@code IndexingService.builder()}.
+ *
+ * <p>Lifecycle: a compare-and-set state machine, NEW → RUNNING → DRAINING → STOPPED, and to
+ * FAILED at once from any non-final state when an {@link Error} escapes; STOPPED and FAILED are
+ * final. {@link #shutdown} is run by the first caller; later and concurrent callers wait for its
+ * report. No monitor is held while draining.
  */
 public final class DefaultIndexingService implements IndexingService {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultIndexingService.class);
   private static final AtomicInteger SERVICE_IDS = new AtomicInteger();
 
-  private final ServiceConfig config;
+  /** The longest a read of a search-idle service waits for the refresh it asked for. */
+  static final Duration READ_REFRESH_WAIT = Duration.ofSeconds(30);
+
+  private final Settings settings;
   private final TaskQueue queue;
   private final IndexBackend backend;
-  private final WorkspaceSource source;
+  private final int partitions;
   private final Progress progress = new Progress();
   private final DeadLetterStore deadLetters;
-  private final Scheduler scheduler;
   private final Counters counters = new Counters();
-  private final ConcurrentHashMap<String, AtomicLong> lastAccepted = new ConcurrentHashMap<>();
-  private final LongAdder activeSubmits = new LongAdder();
-  private final ReentrantLock spaceLock = new ReentrantLock();
-  private final Condition spaceAvailable = spaceLock.newCondition();
-  private final AtomicInteger blockedProducers = new AtomicInteger();
-  private final ReentrantLock backoffLock = new ReentrantLock();
-  private final Condition backoffCut = backoffLock.newCondition();
-  private final Object lifecycle = new Object();
+  private final LaneControl control;
+  private final LaneScheduler[] lanes;
+  private final Maintainer maintainer;
+  private final Admission admission;
+  private final Backoff backoff;
+  private final Retrier retrier;
   private final List<Thread> workers = new ArrayList<>();
+  private final Thread maintainerThread;
+  private final Executor callbacks;
+  private final ExecutorService ownedCallbackPool;
   private final CompletableFuture<Void> replayVisible = new CompletableFuture<>();
-
-  /**
-   * Runs commits and refreshes off the lane workers, so a lane keeps applying while the backend
-   * flushes and syncs (IndexBackend allows commit and makeVisible concurrently with apply). One
-   * thread: rounds never overlap (the scheduler hands out one plan at a time anyway).
-   */
-  private final java.util.concurrent.ExecutorService maintainer;
-
-  /** The maintenance thread once started, so shutdown can join it. */
-  private final java.util.concurrent.atomic.AtomicReference<Thread> maintenanceThread =
-      new java.util.concurrent.atomic.AtomicReference<>();
-
-  private volatile LifecycleState state = LifecycleState.NEW;
-  private volatile boolean accepting;
+  private final AtomicReference<LifecycleState> state =
+      new AtomicReference<>(LifecycleState.NEW);
+  private final AtomicBoolean shutdownClaimed = new AtomicBoolean();
+  private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+  private final AtomicInteger rewinds = new AtomicInteger();
   private volatile String failure;
   private volatile boolean closedResources;
-  private volatile long lastCheckpoint;
-  private long replayHorizon;
-  private ShutdownReport report;
 
-  /** Counters for status and metrics. */
-  static final class Counters {
-    final LongAdder accepted = new LongAdder();
-    final LongAdder applied = new LongAdder();
-    final LongAdder coalesced = new LongAdder();
-    final LongAdder retried = new LongAdder();
-    final LongAdder deadLettered = new LongAdder();
-  }
+  private DefaultIndexingService(Settings settings, Recovery.Start start) {
+    this.settings = settings;
+    this.queue = settings.queue();
+    this.backend = settings.backend();
+    this.partitions = queue.partitions();
+    this.deadLetters = new DeadLetterStore(settings.maxDeadLetters());
+    this.control = new LaneControl(settings.lanes());
+    this.backoff = new Backoff(settings.clock());
+    int id = SERVICE_IDS.incrementAndGet();
+    String prefix = settings.name() + "-" + id;
 
-  private DefaultIndexingService(ServiceConfig config) {
-    this.config = config;
-    this.queue = config.queue();
-    this.backend = config.backend();
-    this.source = config.source();
-    this.deadLetters = new DeadLetterStore(config.maxDeadLetters());
-    this.scheduler =
-        new Scheduler(
-            queue,
-            config.clock(),
-            config.lanes(),
-            config.batchSize(),
-            config.readAhead(),
-            config.coalescing(),
-            config.priorityAging().toNanos(),
-            config.commitPolicy().maxTasks(),
-            config.commitPolicy().interval().toNanos(),
-            config.refreshInterval().toNanos(),
-            saturatedNanos(config.searchIdleAfter()),
-            progress,
-            counters.coalesced,
-            this::recoveryPoint);
-    ThreadFactory tf = config.threadFactory();
-    String threadName = config.name() + "-maintenance";
+    this.lanes = new LaneScheduler[settings.lanes()];
+    for (int l = 0; l < lanes.length; l++) {
+      List<Integer> owned = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        if (LaneScheduler.laneOf(p, lanes.length) == l) {
+          owned.add(p);
+        }
+      }
+      lanes[l] =
+          new LaneScheduler(
+              l,
+              owned.stream().mapToInt(Integer::intValue).toArray(),
+              queue,
+              settings.clock(),
+              control,
+              settings.batchSize(),
+              settings.readAhead(),
+              settings.coalescing(),
+              Settings.saturatedNanos(settings.priorityAging()),
+              counters.coalesced);
+    }
     this.maintainer =
-        java.util.concurrent.Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t;
-              if (tf != null) {
-                t = tf.newThread(r);
-              } else {
-                t = new Thread(r, threadName);
+        new Maintainer(
+            settings,
+            progress,
+            lanes,
+            control,
+            start.from(),
+            () -> admissionWakeProducers(),
+            this::wakeLanes,
+            this::fail,
+            replayVisible);
+    this.admission =
+        new Admission(settings, lanes, counters.accepted, maintainer::committed, this::refusal);
+    this.retrier =
+        new Retrier(settings, counters, progress, deadLetters, backoff, this::stopping);
+
+    if (settings.callbackExecutor() != null) {
+      this.ownedCallbackPool = null;
+      Executor given = settings.callbackExecutor();
+      this.callbacks = inlineWhenRejected(given);
+    } else {
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              0,
+              Integer.MAX_VALUE,
+              60,
+              TimeUnit.SECONDS,
+              new SynchronousQueue<>(),
+              r -> {
+                Thread t = new Thread(r, prefix + "-callback-" + n.incrementAndGet());
                 t.setDaemon(true);
-              }
-              maintenanceThread.set(t);
-              return t;
-            });
+                return t;
+              });
+      this.ownedCallbackPool = pool;
+      this.callbacks = inlineWhenRejected(pool);
+    }
+
+    counters.replayed.add(start.replayed());
+    for (Map.Entry<String, long[]> t : start.tails().entrySet()) {
+      admission.restoreTail(t.getKey(), (int) t.getValue()[0], t.getValue()[1]);
+    }
+    for (LaneScheduler lane : lanes) {
+      lane.start(start.from(), start.ends());
+    }
+    if (start.replayed() == 0) {
+      replayVisible.complete(null);
+    }
+
+    ThreadFactory tf = settings.threadFactory();
+    for (LaneScheduler lane : lanes) {
+      LaneWorker w =
+          new LaneWorker(
+              settings, lane, counters, progress, retrier, maintainer, new WorkerHooks());
+      workers.add(newThread(tf, w, prefix + "-lane-" + lane.lane));
+    }
+    this.maintainerThread = newThread(tf, maintainer, prefix + "-maintainer");
   }
 
-  /** Creates the service, recovers from the backend's checkpoint and starts the lane workers. */
-  public static DefaultIndexingService start(ServiceConfig config) {
-    DefaultIndexingService s = new DefaultIndexingService(config);
-    s.startWorkers();
+  /** Creates the service, recovers from the backend's checkpoint and starts its threads. */
+  public static DefaultIndexingService start(Settings settings) {
+    Recovery.Start start = Recovery.run(settings.name(), settings.queue(), settings.backend());
+    DefaultIndexingService s = new DefaultIndexingService(settings, start);
+    s.state.set(LifecycleState.RUNNING);
+    s.admission.open();
+    for (Thread t : s.workers) {
+      t.start();
+    }
+    s.maintainerThread.start();
     return s;
   }
 
-  /** Where reading starts after a start or a rewind: the committed checkpoint, within the queue. */
-  private long recoveryPoint() {
-    long cp = backend.committedCheckpoint();
-    long first = queue.firstPosition();
-    long end = queue.endPosition();
-    if (cp < first) {
-      if (cp > 0 || queue.isPersistent()) {
-        LOG.warn(
-            "{}: the backend's checkpoint {} is below the queue's first position {}; tasks in"
-                + " between were acknowledged without a commit that covers them",
-            config.name(),
-            cp,
-            first);
-      }
-      return first;
+  private static Thread newThread(ThreadFactory tf, Runnable r, String name) {
+    if (tf != null) {
+      return tf.newThread(r);
     }
-    if (cp > end) {
-      if (queue.isPersistent()) {
-        LOG.warn(
-            "{}: the backend's checkpoint {} is past the queue's end {} (was the queue replaced?);"
-                + " reading new tasks only",
-            config.name(),
-            cp,
-            end);
-      }
-      return queue.isPersistent() ? end : first;
-    }
-    return cp;
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 
-  private void startWorkers() {
-    long from = recoveryPoint();
-    lastCheckpoint = backend.committedCheckpoint();
-    replayHorizon = queue.endPosition();
-    if (replayHorizon <= from) {
-      replayVisible.complete(null);
-    } else {
-      LOG.info(
-          "{}: replaying the queue from position {} to {}", config.name(), from, replayHorizon);
-    }
-    scheduler.startAt(from);
-    ThreadFactory tf = config.threadFactory();
-    int id = SERVICE_IDS.incrementAndGet();
-    for (int lane = 0; lane < config.lanes(); lane++) {
-      LaneWorker w = new LaneWorker(lane);
-      Thread t;
-      if (tf != null) {
-        t = tf.newThread(w);
-      } else {
-        t = new Thread(w, config.name() + "-" + id + "-lane-" + lane);
-        t.setDaemon(true);
+  private static Executor inlineWhenRejected(Executor e) {
+    return r -> {
+      try {
+        e.execute(r);
+      } catch (RejectedExecutionException x) {
+        r.run();
       }
-      workers.add(t);
+    };
+  }
+
+  private void admissionWakeProducers() {
+    Admission a = admission;
+    if (a != null) {
+      a.wakeProducers();
     }
-    state = LifecycleState.RUNNING;
-    accepting = true;
-    for (Thread t : workers) {
-      t.start();
+  }
+
+  private void wakeLanes() {
+    for (LaneScheduler lane : lanes) {
+      lane.wakeUp();
     }
+  }
+
+  private boolean stopping() {
+    return control.stopping() || closedResources;
+  }
+
+  private String refusal() {
+    LifecycleState s = state.get();
+    if (s == LifecycleState.FAILED) {
+      return "IndexingService " + settings.name() + " has FAILED and refuses tasks: " + failure;
+    }
+    if (s == LifecycleState.NEW) {
+      return "IndexingService " + settings.name() + " is not started";
+    }
+    return "IndexingService " + settings.name() + " is shutting down (" + s + "): submit refused";
   }
 
   // ------------------------------------------------------------------------------ submit
 
   @Override
   public Ticket submit(IndexTask task) {
-    if (task == null) {
-      throw new IllegalArgumentException("task: is required, was: null");
-    }
-    task.checkContentSize(config.maxContentBytes());
-    if (task.type() == IndexTaskType.REINDEX_WORKSPACE && source == WorkspaceSource.none()) {
-      throw new IllegalStateException(
-          "REINDEX_WORKSPACE needs a workspace source: configure"
-              + " IndexingService.builder().workspaceSource(...)");
-    }
-    activeSubmits.increment();
-    try {
-      checkAccepting();
-      long position = queue.append(task);
-      if (position == TaskQueue.FULL) {
-        position = waitForSpace(task);
-      }
-      counters.accepted.increment();
-      AtomicLong last = lastAccepted.get(task.workspace());
-      if (last == null) {
-        last = lastAccepted.computeIfAbsent(task.workspace(), k -> new AtomicLong(-1));
-      }
-      long seen = last.get();
-      while (seen < position && !last.compareAndSet(seen, position)) {
-        seen = last.get();
-      }
-      scheduler.dataArrived();
-      return new DefaultTicket(position, task.workspace());
-    } finally {
-      activeSubmits.decrement();
-    }
+    TaskId id = admission.submit(task);
+    return new DefaultTicket(id, task.workspace());
   }
-
-  private void checkAccepting() {
-    if (!accepting) {
-      LifecycleState s = state;
-      if (s == LifecycleState.FAILED) {
-        throw new IllegalStateException(
-            "IndexingService " + config.name() + " has FAILED and refuses tasks: " + failure);
-      }
-      if (s == LifecycleState.NEW) {
-        throw new IllegalStateException("IndexingService " + config.name() + " is not started");
-      }
-      throw new IllegalStateException(
-          "IndexingService " + config.name() + " is shutting down (" + s + "): submit refused");
-    }
-  }
-
-  private long waitForSpace(IndexTask task) {
-    if (config.backpressure() == BackpressurePolicy.REJECT) {
-      throw new QueueFullException(
-          "queue full: " + queue.size() + " of " + queue.capacity() + " tasks (policy REJECT)");
-    }
-    long deadline = System.nanoTime() + config.blockTimeout().toNanos();
-    spaceLock.lock();
-    blockedProducers.incrementAndGet();
-    try {
-      while (true) {
-        long position = queue.append(task);
-        if (position != TaskQueue.FULL) {
-          return position;
-        }
-        checkAccepting();
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new QueueFullException(
-              "queue full: "
-                  + queue.capacity()
-                  + " tasks, and no space freed within "
-                  + config.blockTimeout()
-                  + " (policy BLOCK)");
-        }
-        try {
-          spaceAvailable.awaitNanos(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new QueueFullException("interrupted while waiting for queue space");
-        }
-      }
-    } finally {
-      blockedProducers.decrementAndGet();
-      spaceLock.unlock();
-    }
-  }
-
-  private void wakeProducers() {
-    if (blockedProducers.get() > 0) {
-      spaceLock.lock();
-      try {
-        spaceAvailable.signalAll();
-      } finally {
-        spaceLock.unlock();
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------------------ waiting
 
   private final class DefaultTicket implements Ticket {
-    private final long sequence;
+    private final TaskId id;
     private final String workspace;
 
-    DefaultTicket(long sequence, String workspace) {
-      this.sequence = sequence;
+    DefaultTicket(TaskId id, String workspace) {
+      this.id = id;
       this.workspace = workspace;
     }
 
     @Override
-    public long sequence() {
-      return sequence;
+    public TaskId id() {
+      return id;
     }
 
     @Override
@@ -324,348 +267,154 @@ public final class DefaultIndexingService implements IndexingService {
 
     @Override
     public CompletableFuture<Ticket> future(TaskStage stage) {
-      CompletableFuture<Void> f = progress.register(stage, workspace, sequence);
+      CompletableFuture<Void> f = progress.register(stage, workspace, id);
       if (!f.isDone()) {
-        scheduler.wakeAll();
+        maintainer.waiterAdded();
       }
-      return f.thenApply(v -> this);
+      return f.thenApplyAsync(v -> this, callbacks);
     }
 
     @Override
     public String toString() {
-      return "Ticket[" + workspace + "#" + sequence + "]";
+      return "Ticket[" + workspace + " " + id + "]";
     }
   }
+
+  // ------------------------------------------------------------------------------ waiting
 
   @Override
   public boolean awaitIndexReady(String workspace, Duration timeout) throws InterruptedException {
     IndexTask.checkWorkspace(workspace);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    AtomicLong last = lastAccepted.get(workspace);
-    long target = last == null ? -1 : last.get();
+    long deadline = System.nanoTime() + Settings.saturatedNanos(timeout);
+    if (deadline < System.nanoTime()) {
+      deadline = Long.MAX_VALUE;
+    }
+    TaskId last = admission.lastAccepted(workspace);
     try {
       if (!replayVisible.isDone()) {
-        progress.addWaiter(TaskStage.VISIBLE, 1);
+        progress.addUntiedWaiter(TaskStage.VISIBLE, 1);
         try {
-          scheduler.wakeAll();
-          replayVisible.get(
-              Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+          maintainer.waiterAdded();
+          replayVisible.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } finally {
-          progress.addWaiter(TaskStage.VISIBLE, -1);
+          progress.addUntiedWaiter(TaskStage.VISIBLE, -1);
         }
       }
-      if (target < 0) {
+      if (last == null) {
+        checkNotTerminated();
         return true;
       }
-      CompletableFuture<Void> f = progress.register(TaskStage.VISIBLE, workspace, target);
+      CompletableFuture<Void> f = progress.register(TaskStage.VISIBLE, workspace, last);
       if (!f.isDone()) {
-        scheduler.wakeAll();
+        maintainer.waiterAdded();
       }
       try {
-        f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof dev.indexqueue.TaskFailedException) {
+        f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TaskFailedException) {
           return true; // the last task was dead-lettered: nothing more will become visible
         }
         throw e;
       }
       return true;
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return false;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable c = e.getCause();
       throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
     }
   }
 
+  private void checkNotTerminated() {
+    LifecycleState s = state.get();
+    if (s == LifecycleState.FAILED) {
+      throw new IllegalStateException("IndexingService " + settings.name() + " FAILED: " + failure);
+    }
+  }
+
   // ------------------------------------------------------------------------------ workers
 
-  private final class LaneWorker implements Runnable {
-    private final int lane;
-
-    LaneWorker(int lane) {
-      this.lane = lane;
+  private final class WorkerHooks implements LaneWorker.Service {
+    @Override
+    public void stateLost(BackendStateLostException e) {
+      int n = rewinds.incrementAndGet();
+      counters.retried.increment();
+      LOG.warn(
+          "{}: the backend lost uncommitted work ({}); replaying from its last commit (rewind {})",
+          settings.name(),
+          e.getMessage(),
+          n);
+      backoff.await(
+          settings
+              .retryPolicy()
+              .backoff(Math.min(n, 30), ThreadLocalRandom.current().nextDouble())
+              .toNanos());
+      control.requestRewind();
+      wakeLanes();
     }
 
     @Override
-    public void run() {
-      LifecycleState end = LifecycleState.STOPPED;
-      try {
-        while (true) {
-          Scheduler.Work work = scheduler.next(lane);
-          if (work.kind() == Scheduler.Kind.STOP) {
-            break;
-          }
-          if (work.kind() == Scheduler.Kind.BATCH) {
-            process(work.batch());
-          }
-          maintainInBackground();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        LOG.warn("{}: lane {} worker interrupted; stopping it", config.name(), lane);
-      } catch (Error e) {
-        end = LifecycleState.FAILED;
-        scheduler.laneState(lane, end);
-        fail(e);
-      } catch (RuntimeException e) {
-        // a bug of ours: never leave silently
-        end = LifecycleState.FAILED;
-        scheduler.laneState(lane, end);
-        fail(new AssertionError("lane " + lane + " worker crashed: " + e, e));
-      } finally {
-        scheduler.laneState(lane, end);
-      }
+    public void parkForRewind() throws InterruptedException {
+      control.parkForRewind(DefaultIndexingService.this::rewind);
     }
 
-    private void process(List<Entry> batch) {
-      List<QueuedTask> tasks = new ArrayList<>(batch.size());
-      for (Entry e : batch) {
-        tasks.add(e.queued());
-      }
-      queue.sync();
-      long started = config.clock().nanoTime();
-      long oldestRead = Long.MAX_VALUE;
-      for (Entry e : batch) {
-        oldestRead = Math.min(oldestRead, e.readNanos);
-      }
-      boolean abandoned = false;
-      try {
-        backend.apply(new Batch(lane, tasks, source));
-      } catch (BackendStateLostException e) {
-        abandoned = true;
-        rewind(e);
-      } catch (RuntimeException e) {
-        LOG.debug(
-            "{}: batch of {} failed ({}); applying one by one",
-            config.name(),
-            batch.size(),
-            e.toString());
-        abandoned = !applyOneByOne(batch, e);
-      }
-      Map<String, Long> marks = scheduler.completed(lane, batch, abandoned);
-      if (!abandoned) {
-        counters.applied.add(batch.size());
-        progress.advanceAll(TaskStage.APPLIED, marks);
-        long took = config.clock().nanoTime() - started;
-        long waited = Math.max(0, started - oldestRead);
-        notifyListener(l -> l.batchApplied(lane, batch.size(), took, waited));
-      }
-    }
-
-    /** Applies each entry alone with retries; false when the backend lost its state. */
-    private boolean applyOneByOne(List<Entry> batch, RuntimeException batchFailure) {
-      for (Entry e : batch) {
-        int attempt = 0;
-        Instant first = null;
-        RuntimeException last = batch.size() == 1 ? batchFailure : null;
-        while (true) {
-          if (last == null) {
-            try {
-              attempt++;
-              backend.apply(new Batch(lane, List.of(e.queued()), source));
-              break;
-            } catch (BackendStateLostException x) {
-              rewind(x);
-              return false;
-            } catch (RuntimeException x) {
-              last = x;
-            }
-          } else {
-            attempt++;
-          }
-          if (first == null) {
-            first = config.clock().now();
-          }
-          boolean transientFailure = last instanceof TransientBackendException;
-          if (transientFailure && attempt < config.retryPolicy().maxAttempts() && !stopping()) {
-            counters.retried.increment();
-            backoff(
-                config
-                    .retryPolicy()
-                    .backoff(attempt, ThreadLocalRandom.current().nextDouble())
-                    .toNanos());
-            last = null;
-            continue;
-          }
-          deadLetter(e, last, !transientFailure, attempt, first);
-          break;
-        }
-      }
-      return true;
+    @Override
+    public void fail(Error e) {
+      DefaultIndexingService.this.fail(e);
     }
   }
 
-  private boolean stopping() {
-    return state == LifecycleState.FAILED || closedResources;
-  }
-
-  private void backoff(long nanos) {
-    backoffLock.lock();
+  /** Runs with every lane parked: reads every lane again from the backend's commit. */
+  private void rewind() {
     try {
-      config.clock().awaitNanos(backoffCut, nanos);
-    } catch (InterruptedException x) {
+      maintainer.awaitIdle();
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      backoffLock.unlock();
-    }
-  }
-
-  private void deadLetter(
-      Entry e, RuntimeException cause, boolean permanent, int attempts, Instant first) {
-    DeadLetter letter =
-        new DeadLetter(
-            e.sequence,
-            e.task,
-            cause.getClass().getName() + ": " + cause.getMessage(),
-            permanent,
-            attempts,
-            first,
-            config.clock().now());
-    LOG.warn(
-        "{}: task {} of workspace {} dead-lettered after {} attempt(s): {}",
-        config.name(),
-        e.sequence,
-        e.task.workspace(),
-        attempts,
-        letter.error());
-    deadLetters.add(letter);
-    counters.deadLettered.increment();
-    progress.recordFailure(e.sequence, letter, cause);
-    for (int i = 0; i < e.supersededCount; i++) {
-      progress.recordFailure(e.superseded[i], letter, cause);
-    }
-  }
-
-  private final AtomicInteger rewinds = new AtomicInteger();
-
-  private void rewind(BackendStateLostException e) {
-    int n = rewinds.incrementAndGet();
-    counters.retried.increment();
-    LOG.warn(
-        "{}: the backend lost uncommitted work ({}); replaying from its last commit (rewind {})",
-        config.name(),
-        e.getMessage(),
-        n);
-    backoff(
-        config
-            .retryPolicy()
-            .backoff(Math.min(n, 30), ThreadLocalRandom.current().nextDouble())
-            .toNanos());
-    scheduler.requestRewind();
-  }
-
-  /**
-   * Claims a due commit and/or refresh and hands it to the maintenance thread; the calling lane
-   * goes on applying. Runs it here when that thread no longer takes work (shutting down).
-   */
-  private void maintainInBackground() {
-    Scheduler.Plan plan = scheduler.planMaintenance(false);
-    if (plan == null) {
       return;
     }
-    try {
-      maintainer.execute(
-          () -> {
-            try {
-              runMaintenance(plan);
-            } catch (Error e) {
-              fail(e);
-            } catch (RuntimeException e) {
-              fail(new AssertionError("maintenance crashed: " + e, e));
-            }
-          });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      runMaintenance(plan);
+    Checkpoint cp = backend.startReplay();
+    if (!cp.isNone() && !cp.hasLayout(partitions, queue.bands())) {
+      cp = Checkpoint.none();
     }
-  }
-
-  /** Runs a commit and/or refresh if one is due (or {@code force}) and no other round runs. */
-  private void maintain(boolean force) {
-    Scheduler.Plan plan = scheduler.planMaintenance(force);
-    if (plan == null) {
-      return;
+    long forgotten = 0;
+    for (LaneScheduler lane : lanes) {
+      forgotten += lane.rewindTo(cp);
     }
-    runMaintenance(plan);
-  }
-
-  private void runMaintenance(Scheduler.Plan plan) {
-    boolean commitFailed = false;
-    boolean refreshFailed = false;
-    try {
-      if (plan.commit()) {
-        try {
-          long started = config.clock().nanoTime();
-          backend.commit(plan.checkpoint());
-          long took = config.clock().nanoTime() - started;
-          notifyListener(l -> l.committed(plan.checkpoint(), took));
-          rewinds.set(0);
-          lastCheckpoint = plan.checkpoint();
-          queue.acknowledge(plan.checkpoint());
-          wakeProducers();
-          progress.advanceAll(TaskStage.DURABLE, plan.commitMarks());
-        } catch (BackendStateLostException e) {
-          commitFailed = false;
-          rewind(e);
-        } catch (RuntimeException e) {
-          commitFailed = true;
-          LOG.warn("{}: commit failed; will retry: {}", config.name(), e.toString(), e);
-        }
-      }
-      if (plan.refresh()) {
-        try {
-          long started = config.clock().nanoTime();
-          backend.makeVisible();
-          long took = config.clock().nanoTime() - started;
-          notifyListener(l -> l.refreshed(took));
-          progress.advanceAll(TaskStage.VISIBLE, plan.refreshMarks());
-          if (plan.refreshCheckpoint() >= replayHorizon) {
-            replayVisible.complete(null);
-          }
-        } catch (RuntimeException e) {
-          refreshFailed = true;
-          LOG.warn("{}: refresh failed; will retry: {}", config.name(), e.toString(), e);
-        }
-      }
-    } finally {
-      scheduler.maintenanceDone(plan, commitFailed, refreshFailed);
-    }
-  }
-
-  private void notifyListener(java.util.function.Consumer<IndexingListener> call) {
-    try {
-      call.accept(config.listener());
-    } catch (RuntimeException e) {
-      LOG.warn("{}: listener {} failed: {}", config.name(), config.listener(), e.toString(), e);
-    }
+    counters.replayed.add(forgotten);
+    maintainer.rewound();
+    LOG.info(
+        "{}: rewound to checkpoint {}; {} finished task(s) will be applied again",
+        settings.name(),
+        cp.encode(),
+        forgotten);
   }
 
   private void fail(Error e) {
-    synchronized (lifecycle) {
-      if (state == LifecycleState.FAILED) {
+    while (true) {
+      LifecycleState s = state.get();
+      if (s == LifecycleState.FAILED || s == LifecycleState.STOPPED) {
         return;
       }
       failure = e.toString();
-      state = LifecycleState.FAILED;
-      accepting = false;
+      if (state.compareAndSet(s, LifecycleState.FAILED)) {
+        break;
+      }
     }
     LOG.error(
         "{}: FAILED: {}. Workers stopped; nothing more is applied. Tasks of a persistent queue"
-            + " beyond the last commit (checkpoint {}) are kept for the next start.",
-        config.name(),
+            + " beyond the last commit ({}) are kept for the next start.",
+        settings.name(),
         e.toString(),
-        lastCheckpoint,
+        maintainer.committed().encode(),
         e);
-    scheduler.stopNow();
-    wakeProducers();
-    backoffLock.lock();
-    try {
-      backoffCut.signalAll();
-    } finally {
-      backoffLock.unlock();
-    }
+    admission.close();
+    control.stop();
+    backoff.cancel();
+    maintainer.stop();
+    wakeLanes();
     progress.terminate(
-        new IllegalStateException("IndexingService " + config.name() + " FAILED: " + failure, e));
+        new IllegalStateException(
+            "IndexingService " + settings.name() + " FAILED: " + failure, e));
     replayVisible.completeExceptionally(
         new IllegalStateException("IndexingService FAILED: " + failure));
   }
@@ -674,30 +423,53 @@ public final class DefaultIndexingService implements IndexingService {
 
   @Override
   public QueueStatus queueStatus() {
-    Scheduler.Snapshot snap = scheduler.snapshot();
+    LifecycleState s = state.get();
+    boolean stopped = closedResources;
     boolean running = false;
     for (Thread t : workers) {
       running |= t.isAlive();
     }
-    LifecycleState s = state;
-    long size = closedResources ? 0 : queue.size();
-    long capacity = closedResources ? 0 : queue.capacity();
+    List<LaneStatus> laneStatus = new ArrayList<>(lanes.length);
+    List<PartitionStatus> partitionStatus = new ArrayList<>(partitions);
+    long pending = 0;
+    long inFlight = 0;
+    long oldest = -1;
+    Checkpoint committed = maintainer.committed();
+    for (LaneScheduler lane : lanes) {
+      LaneStatus ls = lane.status(stopped);
+      laneStatus.add(ls);
+      pending += ls.depth();
+      inFlight += ls.inFlight();
+      partitionStatus.addAll(lane.partitionStatus(committed, stopped));
+      if (!stopped) {
+        long o = lane.oldestPendingReadNanos();
+        if (o >= 0 && (oldest < 0 || o < oldest)) {
+          oldest = o;
+        }
+      }
+    }
+    partitionStatus.sort(Comparator.comparingInt(PartitionStatus::partition));
+    long size = stopped ? 0 : queue.size();
+    long capacity = stopped ? 0 : queue.capacity();
     return new QueueStatus(
         s,
         size,
         capacity,
-        snap.pending(),
-        snap.inFlight(),
-        snap.lanes(),
+        pending,
+        inFlight,
+        laneStatus,
+        partitionStatus,
         running,
         s != LifecycleState.RUNNING && s != LifecycleState.NEW,
         counters.accepted.sum(),
+        counters.replayed.sum(),
         counters.applied.sum(),
         counters.coalesced.sum(),
         counters.retried.sum(),
         counters.deadLettered.sum(),
-        Duration.ofNanos(snap.oldestPendingNanos()),
-        lastCheckpoint,
+        oldest < 0
+            ? Duration.ZERO
+            : Duration.ofNanos(Math.max(0, settings.clock().nanoTime() - oldest)),
         failure);
   }
 
@@ -705,7 +477,8 @@ public final class DefaultIndexingService implements IndexingService {
   public IndexStatus indexStatus(String workspace) {
     IndexTask.checkWorkspace(workspace);
     beforeRead(workspace);
-    return IndexStatusCalculator.compute(workspace, source, backend.documents(workspace));
+    return IndexStatusCalculator.compute(
+        workspace, settings.source(), backend.documents(workspace));
   }
 
   @Override
@@ -729,43 +502,34 @@ public final class DefaultIndexingService implements IndexingService {
    * keep failing the read goes on with what is visible.
    */
   private void beforeRead(String workspace) {
-    if (!scheduler.noteRead()) {
+    if (!maintainer.noteRead()) {
       return;
     }
-    long applied = progress.mark(TaskStage.APPLIED, workspace);
-    if (applied < 0) {
+    int partition = Partitioning.partitionOf(workspace, partitions);
+    List<CompletableFuture<Void>> waits = new ArrayList<>(2);
+    for (int band = 0; band < queue.bands(); band++) {
+      long applied = progress.mark(TaskStage.APPLIED, workspace, band);
+      if (applied >= 0) {
+        CompletableFuture<Void> f =
+            progress.register(TaskStage.VISIBLE, workspace, new TaskId(partition, band, applied));
+        if (!f.isDone()) {
+          waits.add(f);
+        }
+      }
+    }
+    if (waits.isEmpty()) {
       return;
     }
-    CompletableFuture<Void> f = progress.register(TaskStage.VISIBLE, workspace, applied);
-    if (f.isDone()) {
-      return;
-    }
-    scheduler.wakeAll();
+    maintainer.waiterAdded();
     try {
-      f.get(READ_REFRESH_WAIT.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]))
+          .get(READ_REFRESH_WAIT.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       LOG.debug(
-          "{}: reading {} without a fresh refresh: {}", config.name(), workspace, e.toString());
+          "{}: reading {} without a fresh refresh: {}", settings.name(), workspace, e.toString());
     }
-  }
-
-  /** The longest a read of a search-idle service waits for the refresh it asked for. */
-  static final Duration READ_REFRESH_WAIT = Duration.ofSeconds(30);
-
-  /** {@code d} in nanoseconds, or {@link Long#MAX_VALUE} when it does not fit. */
-  static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  /** Counters for the optional metrics binding. */
-  Counters counters() {
-    return counters;
   }
 
   // ------------------------------------------------------------------------------ dead letters
@@ -811,99 +575,143 @@ public final class DefaultIndexingService implements IndexingService {
 
   @Override
   public void close() {
-    shutdown(config.shutdownTimeout());
+    shutdown(settings.shutdownTimeout());
   }
 
   @Override
   public ShutdownReport shutdown(Duration timeout) {
-    synchronized (lifecycle) {
-      if (report != null) {
-        return report;
-      }
-      long start = System.nanoTime();
-      boolean failed = state == LifecycleState.FAILED;
-      if (!failed) {
-        state = LifecycleState.DRAINING;
-      }
-      accepting = false;
-      wakeProducers();
-      while (activeSubmits.sum() > 0) {
-        wakeProducers();
-        Thread.onSpinWait();
-        Thread.yield();
-      }
-      boolean drained = false;
-      try {
-        if (!failed) {
-          scheduler.beginDrain();
-          drained = scheduler.awaitDrained(System.nanoTime() + timeout.toNanos());
-        }
-        scheduler.stopNow();
-        backoffLock.lock();
+    if (!shutdownClaimed.compareAndSet(false, true)) {
+      // another caller runs the shutdown: wait for its report
+      boolean interrupted = false;
+      while (true) {
         try {
-          backoffCut.signalAll();
+          return report.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("shutdown failed", e.getCause());
         } finally {
-          backoffLock.unlock();
-        }
-        long graceEnd = System.nanoTime() + config.shutdownGrace().toNanos();
-        for (Thread t : workers) {
-          long left = graceEnd - System.nanoTime();
-          if (left > 0 && t != Thread.currentThread()) {
-            t.join(Math.max(1, left / 1_000_000));
-          }
-          if (t.isAlive()) {
-            LOG.warn(
-                "{}: worker {} is still in the backend after the shutdown grace; closing anyway",
-                config.name(),
-                t.getName());
+          if (interrupted) {
+            Thread.currentThread().interrupt();
           }
         }
-        maintainer.shutdown();
-        long left = graceEnd - System.nanoTime();
-        if (!maintainer.awaitTermination(
-            Math.max(1, left), java.util.concurrent.TimeUnit.NANOSECONDS)) {
-          LOG.warn(
-              "{}: a commit or refresh is still running after the shutdown grace; closing anyway",
-              config.name());
+      }
+    }
+    try {
+      ShutdownReport r = runShutdown(timeout);
+      report.complete(r);
+      return r;
+    } catch (RuntimeException | Error e) {
+      report.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private ShutdownReport runShutdown(Duration timeout) {
+    long start = System.nanoTime();
+    state.compareAndSet(LifecycleState.RUNNING, LifecycleState.DRAINING);
+    admission.close();
+    boolean drained = false;
+    boolean interrupted = false;
+    try {
+      admission.awaitNoSubmits();
+      if (state.get() == LifecycleState.DRAINING) {
+        control.beginDrain();
+        wakeLanes();
+        long deadline = System.nanoTime() + Settings.saturatedNanos(timeout);
+        if (deadline < start) {
+          deadline = Long.MAX_VALUE;
         }
-        Thread m = maintenanceThread.get();
-        if (m != null && m != Thread.currentThread()) {
-          m.join(Math.max(1, (graceEnd - System.nanoTime()) / 1_000_000));
+        drained = control.awaitDrained(deadline);
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    control.stop();
+    backoff.cancel();
+    maintainer.stop();
+    wakeLanes();
+    admission.wakeProducers();
+    long graceEnd = System.nanoTime() + settings.shutdownGrace().toNanos();
+    boolean allStopped = true;
+    List<Thread> threads = new ArrayList<>(workers);
+    threads.add(maintainerThread);
+    for (Thread t : threads) {
+      if (t == Thread.currentThread()) {
+        continue;
+      }
+      long left = graceEnd - System.nanoTime();
+      try {
+        if (left > 0) {
+          t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
         }
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        interrupted = true;
       }
-      long remaining;
-      if (!failed) {
-        maintain(true);
+      if (t.isAlive()) {
+        allStopped = false;
+        LOG.warn(
+            "{}: {} is still busy in the backend after the shutdown grace; closing anyway",
+            settings.name(),
+            t.getName());
       }
-      remaining = queue.size();
-      progress.terminate(
-          new IllegalStateException(
-              "IndexingService " + config.name() + " stopped before the task reached this stage"));
-      replayVisible.completeExceptionally(new IllegalStateException("IndexingService stopped"));
-      closedResources = true;
-      closeQuietly(queue, "queue");
-      closeQuietly(backend, "backend");
-      if (!failed) {
-        state = LifecycleState.STOPPED;
-      }
-      report =
-          new ShutdownReport(
-              counters.applied.sum(),
-              remaining,
-              !drained && !failed,
-              Duration.ofNanos(System.nanoTime() - start));
-      LOG.info("{}: {}", config.name(), report);
-      return report;
     }
+    boolean failed = state.get() == LifecycleState.FAILED;
+    if (!failed && allStopped) {
+      try {
+        maintainer.finalRound();
+      } catch (RuntimeException e) {
+        LOG.warn("{}: the final commit failed: {}", settings.name(), e.toString(), e);
+      } catch (Error e) {
+        fail(e);
+        failed = true;
+      }
+    }
+    long remaining = 0;
+    for (LaneScheduler lane : lanes) {
+      remaining += lane.unfinished();
+    }
+    progress.terminate(
+        new IllegalStateException(
+            "IndexingService "
+                + settings.name()
+                + " stopped before the task reached this stage"));
+    replayVisible.completeExceptionally(new IllegalStateException("IndexingService stopped"));
+    closedResources = true;
+    closeQuietly(queue, "queue");
+    closeQuietly(backend, "backend");
+    state.compareAndSet(LifecycleState.DRAINING, LifecycleState.STOPPED);
+    state.compareAndSet(LifecycleState.RUNNING, LifecycleState.STOPPED);
+    if (ownedCallbackPool != null) {
+      ownedCallbackPool.shutdown();
+    }
+    ShutdownReport r =
+        new ShutdownReport(
+            counters.accepted.sum(),
+            counters.replayed.sum(),
+            counters.applied.sum(),
+            counters.coalesced.sum(),
+            counters.deadLettered.sum(),
+            remaining,
+            !drained && !failed,
+            Duration.ofNanos(System.nanoTime() - start));
+    LOG.info("{}: {}", settings.name(), r);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return r;
   }
 
   private void closeQuietly(AutoCloseable c, String what) {
     try {
       c.close();
     } catch (Exception e) {
-      LOG.warn("{}: closing the {} failed: {}", config.name(), what, e.toString(), e);
+      LOG.warn("{}: closing the {} failed: {}", settings.name(), what, e.toString(), e);
     }
+  }
+
+  /** The counters, for tests in this package. */
+  long appliedCount() {
+    return counters.applied.sum();
   }
 }

@@ -1,17 +1,27 @@
 package dev.indexqueue.internal;
 
 import dev.indexqueue.IndexTask;
+import dev.indexqueue.TaskId;
+import dev.indexqueue.spi.Predecessor;
 import dev.indexqueue.spi.QueuedTask;
+import java.util.Arrays;
 
 /**
- * A task read from the queue, while the scheduler tracks it. Guarded by the scheduler's lock,
- * except the fields a worker reads from a batch it owns.
+ * A task read from the queue, while its lane tracks it. Guarded by the lane's lock, except the
+ * fields a worker reads from a batch it owns (which the lane no longer changes while it is in
+ * flight).
  */
 final class Entry {
-  final long sequence;
-  final IndexTask task;
+  final int partition;
+  final int band;
+  final long position;
+  final Predecessor predecessor;
   final long readNanos;
-  final int lane;
+  /** The order this entry was read into its lane: breaks ties between equal ranks. */
+  final long readOrder;
+
+  /** The task; dropped (null) once the entry is finished, so a long window holds little memory. */
+  IndexTask task;
 
   /** The priority used to rank this entry: the best of its own and of the tasks it superseded. */
   int rankPriority;
@@ -19,14 +29,21 @@ final class Entry {
   /** The age used to rank this entry: the oldest read time of itself and what it superseded. */
   long rankNanos;
 
-  /** The acceptance order used to break ties: the lowest of itself and what it superseded. */
-  long rankSequence;
+  /**
+   * Per band, the highest position among its workspace's tasks up to and including this one in
+   * acceptance order, as far as the lane knows (-1 for none): when this entry reaches a stage,
+   * every task up to these positions did too.
+   */
+  final long[] covers = {-1, -1};
 
-  /** Applied, dead-lettered or dropped: no longer holds the checkpoint back. */
+  /** Applied, dead-lettered or dropped. */
   boolean finished;
 
-  /** Sequences this entry superseded by coalescing (they share its outcome), or null. */
-  long[] superseded;
+  /** Read by following a workspace's chain of predecessors, ahead of its log's window. */
+  boolean fetchedAhead;
+
+  /** Tasks this entry superseded by coalescing (they share its outcome), or null. */
+  TaskId[] superseded;
 
   int supersededCount;
 
@@ -35,21 +52,30 @@ final class Entry {
 
   Entry next;
 
-  Entry(QueuedTask queued, long readNanos, int lane) {
-    this.sequence = queued.position();
+  Entry(QueuedTask queued, long readNanos, long readOrder) {
+    this.partition = queued.partition();
+    this.band = queued.band();
+    this.position = queued.position();
+    this.predecessor = queued.predecessor();
     this.task = queued.task();
     this.readNanos = readNanos;
-    this.lane = lane;
+    this.readOrder = readOrder;
     this.rankPriority = task.priority();
     this.rankNanos = readNanos;
-    this.rankSequence = sequence;
   }
 
-  /** Takes over the rank and the sequences of an entry this one supersedes. */
+  TaskId id() {
+    return new TaskId(partition, band, position);
+  }
+
+  QueuedTask queued() {
+    return new QueuedTask(partition, band, position, task, predecessor);
+  }
+
+  /** Takes over the rank and the task ids of an entry this one supersedes. */
   void supersede(Entry old) {
     rankPriority = Math.min(rankPriority, old.rankPriority);
     rankNanos = Math.min(rankNanos, old.rankNanos);
-    rankSequence = Math.min(rankSequence, old.rankSequence);
     if (supersededCount == 0 && old.supersededCount > 0) {
       // take over the old entry's list (it is dropped): O(1), so a path updated n times while
       // pending costs O(n) in all, not O(n^2)
@@ -62,19 +88,25 @@ final class Entry {
         addSuperseded(old.superseded[i]);
       }
     }
-    addSuperseded(old.sequence);
+    addSuperseded(old.id());
   }
 
-  private void addSuperseded(long seq) {
+  private void addSuperseded(TaskId id) {
     if (superseded == null) {
-      superseded = new long[4];
+      superseded = new TaskId[4];
     } else if (supersededCount == superseded.length) {
-      superseded = java.util.Arrays.copyOf(superseded, supersededCount * 2);
+      superseded = Arrays.copyOf(superseded, supersededCount * 2);
     }
-    superseded[supersededCount++] = seq;
+    superseded[supersededCount++] = id;
   }
 
-  QueuedTask queued() {
-    return new QueuedTask(sequence, task);
+  /** Whether its predecessor, if any, lies in the other band of its partition. */
+  boolean crossBand() {
+    return predecessor != null && predecessor.band() != band;
+  }
+
+  @Override
+  public String toString() {
+    return id() + (finished ? " finished" : "") + (fetchedAhead ? " ahead" : "");
   }
 }

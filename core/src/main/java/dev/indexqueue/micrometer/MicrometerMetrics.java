@@ -22,7 +22,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Meters (all tagged {@code service=<name>}): gauges {@code indexqueue.queue.size}, {@code
  * .capacity}, {@code .pending}, {@code .in_flight}, {@code .oldest_pending_age} (seconds), {@code
- * .checkpoint}, {@code .lane.depth} (tag {@code lane}); function counters {@code
+ * .lane.depth} (tag {@code lane}); function counters {@code
  * indexqueue.tasks.accepted}, {@code .applied}, {@code .coalesced}, {@code .retried}, {@code
  * .dead_lettered}; timers {@code indexqueue.apply} (per batch), {@code indexqueue.queue.wait}
  * (oldest task of a batch, read → apply), {@code indexqueue.commit}, {@code indexqueue.refresh};
@@ -94,7 +94,6 @@ public final class MicrometerMetrics implements IndexingListener {
         "indexqueue.queue.oldest_pending_age",
         service,
         s -> s.queueStatus().oldestPendingAge().toNanos() / 1e9);
-    gauge("indexqueue.checkpoint", service, s -> s.queueStatus().lastCheckpoint());
     counter("indexqueue.tasks.accepted", service, QueueStatus::accepted);
     counter("indexqueue.tasks.applied", service, QueueStatus::applied);
     counter("indexqueue.tasks.coalesced", service, QueueStatus::coalesced);

@@ -5,27 +5,42 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Stores the index and the checkpoint. Implementations must be thread-safe: the core calls {@link
- * #apply} concurrently from different lanes (with batches of disjoint workspaces), and {@link
- * #commit} and {@link #makeVisible} concurrently with {@code apply}; it never calls {@code commit}
- * concurrently with itself, nor {@code makeVisible} with itself.
+ * Stores the index and the checkpoint vector. Implementations must be thread-safe.
+ *
+ * <p><b>Who calls what, from which thread:</b>
+ *
+ * <ul>
+ *   <li>{@link #apply} — the lane workers, concurrently (one batch at a time per lane; batches of
+ *       concurrent lanes hold disjoint workspaces);
+ *   <li>{@link #commit} and {@link #makeVisible} — the core's one maintainer thread, never
+ *       concurrently with each other, but concurrently with {@code apply};
+ *   <li>{@link #committedCheckpoint} — the core at start, and the maintainer;
+ *   <li>{@link #startReplay} — one lane worker, after a {@link BackendStateLostException}, once
+ *       every lane has stopped applying and no commit runs;
+ *   <li>{@link #documents}, {@link #workspaces} and {@link #search} — any thread (callers of the
+ *       service), concurrently with everything above;
+ *   <li>{@link #close} — once, at shutdown, after the lanes stopped or after the shutdown grace
+ *       while an {@code apply} may still be stuck (it must then make that apply fail or return, not
+ *       hang the close).
+ * </ul>
  *
  * <p>Guarantees an implementation gives (checked by the tck's {@code IndexBackendContract}):
  *
  * <ul>
  *   <li><b>Idempotent apply</b>: applying a task twice has the effect of applying it once; applying
  *       a suffix of a workspace's tasks again, in order, converges to the same documents.
- *   <li><b>Commit with checkpoint</b>: {@link #commit(long)} makes everything applied before the
- *       call durable together with the checkpoint, atomically; {@link #committedCheckpoint()} of a
- *       reopened backend returns the last committed one.
+ *   <li><b>Commit with checkpoint</b>: {@link #commit} makes everything applied before the call
+ *       durable together with the checkpoint, atomically; the logs the checkpoint does not cover
+ *       keep their earlier committed positions. {@link #committedCheckpoint()} of a reopened backend
+ *       returns the merged result of every commit.
  *   <li><b>Visibility</b>: after {@link #makeVisible()} returns, searches and {@link #documents}
  *       see everything applied before the call.
  * </ul>
  *
  * <p>Failures: throw {@link TransientBackendException} for what a retry may fix, {@link
- * BackendStateLostException} when uncommitted work was lost (the core replays from the committed
- * checkpoint), and anything else for a permanent failure of the task. An {@link Error} stops the
- * service (state FAILED).
+ * BackendStateLostException} when uncommitted work was lost (the core stops every lane, calls
+ * {@link #startReplay} and replays from the checkpoint it returns), and anything else for a
+ * permanent failure of the task. An {@link Error} stops the service (state FAILED).
  */
 public interface IndexBackend extends AutoCloseable {
 
@@ -34,6 +49,7 @@ public interface IndexBackend extends AutoCloseable {
    *
    * @param batch the tasks, in the order to apply them
    * @throws TransientBackendException when a retry may succeed
+   * @throws BackendStateLostException when work applied since the last commit was lost
    * @throws RuntimeException any other, for a permanent failure
    */
   void apply(Batch batch);
@@ -41,12 +57,25 @@ public interface IndexBackend extends AutoCloseable {
   /**
    * Durably commits everything applied so far with the checkpoint, atomically.
    *
-   * @param checkpoint every task with a position below it was applied before this call
+   * @param checkpoint for each log it covers, every task below its position was applied before
+   *     this call (or needs no applying)
    */
-  void commit(long checkpoint);
+  void commit(Checkpoint checkpoint);
 
-  /** The checkpoint of the last commit, or 0 when the index was never committed. */
-  long committedCheckpoint();
+  /** The checkpoint of the last commit, or {@link Checkpoint#none()} when never committed. */
+  Checkpoint committedCheckpoint();
+
+  /**
+   * The replay handshake after a {@link BackendStateLostException}: the core has stopped every
+   * lane and will replay from the returned checkpoint. A backend that refuses work after losing
+   * state (so that no commit records a checkpoint covering lost work) accepts {@code apply} and
+   * {@code commit} again from this call on. The default returns {@link #committedCheckpoint()}.
+   *
+   * @return the committed checkpoint to replay from
+   */
+  default Checkpoint startReplay() {
+    return committedCheckpoint();
+  }
 
   /** Makes everything applied before the call visible to searches and {@link #documents}. */
   void makeVisible();

@@ -9,13 +9,17 @@ import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.TaskQueue;
 import dev.indexqueue.spi.WorkspaceSource;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The validated settings of a service, as the builder collected them. Immutable; not part of the
- * API.
+ * The validated settings of a service, as the builder collected them, with the queue and backend
+ * it opened. Immutable; not part of the API.
+ *
+ * @param threadFactory null for the default (daemon threads named after the service)
+ * @param callbackExecutor null for the default (a pool owned by the service)
  */
-public record ServiceConfig(
+public record Settings(
     String name,
     TaskQueue queue,
     IndexBackend backend,
@@ -37,4 +41,15 @@ public record ServiceConfig(
     Duration shutdownGrace,
     IndexClock clock,
     ThreadFactory threadFactory,
-    IndexingListener listener) {}
+    Executor callbackExecutor,
+    IndexingListener listener) {
+
+  /** {@code d} in nanoseconds, or {@link Long#MAX_VALUE} when it does not fit. */
+  static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.indexqueue.internal;
+
+import dev.indexqueue.spi.Checkpoint;
+import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.QueuedTask;
+import dev.indexqueue.spi.TaskQueue;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a starting service reads from: for each log, the backend's committed checkpoint (within
+ * what the queue still holds), and, for each workspace with tasks beyond it, its last task (so the
+ * next task of that workspace is linked to it). Runs once, on the thread that builds the service.
+ *
+ * <p>Partitioning changes: a checkpoint committed for another number of partitions or bands than
+ * the queue has is ignored when the queue is empty (the new partitioning starts clean: nothing is
+ * lost, since the backend holds every applied task), and refused with an {@link
+ * IllegalStateException} when the queue holds tasks (their positions mean nothing under the other
+ * partitioning).
+ */
+final class Recovery {
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+  private static final int SCAN_CHUNK = 4096;
+
+  /** The outcome. */
+  record Start(
+      Checkpoint from,
+      Checkpoint ends,
+      long replayed,
+      Map<String, long[]> tails /* workspace -> {band, position} */) {}
+
+  private Recovery() {}
+
+  static Start run(String name, TaskQueue queue, IndexBackend backend) {
+    int partitions = queue.partitions();
+    int bands = queue.bands();
+    Checkpoint cp = backend.committedCheckpoint();
+    if (!cp.isNone() && !cp.hasLayout(partitions, bands)) {
+      if (queue.size() == 0) {
+        LOG.info(
+            "{}: the index was committed with {} partitions x bands, the queue has {}x{}; the queue"
+                + " is empty, so the new partitioning starts clean",
+            name,
+            cp.layout(),
+            partitions,
+            bands);
+        cp = Checkpoint.none();
+      } else {
+        throw new IllegalStateException(
+            "partitions: the index was committed with "
+                + cp.layout()
+                + " partitions x bands, but the queue has "
+                + partitions
+                + "x"
+                + bands
+                + " and holds "
+                + queue.size()
+                + " tasks whose positions belong to its own partitioning. Start once more with the"
+                + " queue's old partition count to drain it, or set the queue aside and reindex"
+                + " the workspaces from their files");
+      }
+    }
+    long[] from = new long[partitions * bands];
+    long[] ends = new long[partitions * bands];
+    long replayed = 0;
+    for (int p = 0; p < partitions; p++) {
+      for (int b = 0; b < bands; b++) {
+        long first = queue.firstPosition(p, b);
+        long end = queue.endPosition(p, b);
+        long at = cp.covers(p, b) ? cp.position(p, b) : first;
+        if (at < first) {
+          if (at > 0 || queue.isPersistent()) {
+            LOG.warn(
+                "{}: partition {} band {}: the backend's checkpoint {} is below the queue's first"
+                    + " position {}; tasks in between were acknowledged without a commit that"
+                    + " covers them",
+                name,
+                p,
+                b,
+                at,
+                first);
+          }
+          at = first;
+        } else if (at > end) {
+          if (queue.isPersistent()) {
+            LOG.warn(
+                "{}: partition {} band {}: the backend's checkpoint {} is past the queue's end {}"
+                    + " (was the queue replaced?); reading new tasks only",
+                name,
+                p,
+                b,
+                at,
+                end);
+            at = end;
+          } else {
+            at = first;
+          }
+        }
+        from[p * bands + b] = at;
+        ends[p * bands + b] = end;
+        replayed += Math.max(0, end - at);
+      }
+    }
+    Map<String, long[]> tails = replayed == 0 ? Map.of() : scanTails(queue, from, ends, bands);
+    if (replayed > 0) {
+      LOG.info(
+          "{}: replaying {} task(s) of {} workspace(s) from the backend's checkpoint",
+          name,
+          replayed,
+          tails.size());
+    }
+    return new Start(
+        Checkpoint.of(partitions, bands, from), Checkpoint.of(partitions, bands, ends), replayed, tails);
+  }
+
+  /** Per workspace: the last position seen in each band, and the other band's positions linked. */
+  private static final class Seen {
+    final long[] last = {-1, -1};
+    final long[] linkedFromOther = {-1, -1};
+  }
+
+  /**
+   * Reads the tasks to replay once, to find each workspace's last task: within a band the highest
+   * position; across bands, band b's last task is the later one when some task of the other band
+   * names it as predecessor.
+   */
+  private static Map<String, long[]> scanTails(
+      TaskQueue queue, long[] from, long[] ends, int bands) {
+    Map<String, Seen> seen = new HashMap<>();
+    int partitions = queue.partitions();
+    for (int p = 0; p < partitions; p++) {
+      for (int b = 0; b < bands; b++) {
+        long at = from[p * bands + b];
+        long end = ends[p * bands + b];
+        while (at < end) {
+          List<QueuedTask> chunk = queue.read(p, b, at, SCAN_CHUNK);
+          if (chunk.isEmpty()) {
+            break;
+          }
+          for (QueuedTask q : chunk) {
+            if (q.position() >= end) {
+              break;
+            }
+            Seen s = seen.computeIfAbsent(q.task().workspace(), k -> new Seen());
+            s.last[b] = Math.max(s.last[b], q.position());
+            if (q.predecessor() != null && q.predecessor().band() != b) {
+              int other = q.predecessor().band();
+              s.linkedFromOther[other] = Math.max(s.linkedFromOther[other], q.predecessor().position());
+            }
+          }
+          at = chunk.get(chunk.size() - 1).position() + 1;
+        }
+      }
+    }
+    Map<String, long[]> tails = new HashMap<>();
+    for (Map.Entry<String, Seen> e : seen.entrySet()) {
+      Seen s = e.getValue();
+      int band;
+      if (s.last[0] < 0) {
+        band = 1;
+      } else if (s.last[1] < 0) {
+        band = 0;
+      } else {
+        // band 0's last task is later iff a band-0 task links to band 1's last task
+        band = s.linkedFromOther[1] >= s.last[1] ? 0 : 1;
+      }
+      tails.put(e.getKey(), new long[] {band, s.last[band]});
+    }
+    return tails;
+  }
+}
