@@ -21,11 +21,11 @@ import java.util.function.Supplier;
  * call {@link #build()} once.
  *
  * <p>Guarantees: setters only record settings and check them (an invalid value throws {@link
- * IllegalArgumentException} naming the setting at once); nothing is opened or started before
- * {@link #build()}. The queue and the backend are each set once, as an instance or as a provider
- * name with settings; a second call is refused with {@link IllegalStateException}. When {@code
- * build()} fails, it closes the queue and the backend it created itself, so a Chronicle directory
- * or a Lucene index is never left locked; instances passed in are left open for their owner.
+ * IllegalArgumentException} naming the setting at once); nothing is opened or started before {@link
+ * #build()}. The queue and the backend are each set once, as an instance or as a provider name with
+ * settings; a second call is refused with {@link IllegalStateException}. When {@code build()}
+ * fails, it closes the queue and the backend it created itself, so a Chronicle directory or a
+ * Lucene index is never left locked; instances passed in are left open for their owner.
  */
 public final class IndexingServiceBuilder {
   private Supplier<TaskQueue> queue;
@@ -148,9 +148,9 @@ public final class IndexingServiceBuilder {
   }
 
   /**
-   * Most tasks each lane reads ahead from its partitions (the window where priorities within a
-   * band and coalescing act), 1–10,000,000. Default 4096. Urgent tasks (priority below 0, on a
-   * queue with an urgent band) do not wait for this window: they have a log of their own.
+   * Most tasks each lane reads ahead from its partitions (the window where priorities within a band
+   * and coalescing act), 1–10,000,000. Default 4096. Urgent tasks (priority below 0, on a queue
+   * with an urgent band) do not wait for this window: they have a log of their own.
    */
   public IndexingServiceBuilder readAhead(int readAhead) {
     this.readAhead = range("readAhead", readAhead, 1, 10_000_000);
@@ -181,13 +181,13 @@ public final class IndexingServiceBuilder {
 
   /**
    * After how long without a read ({@code search} or {@code indexStatus}) the service is
-   * search-idle. Default 30 s. A search-idle service skips interval refreshes: each refresh
-   * flushes a small segment that later has to be merged, work nobody asked for during a bulk load.
-   * The first read of an idle service first makes what was applied to its workspace visible
-   * (waiting for one refresh), then reads; reads within {@code searchIdleAfter} of each other keep
-   * the service active, and refreshes run on {@link #refreshInterval}. A new service is idle until
-   * its first read. Waiters (VISIBLE, {@code awaitIndexReady}) always refresh as soon as their task
-   * is applied.
+   * search-idle. Default 30 s. A search-idle service skips interval refreshes: each refresh flushes
+   * a small segment that later has to be merged, work nobody asked for during a bulk load. The
+   * first read of an idle service first makes what was applied to its workspace visible (waiting
+   * for one refresh), then reads; reads within {@code searchIdleAfter} of each other keep the
+   * service active, and refreshes run on {@link #refreshInterval}. A new service is idle until its
+   * first read. Waiters (VISIBLE, {@code awaitIndexReady}) always refresh as soon as their task is
+   * applied.
    *
    * <p>{@code ChronoUnit.FOREVER.getDuration()} (any duration too long to count in nanoseconds)
    * turns idling off: interval refreshes always run. Use it when the backend's documents are read

@@ -8,9 +8,9 @@ import java.util.Objects;
  * A snapshot of the service's queue, lanes and partitions. Immutable and thread-safe; the figures
  * are read without stopping the workers, so each is consistent on its own, not with the others.
  *
- * <p>Counters cover this run of the service (since {@code build()}); every task read from the
- * queue ends in exactly one of {@code applied}, {@code coalesced} and {@code deadLettered}, or is
- * still unfinished (see {@link ShutdownReport} for the exact identity at shutdown).
+ * <p>Counters cover this run of the service (since {@code build()}); every task read from the queue
+ * ends in exactly one of {@code applied}, {@code coalesced} and {@code deadLettered}, or is still
+ * unfinished (see {@link ShutdownReport} for the exact identity at shutdown).
  *
  * @param state the service's lifecycle state
  * @param queueSize tasks in the queue not yet acknowledged (includes applied but uncommitted ones)
@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param workerRunning whether at least one lane worker is running
  * @param shutdownRequested whether shutdown was requested (or the service failed)
  * @param accepted tasks accepted by {@code submit} in this run
- * @param replayed tasks found in the queue at start beyond the backend's checkpoint, plus tasks read
- *     again after the backend lost uncommitted work
+ * @param replayed tasks found in the queue at start beyond the backend's checkpoint, plus tasks
+ *     read again after the backend lost uncommitted work
  * @param applied tasks the backend applied, dead-lettered ones excluded
  * @param coalesced tasks dropped because a later task of their workspace superseded them
  * @param retried retries after transient failures

@@ -27,7 +27,9 @@ public record TaskId(int partition, int band, long position) {
     }
   }
 
-  /** {@code p<partition>[u]#<position>}, such as {@code p3#1207} or {@code p0u#12} (urgent band). */
+  /**
+   * {@code p<partition>[u]#<position>}, such as {@code p3#1207} or {@code p0u#12} (urgent band).
+   */
   @Override
   public String toString() {
     return "p" + partition + (band == 1 ? "u" : "") + "#" + position;

@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  * order of a workspace is the same in memory, in the queue and after a restart. A full queue is
  * waited for outside that monitor.
  *
- * <p>Closing: {@link #close()} stops accepting; {@link #awaitNoSubmits} then waits, on a
- * condition (no spinning), until every submit that got past the check has returned.
+ * <p>Closing: {@link #close()} stops accepting; {@link #awaitNoSubmits} then waits, on a condition
+ * (no spinning), until every submit that got past the check has returned.
  */
 final class Admission {
   /** A workspace's last accepted task. Guarded by its own monitor. */
@@ -247,8 +247,8 @@ final class Admission {
   }
 
   /**
-   * Waits until no submit is in progress (after {@link #close()}), on a condition signalled by
-   * each submit as it returns.
+   * Waits until no submit is in progress (after {@link #close()}), on a condition signalled by each
+   * submit as it returns.
    */
   void awaitNoSubmits() throws InterruptedException {
     quietLock.lock();

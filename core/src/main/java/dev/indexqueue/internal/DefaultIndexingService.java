@@ -20,7 +20,6 @@ import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.Partitioning;
 import dev.indexqueue.spi.TaskQueue;
-import dev.indexqueue.spi.WorkspaceSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,13 +45,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine behind {@link IndexingService}. It wires the parts and owns the lifecycle: {@link
  * Admission} (submit and backpressure), one {@link LaneScheduler} and {@link LaneWorker} per lane
- * (reading and applying), the {@link Maintainer} (commits, refreshes, waiters), {@link Recovery}
- * at start, and shutdown. Thread-safe. Not API: build it with {@code IndexingService.builder()}.
+ * (reading and applying), the {@link Maintainer} (commits, refreshes, waiters), {@link Recovery} at
+ * start, and shutdown. Thread-safe. Not API: build it with {@code IndexingService.builder()}.
  *
- * <p>Lifecycle: a compare-and-set state machine, NEW → RUNNING → DRAINING → STOPPED, and to
- * FAILED at once from any non-final state when an {@link Error} escapes; STOPPED and FAILED are
- * final. {@link #shutdown} is run by the first caller; later and concurrent callers wait for its
- * report. No monitor is held while draining.
+ * <p>Lifecycle: a compare-and-set state machine, NEW → RUNNING → DRAINING → STOPPED, and to FAILED
+ * at once from any non-final state when an {@link Error} escapes; STOPPED and FAILED are final.
+ * {@link #shutdown} is run by the first caller; later and concurrent callers wait for its report.
+ * No monitor is held while draining.
  */
 public final class DefaultIndexingService implements IndexingService {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultIndexingService.class);
@@ -79,8 +78,7 @@ public final class DefaultIndexingService implements IndexingService {
   private final Executor callbacks;
   private final ExecutorService ownedCallbackPool;
   private final CompletableFuture<Void> replayVisible = new CompletableFuture<>();
-  private final AtomicReference<LifecycleState> state =
-      new AtomicReference<>(LifecycleState.NEW);
+  private final AtomicReference<LifecycleState> state = new AtomicReference<>(LifecycleState.NEW);
   private final AtomicBoolean shutdownClaimed = new AtomicBoolean();
   private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
   private final AtomicInteger rewinds = new AtomicInteger();
@@ -132,8 +130,7 @@ public final class DefaultIndexingService implements IndexingService {
             replayVisible);
     this.admission =
         new Admission(settings, lanes, counters.accepted, maintainer::committed, this::refusal);
-    this.retrier =
-        new Retrier(settings, counters, progress, deadLetters, backoff, this::stopping);
+    this.retrier = new Retrier(settings, counters, progress, deadLetters, backoff, this::stopping);
 
     if (settings.callbackExecutor() != null) {
       this.ownedCallbackPool = null;
@@ -413,8 +410,7 @@ public final class DefaultIndexingService implements IndexingService {
     maintainer.stop();
     wakeLanes();
     progress.terminate(
-        new IllegalStateException(
-            "IndexingService " + settings.name() + " FAILED: " + failure, e));
+        new IllegalStateException("IndexingService " + settings.name() + " FAILED: " + failure, e));
     replayVisible.completeExceptionally(
         new IllegalStateException("IndexingService FAILED: " + failure));
   }
@@ -673,9 +669,7 @@ public final class DefaultIndexingService implements IndexingService {
     }
     progress.terminate(
         new IllegalStateException(
-            "IndexingService "
-                + settings.name()
-                + " stopped before the task reached this stage"));
+            "IndexingService " + settings.name() + " stopped before the task reached this stage"));
     replayVisible.completeExceptionally(new IllegalStateException("IndexingService stopped"));
     closedResources = true;
     closeQuietly(queue, "queue");

@@ -17,6 +17,7 @@ final class Entry {
   final long position;
   final Predecessor predecessor;
   final long readNanos;
+
   /** The order this entry was read into its lane: breaks ties between equal ranks. */
   final long readOrder;
 

@@ -198,8 +198,8 @@ final class LaneScheduler {
   // ---------------------------------------------------------------- the worker's loop
 
   /**
-   * Blocks until the lane has a batch ({@code null} when the lane must stop, {@link #REWIND} when
-   * a rewind was requested).
+   * Blocks until the lane has a batch ({@code null} when the lane must stop, {@link #REWIND} when a
+   * rewind was requested).
    */
   List<Entry> next() throws InterruptedException {
     int unreadable = 0;
@@ -627,8 +627,8 @@ final class LaneScheduler {
   // ---------------------------------------------------------------- rewind
 
   /**
-   * Forgets everything read and reads each log again from {@code checkpoint} (the backend lost
-   * what it applied after it). No batch may be in flight. Returns how many finished tasks were
+   * Forgets everything read and reads each log again from {@code checkpoint} (the backend lost what
+   * it applied after it). No batch may be in flight. Returns how many finished tasks were
    * forgotten: they will be read and finished again.
    */
   long rewindTo(Checkpoint checkpoint) {

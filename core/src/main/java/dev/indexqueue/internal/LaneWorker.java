@@ -149,8 +149,7 @@ final class LaneWorker implements Runnable {
     try {
       call.accept(settings.listener());
     } catch (RuntimeException e) {
-      LOG.warn(
-          "{}: listener {} failed: {}", settings.name(), settings.listener(), e.toString(), e);
+      LOG.warn("{}: listener {} failed: {}", settings.name(), settings.listener(), e.toString(), e);
     }
   }
 }

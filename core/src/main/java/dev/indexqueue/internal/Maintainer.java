@@ -130,7 +130,9 @@ final class Maintainer implements Runnable {
 
   // ---------------------------------------------------------------- told by others
 
-  /** A lane applied (or dead-lettered) {@code tasks}; {@code marks} is how far each workspace got. */
+  /**
+   * A lane applied (or dead-lettered) {@code tasks}; {@code marks} is how far each workspace got.
+   */
   void batchApplied(int tasks, Map<String, long[]> marks) {
     lock.lock();
     try {
@@ -434,9 +436,10 @@ final class Maintainer implements Runnable {
         long started = clock.nanoTime();
         backend.commit(cp);
         long took = clock.nanoTime() - started;
-        committed = committed.isNone() || !committed.hasLayout(partitions, bands)
-            ? cp
-            : committed.mergedWith(cp);
+        committed =
+            committed.isNone() || !committed.hasLayout(partitions, bands)
+                ? cp
+                : committed.mergedWith(cp);
         for (LaneScheduler lane : lanes) {
           lane.committed(cp);
         }

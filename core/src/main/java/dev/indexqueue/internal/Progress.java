@@ -104,7 +104,9 @@ final class Progress {
     return m != null ? m : workspaces.computeIfAbsent(workspace, k -> new WorkspaceMarks());
   }
 
-  /** The highest position of {@code workspace} in {@code band} that reached {@code stage}, or -1. */
+  /**
+   * The highest position of {@code workspace} in {@code band} that reached {@code stage}, or -1.
+   */
   long mark(TaskStage stage, String workspace, int band) {
     WorkspaceMarks m = workspaces.get(workspace);
     if (m == null) {
@@ -211,7 +213,9 @@ final class Progress {
     }
   }
 
-  /** Returns a future completing when task {@code id} of {@code workspace} reaches {@code stage}. */
+  /**
+   * Returns a future completing when task {@code id} of {@code workspace} reaches {@code stage}.
+   */
   CompletableFuture<Void> register(TaskStage stage, String workspace, TaskId id) {
     WorkspaceMarks m = marks(workspace);
     int s = stage.ordinal();
@@ -235,8 +239,8 @@ final class Progress {
   }
 
   /**
-   * Raises the marks of {@code workspace} at {@code stage} to {@code covers} (one position per band,
-   * -1 for none) and wakes the waiters reached.
+   * Raises the marks of {@code workspace} at {@code stage} to {@code covers} (one position per
+   * band, -1 for none) and wakes the waiters reached.
    */
   void advance(TaskStage stage, String workspace, long[] covers) {
     WorkspaceMarks m = marks(workspace);

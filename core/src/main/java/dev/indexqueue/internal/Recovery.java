@@ -113,7 +113,10 @@ final class Recovery {
           tails.size());
     }
     return new Start(
-        Checkpoint.of(partitions, bands, from), Checkpoint.of(partitions, bands, ends), replayed, tails);
+        Checkpoint.of(partitions, bands, from),
+        Checkpoint.of(partitions, bands, ends),
+        replayed,
+        tails);
   }
 
   /** Per workspace: the last position seen in each band, and the other band's positions linked. */
@@ -148,7 +151,8 @@ final class Recovery {
             s.last[b] = Math.max(s.last[b], q.position());
             if (q.predecessor() != null && q.predecessor().band() != b) {
               int other = q.predecessor().band();
-              s.linkedFromOther[other] = Math.max(s.linkedFromOther[other], q.predecessor().position());
+              s.linkedFromOther[other] =
+                  Math.max(s.linkedFromOther[other], q.predecessor().position());
             }
           }
           at = chunk.get(chunk.size() - 1).position() + 1;

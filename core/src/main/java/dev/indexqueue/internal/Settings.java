@@ -13,8 +13,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The validated settings of a service, as the builder collected them, with the queue and backend
- * it opened. Immutable; not part of the API.
+ * The validated settings of a service, as the builder collected them, with the queue and backend it
+ * opened. Immutable; not part of the API.
  *
  * @param threadFactory null for the default (daemon threads named after the service)
  * @param callbackExecutor null for the default (a pool owned by the service)

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.TreeSet;
 
 /**
- * The pending (read, not yet taken) entries of one workspace in its lane, in acceptance order,
- * with an index by path for coalescing. Guarded by the lane's lock.
+ * The pending (read, not yet taken) entries of one workspace in its lane, in acceptance order, with
+ * an index by path for coalescing. Guarded by the lane's lock.
  *
  * <p>Invariant: every unfinished predecessor of a pending entry is itself pending here, before it
  * (the lane follows predecessor chains before adding an entry). So the head is always ready to

@@ -22,11 +22,11 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Meters (all tagged {@code service=<name>}): gauges {@code indexqueue.queue.size}, {@code
  * .capacity}, {@code .pending}, {@code .in_flight}, {@code .oldest_pending_age} (seconds), {@code
- * .lane.depth} (tag {@code lane}); function counters {@code
- * indexqueue.tasks.accepted}, {@code .applied}, {@code .coalesced}, {@code .retried}, {@code
- * .dead_lettered}; timers {@code indexqueue.apply} (per batch), {@code indexqueue.queue.wait}
- * (oldest task of a batch, read → apply), {@code indexqueue.commit}, {@code indexqueue.refresh};
- * distribution summary {@code indexqueue.batch.size}.
+ * .lane.depth} (tag {@code lane}); function counters {@code indexqueue.tasks.accepted}, {@code
+ * .applied}, {@code .coalesced}, {@code .retried}, {@code .dead_lettered}; timers {@code
+ * indexqueue.apply} (per batch), {@code indexqueue.queue.wait} (oldest task of a batch, read →
+ * apply), {@code indexqueue.commit}, {@code indexqueue.refresh}; distribution summary {@code
+ * indexqueue.batch.size}.
  *
  * <pre>{@code
  * MicrometerMetrics metrics = new MicrometerMetrics(registry, "search");

@@ -7,10 +7,9 @@ import java.util.Arrays;
  * applied. A backend commits one atomically with its data, and replay starts each log there.
  * Immutable and thread-safe.
  *
- * <p>A checkpoint may be partial: a log it does not cover has position {@link #NOT_COVERED} (a
- * node of a cluster commits only the partitions it owns; {@link #mergedWith} combines). {@link
- * #none()} is the checkpoint of a backend that was never committed; it covers nothing and has 0
- * partitions.
+ * <p>A checkpoint may be partial: a log it does not cover has position {@link #NOT_COVERED} (a node
+ * of a cluster commits only the partitions it owns; {@link #mergedWith} combines). {@link #none()}
+ * is the checkpoint of a backend that was never committed; it covers nothing and has 0 partitions.
  *
  * <p>Text form ({@link #encode()}, {@link #parse}): {@code <partitions>x<bands>:} then the
  * positions, partition-major, separated by commas, {@code -} for a log not covered; for example
@@ -42,8 +41,8 @@ public final class Checkpoint {
    *
    * @param partitions the queue's partitions, 1 to {@value Partitioning#MAX_PARTITIONS}
    * @param bands the queue's bands, 1 or 2
-   * @param positions {@code partitions × bands} positions, partition-major (the position of
-   *     (p, b) at index {@code p × bands + b}); each at least 0, or {@link #NOT_COVERED}
+   * @param positions {@code partitions × bands} positions, partition-major (the position of (p, b)
+   *     at index {@code p × bands + b}); each at least 0, or {@link #NOT_COVERED}
    * @throws IllegalArgumentException naming the rule a value breaks
    */
   public static Checkpoint of(int partitions, int bands, long... positions) {
@@ -117,8 +116,7 @@ public final class Checkpoint {
   /**
    * This checkpoint with the logs {@code newer} covers replaced by newer's positions.
    *
-   * @param newer a checkpoint of the same layout, or of any layout when this one is {@link
-   *     #none()}
+   * @param newer a checkpoint of the same layout, or of any layout when this one is {@link #none()}
    * @throws IllegalArgumentException when the layouts differ
    */
   public Checkpoint mergedWith(Checkpoint newer) {

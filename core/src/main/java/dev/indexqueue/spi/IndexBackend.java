@@ -31,8 +31,8 @@ import java.util.Set;
  *       a suffix of a workspace's tasks again, in order, converges to the same documents.
  *   <li><b>Commit with checkpoint</b>: {@link #commit} makes everything applied before the call
  *       durable together with the checkpoint, atomically; the logs the checkpoint does not cover
- *       keep their earlier committed positions. {@link #committedCheckpoint()} of a reopened backend
- *       returns the merged result of every commit.
+ *       keep their earlier committed positions. {@link #committedCheckpoint()} of a reopened
+ *       backend returns the merged result of every commit.
  *   <li><b>Visibility</b>: after {@link #makeVisible()} returns, searches and {@link #documents}
  *       see everything applied before the call.
  * </ul>
@@ -57,8 +57,8 @@ public interface IndexBackend extends AutoCloseable {
   /**
    * Durably commits everything applied so far with the checkpoint, atomically.
    *
-   * @param checkpoint for each log it covers, every task below its position was applied before
-   *     this call (or needs no applying)
+   * @param checkpoint for each log it covers, every task below its position was applied before this
+   *     call (or needs no applying)
    */
   void commit(Checkpoint checkpoint);
 
@@ -66,10 +66,10 @@ public interface IndexBackend extends AutoCloseable {
   Checkpoint committedCheckpoint();
 
   /**
-   * The replay handshake after a {@link BackendStateLostException}: the core has stopped every
-   * lane and will replay from the returned checkpoint. A backend that refuses work after losing
-   * state (so that no commit records a checkpoint covering lost work) accepts {@code apply} and
-   * {@code commit} again from this call on. The default returns {@link #committedCheckpoint()}.
+   * The replay handshake after a {@link BackendStateLostException}: the core has stopped every lane
+   * and will replay from the returned checkpoint. A backend that refuses work after losing state
+   * (so that no commit records a checkpoint covering lost work) accepts {@code apply} and {@code
+   * commit} again from this call on. The default returns {@link #committedCheckpoint()}.
    *
    * @return the committed checkpoint to replay from
    */

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
  * The stable function that maps a workspace to its partition: the same in every queue (memory,
  * Chronicle, Kafka), in every process and in every release. Stateless and thread-safe.
  *
- * <p>{@code partition = (murmur2(utf8(workspace)) & 0x7fffffff) % partitions}, with Kafka's
- * murmur2 (seed {@code 0x9747b28c}). That is exactly what a Kafka producer's default partitioner
- * computes for a record whose key is the workspace name serialized as UTF-8 (Kafka's {@code
+ * <p>{@code partition = (murmur2(utf8(workspace)) & 0x7fffffff) % partitions}, with Kafka's murmur2
+ * (seed {@code 0x9747b28c}). That is exactly what a Kafka producer's default partitioner computes
+ * for a record whose key is the workspace name serialized as UTF-8 (Kafka's {@code
  * StringSerializer}), so a producer outside IndexQueue that keys its records by workspace writes
  * each task to the partition IndexQueue reads it from.
  */

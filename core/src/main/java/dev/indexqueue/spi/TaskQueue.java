@@ -4,9 +4,9 @@ import dev.indexqueue.IndexTask;
 import java.util.List;
 
 /**
- * A bounded, partitioned log of tasks. It has {@link #partitions()} partitions, each made of
- * {@link #bands()} bands (1 or 2); every (partition, band) pair is an independent FIFO log with
- * positions of its own: append, read from a position, acknowledge up to a position.
+ * A bounded, partitioned log of tasks. It has {@link #partitions()} partitions, each made of {@link
+ * #bands()} bands (1 or 2); every (partition, band) pair is an independent FIFO log with positions
+ * of its own: append, read from a position, acknowledge up to a position.
  *
  * <p><b>Threads.</b> {@link #append} may be called by any number of threads at once. For one
  * partition, {@link #read} and {@link #sync} are called by one thread at a time (the lane that owns
@@ -19,10 +19,10 @@ import java.util.List;
  * <p>Guarantees an implementation gives (checked by the tck's {@code TaskQueueContract}):
  *
  * <ul>
- *   <li><b>Positions.</b> {@link #append} gives each task a non-negative position in its (partition,
- *       band) log, distinct from every other position of that log; the positions of one log
- *       increase in append order, and a log never reuses a position, not even after a restart of a
- *       persistent queue. Positions need not be dense.
+ *   <li><b>Positions.</b> {@link #append} gives each task a non-negative position in its
+ *       (partition, band) log, distinct from every other position of that log; the positions of one
+ *       log increase in append order, and a log never reuses a position, not even after a restart
+ *       of a persistent queue. Positions need not be dense.
  *   <li><b>Order.</b> {@link #read} returns a log's tasks in position order, and once it returned a
  *       task at position p it never later returns a task at a position below p that it had not
  *       returned (appends become readable in position order). A read of one position (maxTasks 1)
@@ -89,9 +89,8 @@ public interface TaskQueue extends AutoCloseable {
   long append(int partition, int band, IndexTask task, Predecessor predecessor);
 
   /**
-   * Reads up to {@code maxTasks} tasks of one log with a position at or above {@code
-   * fromPosition}, in position order, without removing them. Returns an empty list when there is
-   * none yet.
+   * Reads up to {@code maxTasks} tasks of one log with a position at or above {@code fromPosition},
+   * in position order, without removing them. Returns an empty list when there is none yet.
    *
    * @param partition the partition
    * @param band the band

@@ -2,6 +2,7 @@ package dev.indexqueue.tck;
 
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.QueuedTask;
@@ -9,14 +10,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wraps any {@link IndexBackend} and checks, on every call the core makes, the guarantees the core
  * gives backends (DESIGN.md §3.2–3.3): no two applies overlap in one lane, no workspace is applied
- * by two lanes at once, each workspace's tasks arrive in increasing position (acceptance) order,
- * and {@code commit} never runs concurrently with itself, nor {@code makeVisible} with itself.
+ * by two lanes at once, each workspace's tasks arrive in acceptance order ({@link OrderCheck}), and
+ * {@code commit} never runs concurrently with itself, nor {@code makeVisible} with itself.
  * Thread-safe; it delegates every call and records what was applied successfully, so the same
  * checks run against the recording backend and a real one (Lucene) alike. Call {@link
  * #assertNoViolations()} at the end.
@@ -26,7 +26,7 @@ public final class CheckingBackend implements IndexBackend {
   private final List<QueuedTask> log = Collections.synchronizedList(new ArrayList<>());
   private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
   private final ExclusionCheck exclusion = new ExclusionCheck(violations);
-  private final ConcurrentHashMap<String, Long> lastApplied = new ConcurrentHashMap<>();
+  private final OrderCheck order = new OrderCheck(violations);
   private final AtomicInteger commits = new AtomicInteger();
   private final AtomicInteger refreshes = new AtomicInteger();
 
@@ -59,19 +59,12 @@ public final class CheckingBackend implements IndexBackend {
       } finally {
         if (done) {
           for (QueuedTask q : batch.tasks()) {
-            String ws = q.task().workspace();
-            Long last = lastApplied.put(ws, q.position());
-            if (last != null && q.position() <= last) {
-              violations.add(
-                  "workspace " + ws + ": task " + q.position() + " applied after task " + last);
-            }
+            order.applied(q);
             log.add(q);
           }
         } else {
           // a failed batch is retried task by task: order restarts for its workspaces
-          for (QueuedTask q : batch.tasks()) {
-            lastApplied.remove(q.task().workspace());
-          }
+          order.failed(batch);
         }
       }
     } finally {
@@ -80,7 +73,7 @@ public final class CheckingBackend implements IndexBackend {
   }
 
   @Override
-  public void commit(long checkpoint) {
+  public void commit(Checkpoint checkpoint) {
     if (commits.incrementAndGet() != 1) {
       violations.add("two commits at once");
     }
@@ -92,8 +85,14 @@ public final class CheckingBackend implements IndexBackend {
   }
 
   @Override
-  public long committedCheckpoint() {
+  public Checkpoint committedCheckpoint() {
     return delegate.committedCheckpoint();
+  }
+
+  @Override
+  public Checkpoint startReplay() {
+    order.replay();
+    return delegate.startReplay();
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
@@ -125,7 +126,7 @@ public abstract class IndexBackendContract {
     List<QueuedTask> queued = new ArrayList<>();
     synchronized (this) {
       for (IndexTask t : tasks) {
-        queued.add(new QueuedTask(nextPosition++, t));
+        queued.add(new QueuedTask(0, 0, nextPosition++, t));
       }
     }
     b.apply(new Batch(lane, queued, source));
@@ -301,19 +302,32 @@ public abstract class IndexBackendContract {
 
   // ------------------------------------------------------------------------------ checkpoint
 
-  /** A new index has checkpoint 0; commit(cp) sets it; a later commit replaces it. */
+  /**
+   * A new index has no checkpoint ({@link Checkpoint#none()}); commit(cp) sets it; a later commit
+   * replaces the logs it covers and keeps the others (a partial checkpoint, as a cluster node that
+   * owns some partitions commits).
+   */
   @Test
   public void commitSetsTheCheckpoint() {
     IndexBackend b = backend();
-    assertThat(b.committedCheckpoint()).as("checkpoint of a new index").isZero();
+    assertThat(b.committedCheckpoint())
+        .as("checkpoint of a new index")
+        .isEqualTo(Checkpoint.none());
     apply(b, NONE, index("ws", "a.txt", "alpha"));
-    b.commit(7);
-    assertThat(b.committedCheckpoint()).isEqualTo(7);
+    b.commit(Checkpoint.of(2, 2, 7, 0, 3, 1));
+    assertThat(b.committedCheckpoint()).isEqualTo(Checkpoint.of(2, 2, 7, 0, 3, 1));
     apply(b, NONE, index("ws", "b.txt", "beta"));
-    b.commit(42);
-    assertThat(b.committedCheckpoint()).isEqualTo(42);
-    b.commit(42);
-    assertThat(b.committedCheckpoint()).as("commit with nothing new").isEqualTo(42);
+    b.commit(Checkpoint.of(2, 2, 42, 2, 3, 1));
+    assertThat(b.committedCheckpoint()).isEqualTo(Checkpoint.of(2, 2, 42, 2, 3, 1));
+    b.commit(Checkpoint.of(2, 2, 42, 2, 3, 1));
+    assertThat(b.committedCheckpoint())
+        .as("commit with nothing new")
+        .isEqualTo(Checkpoint.of(2, 2, 42, 2, 3, 1));
+    long nc = Checkpoint.NOT_COVERED;
+    b.commit(Checkpoint.of(2, 2, nc, nc, 9, 4));
+    assertThat(b.committedCheckpoint())
+        .as("a partial commit keeps the logs it does not cover")
+        .isEqualTo(Checkpoint.of(2, 2, 42, 2, 9, 4));
   }
 
   /**
@@ -331,24 +345,37 @@ public abstract class IndexBackendContract {
         index("ws", "d/b.txt", "beta"),
         index("ws-2", "c.txt", "gamma"));
     apply(b, NONE, remove("ws", "d/b.txt"));
-    b.commit(1234);
+    Checkpoint first = Checkpoint.of(3, 1, 1234, 17, 0);
+    b.commit(first);
     b.close();
 
     IndexBackend r = open(dir);
     opened.add(r);
-    assertThat(r.committedCheckpoint()).as("checkpoint after reopen").isEqualTo(1234);
+    assertThat(r.committedCheckpoint()).as("checkpoint after reopen").isEqualTo(first);
     assertThat(visible(r, "ws")).as("documents after reopen").isEqualTo(expected("a.txt", "alpha"));
     assertThat(visible(r, "ws-2")).isEqualTo(expected("c.txt", "gamma"));
     assertThat(r.workspaces()).containsExactlyInAnyOrder("ws", "ws-2");
 
     apply(r, NONE, removeWorkspace("ws"));
-    r.commit(2000);
+    r.commit(Checkpoint.of(3, 1, 2000, Checkpoint.NOT_COVERED, 5));
     r.close();
     IndexBackend again = open(dir);
     opened.add(again);
-    assertThat(again.committedCheckpoint()).isEqualTo(2000);
+    assertThat(again.committedCheckpoint()).isEqualTo(Checkpoint.of(3, 1, 2000, 17, 5));
     assertThat(visible(again, "ws")).isEmpty();
     assertThat(again.workspaces()).containsExactly("ws-2");
+  }
+
+  /** The replay handshake returns the committed checkpoint. */
+  @Test
+  public void startReplayReturnsTheCommittedCheckpoint() {
+    IndexBackend b = backend();
+    apply(b, NONE, index("ws", "a.txt", "alpha"));
+    b.commit(Checkpoint.of(1, 2, 5, 1));
+    assertThat(b.startReplay()).isEqualTo(Checkpoint.of(1, 2, 5, 1));
+    apply(b, NONE, index("ws", "b.txt", "beta"));
+    b.commit(Checkpoint.of(1, 2, 6, 1));
+    assertThat(b.committedCheckpoint()).isEqualTo(Checkpoint.of(1, 2, 6, 1));
   }
 
   // ------------------------------------------------------------------------------ visibility
@@ -460,7 +487,7 @@ public abstract class IndexBackendContract {
             () -> {
               start.await();
               for (int i = 0; i < 20; i++) {
-                b.commit(i + 1);
+                b.commit(Checkpoint.of(1, 1, i + 1));
                 b.makeVisible();
               }
               return null;
@@ -483,7 +510,7 @@ public abstract class IndexBackendContract {
   public void closeTwiceIsANoOp() {
     IndexBackend b = open(dir);
     apply(b, NONE, index("ws", "a.txt", "alpha"));
-    b.commit(1);
+    b.commit(Checkpoint.of(1, 1, 1));
     b.close();
     b.close();
   }

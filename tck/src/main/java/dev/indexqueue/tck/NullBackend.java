@@ -1,6 +1,7 @@
 package dev.indexqueue.tck;
 
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Set;
  * {@code workspaces} are always empty. Closing is a no-op, any number of times.
  */
 public final class NullBackend implements IndexBackend {
-  private volatile long checkpoint;
+  private volatile Checkpoint checkpoint = Checkpoint.none();
 
   /** A backend with checkpoint 0. */
   public NullBackend() {}
@@ -23,12 +24,12 @@ public final class NullBackend implements IndexBackend {
   public void apply(Batch batch) {}
 
   @Override
-  public void commit(long checkpoint) {
+  public void commit(Checkpoint checkpoint) {
     this.checkpoint = checkpoint;
   }
 
   @Override
-  public long committedCheckpoint() {
+  public Checkpoint committedCheckpoint() {
     return checkpoint;
   }
 

@@ -2,6 +2,7 @@ package dev.indexqueue.tck;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
@@ -18,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -39,14 +39,14 @@ public final class RecordingBackend implements IndexBackend {
   /** What a commit made durable; share it between instances to simulate a restart. */
   public static final class Storage {
     private final Map<String, TreeMap<String, String>> documents = new HashMap<>();
-    private long checkpoint;
+    private Checkpoint checkpoint = Checkpoint.none();
     private int commits;
 
     /** Creates empty storage. */
     public Storage() {}
 
-    /** The last committed checkpoint. */
-    public synchronized long checkpoint() {
+    /** The last committed checkpoint (every commit merged). */
+    public synchronized Checkpoint checkpoint() {
       return checkpoint;
     }
 
@@ -59,10 +59,13 @@ public final class RecordingBackend implements IndexBackend {
       return deepCopy(documents);
     }
 
-    synchronized void store(Map<String, TreeMap<String, String>> docs, long cp) {
+    synchronized void store(Map<String, TreeMap<String, String>> docs, Checkpoint cp) {
       documents.clear();
       documents.putAll(deepCopy(docs));
-      checkpoint = cp;
+      checkpoint =
+          checkpoint.isNone() || !checkpoint.hasLayout(cp.partitions(), cp.bands())
+              ? cp
+              : checkpoint.mergedWith(cp);
       commits++;
     }
   }
@@ -73,7 +76,7 @@ public final class RecordingBackend implements IndexBackend {
   private final List<QueuedTask> log = Collections.synchronizedList(new ArrayList<>());
   private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
   private final ExclusionCheck exclusion = new ExclusionCheck(violations);
-  private final ConcurrentHashMap<String, Long> lastApplied = new ConcurrentHashMap<>();
+  private final OrderCheck order = new OrderCheck(violations);
   private final List<Rule> rules = new ArrayList<>();
   private final AtomicInteger batches = new AtomicInteger();
   private final AtomicInteger refreshes = new AtomicInteger();
@@ -180,14 +183,12 @@ public final class RecordingBackend implements IndexBackend {
       Throwable failure = failureFor(batch);
       if (failure != null) {
         // a failed batch may be retried: order restarts for its workspaces
-        for (QueuedTask q : batch.tasks()) {
-          lastApplied.remove(q.task().workspace());
-        }
+        order.failed(batch);
         sneakyThrow(failure);
       }
       synchronized (live) {
         for (QueuedTask q : batch.tasks()) {
-          checkOrder(q);
+          order.applied(q);
           applyOne(q, batch);
           log.add(q);
         }
@@ -213,15 +214,6 @@ public final class RecordingBackend implements IndexBackend {
       }
     }
     return null;
-  }
-
-  private void checkOrder(QueuedTask q) {
-    String ws = q.task().workspace();
-    Long last = lastApplied.get(ws);
-    if (last != null && q.position() <= last) {
-      violations.add("workspace " + ws + ": task " + q.position() + " applied after task " + last);
-    }
-    lastApplied.put(ws, q.position());
   }
 
   private void applyOne(QueuedTask q, Batch batch) {
@@ -267,7 +259,7 @@ public final class RecordingBackend implements IndexBackend {
   }
 
   @Override
-  public void commit(long checkpoint) {
+  public void commit(Checkpoint checkpoint) {
     if (crashed) {
       return;
     }
@@ -277,7 +269,13 @@ public final class RecordingBackend implements IndexBackend {
   }
 
   @Override
-  public long committedCheckpoint() {
+  public Checkpoint committedCheckpoint() {
+    return storage.checkpoint();
+  }
+
+  @Override
+  public Checkpoint startReplay() {
+    order.replay();
     return storage.checkpoint();
   }
 

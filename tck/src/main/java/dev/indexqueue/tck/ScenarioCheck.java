@@ -7,6 +7,7 @@ import dev.indexqueue.IndexingService;
 import dev.indexqueue.IndexingServiceBuilder;
 import dev.indexqueue.LifecycleState;
 import dev.indexqueue.QueueStatus;
+import dev.indexqueue.TaskId;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexBackend;
@@ -15,7 +16,6 @@ import dev.indexqueue.spi.QueuedTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a {@link Scenario} through an {@link IndexingService} and checks the result against the
  * sequential {@link Model}: after {@code awaitIndexReady}, every workspace's documents equal the
- * model's after applying the accepted tasks in acceptance (sequence) order. Stateless and
+ * model's after applying each workspace's accepted tasks in acceptance order. Each workspace of a
+ * scenario is submitted by one producer (see {@link Scenarios}), so its acceptance order is that
+ * producer's submission order, whatever partitions and bands its tasks went to. Stateless and
  * thread-safe.
  */
 public final class ScenarioCheck {
@@ -35,7 +37,8 @@ public final class ScenarioCheck {
   /**
    * What a run accepted and the service's status at the end (before it was closed).
    *
-   * @param accepted the accepted tasks with their sequence numbers, in sequence order
+   * @param accepted the accepted tasks with where they went, each workspace's in acceptance order
+   *     (workspaces one after another)
    * @param status the queue status after every workspace was ready
    */
   public record Outcome(List<QueuedTask> accepted, QueueStatus status) {
@@ -44,7 +47,10 @@ public final class ScenarioCheck {
       accepted = List.copyOf(accepted);
     }
 
-    /** The accepted tasks in sequence (acceptance) order. */
+    /**
+     * The accepted tasks, each workspace's in acceptance order (workspaces are independent, so
+     * applying them in this order gives the final index).
+     */
     public List<IndexTask> acceptedInOrder() {
       return accepted.stream().map(QueuedTask::task).toList();
     }
@@ -75,20 +81,28 @@ public final class ScenarioCheck {
       throws InterruptedException {
     IndexingService service = builder.build();
     try {
-      List<QueuedTask> accepted = Collections.synchronizedList(new ArrayList<>());
+      Map<Integer, List<QueuedTask>> acceptedBy = new java.util.concurrent.ConcurrentHashMap<>();
       List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
       CountDownLatch start = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
       for (int p = 0; p < scenario.producers(); p++) {
+        int producer = p;
         List<IndexTask> mine = scenario.tasksOf(p);
         Thread t =
             new Thread(
                 () -> {
+                  List<QueuedTask> accepted = new ArrayList<>();
+                  acceptedBy.put(producer, accepted);
                   try {
                     start.await();
                     for (IndexTask task : mine) {
                       Ticket ticket = service.submit(task);
-                      accepted.add(new QueuedTask(ticket.sequence(), task));
+                      accepted.add(
+                          new QueuedTask(
+                              ticket.id().partition(),
+                              ticket.id().band(),
+                              ticket.id().position(),
+                              task));
                     }
                   } catch (Throwable e) {
                     errors.add(e);
@@ -109,8 +123,14 @@ public final class ScenarioCheck {
             .as("awaitIndexReady(%s)", ws)
             .isTrue();
       }
-      List<QueuedTask> inOrder = new ArrayList<>(accepted);
-      inOrder.sort(Comparator.comparingLong(QueuedTask::position));
+      List<QueuedTask> inOrder = new ArrayList<>();
+      Map<String, List<QueuedTask>> byWorkspace = new TreeMap<>();
+      for (int p = 0; p < scenario.producers(); p++) {
+        for (QueuedTask q : acceptedBy.getOrDefault(p, List.of())) {
+          byWorkspace.computeIfAbsent(q.task().workspace(), k -> new ArrayList<>()).add(q);
+        }
+      }
+      byWorkspace.values().forEach(inOrder::addAll);
       Outcome outcome = new Outcome(inOrder, service.queueStatus());
       assertThat(outcome.status().accepted()).as("accepted count").isEqualTo(inOrder.size());
       assertThat(outcome.status().deadLettered()).as("dead letters").isZero();
@@ -124,10 +144,10 @@ public final class ScenarioCheck {
 
   /**
    * Asserts the order guarantee from what the backend applied ({@link CheckingBackend#log()} or
-   * {@link RecordingBackend#log()}): each workspace's applied tasks are the accepted tasks at those
-   * sequence numbers, in increasing sequence order, and end with the workspace's last accepted
-   * task. Without coalescing, every accepted task is applied exactly once; with it, the applied
-   * tasks are a subsequence (what coalescing dropped is missing) whose end state equals the
+   * {@link RecordingBackend#log()}): each workspace's applied tasks are accepted tasks (the same
+   * task at the same place in the queue), in acceptance order, and end with the workspace's last
+   * accepted task. Without coalescing, every accepted task is applied exactly once; with it, the
+   * applied tasks are a subsequence (what coalescing dropped is missing) whose end state equals the
    * model's, which {@link #run} checks.
    *
    * @param outcome what the run accepted
@@ -136,41 +156,40 @@ public final class ScenarioCheck {
    */
   public static void assertAppliedInAcceptanceOrder(
       Outcome outcome, List<QueuedTask> log, boolean coalescing) {
-    Map<Long, IndexTask> bySequence = new HashMap<>();
-    Map<String, List<Long>> acceptedByWorkspace = new TreeMap<>();
+    Map<TaskId, IndexTask> byId = new HashMap<>();
+    Map<TaskId, Integer> rank = new HashMap<>();
+    Map<String, List<Integer>> acceptedByWorkspace = new TreeMap<>();
     for (QueuedTask q : outcome.accepted()) {
-      bySequence.put(q.position(), q.task());
-      acceptedByWorkspace
-          .computeIfAbsent(q.task().workspace(), k -> new ArrayList<>())
-          .add(q.position());
+      byId.put(q.id(), q.task());
+      List<Integer> ranks =
+          acceptedByWorkspace.computeIfAbsent(q.task().workspace(), k -> new ArrayList<>());
+      rank.put(q.id(), ranks.size());
+      ranks.add(ranks.size());
     }
-    Map<String, List<Long>> appliedByWorkspace = new TreeMap<>();
+    Map<String, List<Integer>> appliedByWorkspace = new TreeMap<>();
     for (QueuedTask q : log) {
       assertThat(q.task())
-          .as("the task applied at sequence %d is the one accepted there", q.position())
-          .isEqualTo(bySequence.get(q.position()));
+          .as("the task applied at %s is the one accepted there", q.id())
+          .isEqualTo(byId.get(q.id()));
       appliedByWorkspace
           .computeIfAbsent(q.task().workspace(), k -> new ArrayList<>())
-          .add(q.position());
+          .add(rank.get(q.id()));
     }
-    for (Map.Entry<String, List<Long>> e : acceptedByWorkspace.entrySet()) {
-      List<Long> applied = appliedByWorkspace.getOrDefault(e.getKey(), List.of());
-      List<Long> acceptedSeqs = e.getValue();
+    for (Map.Entry<String, List<Integer>> e : acceptedByWorkspace.entrySet()) {
+      List<Integer> applied = appliedByWorkspace.getOrDefault(e.getKey(), List.of());
+      List<Integer> accepted = e.getValue();
       assertThat(applied)
-          .as("sequences applied for %s, in apply order", e.getKey())
+          .as("acceptance ranks applied for %s, in apply order", e.getKey())
           .isSorted()
           .doesNotHaveDuplicates();
       if (coalescing) {
-        assertThat(acceptedSeqs)
-            .as("applied sequences of %s are accepted ones", e.getKey())
-            .containsAll(applied);
         assertThat(applied)
             .as("the last accepted task of %s is applied (nothing can supersede it)", e.getKey())
-            .endsWith(acceptedSeqs.get(acceptedSeqs.size() - 1));
+            .endsWith(accepted.get(accepted.size() - 1));
       } else {
         assertThat(applied)
             .as("without coalescing every task of %s is applied, in order", e.getKey())
-            .isEqualTo(acceptedSeqs);
+            .isEqualTo(accepted);
       }
     }
   }

@@ -64,13 +64,16 @@ public final class Scenarios {
   }
 
   /**
-   * Scenarios of up to {@code maxSteps} tasks spread over {@code producers} producer threads.
+   * Scenarios of up to {@code maxSteps} tasks spread over {@code producers} producer threads; each
+   * workspace is submitted by one producer (workspace i by producer i mod producers), so its
+   * acceptance order is known, while different workspaces are submitted concurrently.
    *
    * @param maxSteps the most tasks in one scenario
    * @param producers the producer threads
    */
   public static Gen<Scenario> scenarios(int maxSteps, int producers) {
-    Gen<Scenario.Step> steps = Generate.range(0, producers - 1).zip(tasks(), Scenario.Step::new);
+    Gen<Scenario.Step> steps =
+        tasks().map(t -> new Scenario.Step(WORKSPACES.indexOf(t.workspace()) % producers, t));
     return org.quicktheories.generators.SourceDSL.lists()
         .of(steps)
         .ofSizeBetween(1, maxSteps)

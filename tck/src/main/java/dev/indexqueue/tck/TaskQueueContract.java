@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
+import dev.indexqueue.spi.Partitioning;
+import dev.indexqueue.spi.Predecessor;
 import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
 import java.nio.file.Path;
@@ -35,20 +37,24 @@ import org.junit.jupiter.api.io.TempDir;
  * lifecycle) with its own temporary directory; the suite itself is not meant to be shared between
  * threads, but several tests drive the queue under test from many threads, as the service does.
  *
- * <p>Guarantees checked: FIFO for one producer; per-producer order with four concurrent producers
- * and a concurrent reader; positions distinct, non-negative, increasing per producer and never
- * reused; reading from any position (below {@link TaskQueue#firstPosition()}, in the middle, at and
- * beyond the end); acknowledging (frees space, idempotent, a lower position is a no-op); the
- * capacity bound ({@link TaskQueue#FULL} at capacity, space back after an acknowledge); consistency
- * of size, first and end position; tasks read back {@code equals} to those appended (all fields,
- * the timestamp to the nanosecond); close semantics; and, for queues that claim {@link
- * #persistent()}, restart semantics. Like JCTools' {@code QueueSanityTest}, properties a queue does
- * not claim are skipped (reported as skipped, not passed):
+ * <p>Guarantees checked, on one log (partition 0, band 0) unless said: FIFO for one producer;
+ * per-producer order with four concurrent producers and a concurrent reader; positions distinct,
+ * non-negative, increasing per producer and never reused; reading from any position (below {@link
+ * TaskQueue#firstPosition}, in the middle, at and beyond the end); acknowledging (frees space,
+ * idempotent, a lower position is a no-op); the capacity bound ({@link TaskQueue#FULL} at capacity,
+ * over all logs, space back after an acknowledge); consistency of size, first and end position;
+ * tasks read back {@code equals} to those appended (all fields, the timestamp to the nanosecond,
+ * and the predecessor); close semantics. Partitions: every (partition, band) log is its own FIFO
+ * with its own positions; acknowledging one log leaves the others alone; readers of different
+ * partitions run concurrently with producers of all of them; partition and band out of range are
+ * refused. For queues that claim {@link #persistent()}, restart semantics, per log. Like JCTools'
+ * {@code QueueSanityTest}, properties a queue does not claim are skipped (reported as skipped, not
+ * passed):
  *
  * <pre>{@code
  * class MyQueueTest extends TaskQueueContract {
- *   protected TaskQueue create(Path dir, int capacity) {
- *     return new MyQueue(dir, capacity);
+ *   protected TaskQueue create(Path dir, int partitions, int capacity) {
+ *     return new MyQueue(dir, partitions, capacity);
  *   }
  *
  *   protected boolean persistent() {
@@ -70,14 +76,21 @@ public abstract class TaskQueueContract {
   protected TaskQueueContract() {}
 
   /**
-   * Creates a queue that holds at most {@code capacity} unacknowledged tasks. For a persistent
-   * queue, calling it again with the same {@code dir} after {@link TaskQueue#close()} reopens what
-   * the first one stored (see {@link #reopen}).
+   * Creates a queue with {@code partitions} partitions that holds at most {@code capacity}
+   * unacknowledged tasks over all of them. For a persistent queue, calling it again with the same
+   * {@code dir} after {@link TaskQueue#close()} reopens what the first one stored (see {@link
+   * #reopen}).
    *
    * @param dir an empty directory owned by the test, where the queue may store files
+   * @param partitions the number of partitions, at least 1
    * @param capacity the most unacknowledged tasks, at least 1
    */
-  protected abstract TaskQueue create(Path dir, int capacity);
+  protected abstract TaskQueue create(Path dir, int partitions, int capacity);
+
+  /** {@link #create(Path, int, int)} with one partition. */
+  protected TaskQueue create(Path dir, int capacity) {
+    return create(dir, 1, capacity);
+  }
 
   /**
    * Whether the queue keeps its tasks across close and reopen. When true the restart tests run and
@@ -92,10 +105,15 @@ public abstract class TaskQueueContract {
    * same arguments.
    *
    * @param dir the directory the closed queue used
+   * @param partitions the partitions it had
    * @param capacity the capacity it had
    */
-  protected TaskQueue reopen(Path dir, int capacity) {
-    return create(dir, capacity);
+  protected TaskQueue reopen(Path dir, int partitions, int capacity) {
+    return create(dir, partitions, capacity);
+  }
+
+  private TaskQueue reopen(Path dir, int capacity) {
+    return reopen(dir, 1, capacity);
   }
 
   /**
@@ -120,7 +138,11 @@ public abstract class TaskQueueContract {
   }
 
   private TaskQueue open(int capacity) {
-    TaskQueue q = create(dir, capacity);
+    return open(1, capacity);
+  }
+
+  private TaskQueue open(int partitions, int capacity) {
+    TaskQueue q = create(dir, partitions, capacity);
     opened.add(q);
     return q;
   }
@@ -142,17 +164,26 @@ public abstract class TaskQueueContract {
   }
 
   private static long append(TaskQueue q, IndexTask t) {
-    long p = q.append(t);
+    return append(q, 0, 0, t, null);
+  }
+
+  private static long append(TaskQueue q, int partition, int band, IndexTask t, Predecessor pred) {
+    long p = q.append(partition, band, t, pred);
     assertThat(p).as("append of %s returned FULL below capacity", t).isNotEqualTo(TaskQueue.FULL);
     assertThat(p).as("position").isNotNegative();
     return p;
   }
 
   private static List<QueuedTask> readAll(TaskQueue q, long from, int chunk) {
+    return readAll(q, 0, 0, from, chunk);
+  }
+
+  private static List<QueuedTask> readAll(
+      TaskQueue q, int partition, int band, long from, int chunk) {
     List<QueuedTask> out = new ArrayList<>();
     long p = from;
     while (true) {
-      List<QueuedTask> r = q.read(p, chunk);
+      List<QueuedTask> r = q.read(partition, band, p, chunk);
       assertThat(r.size())
           .as("read(%d, %d) returned too many", p, chunk)
           .isLessThanOrEqualTo(chunk);
@@ -178,7 +209,7 @@ public abstract class TaskQueueContract {
       positions.add(append(q, t));
     }
     for (int chunk : new int[] {1, 3, CAPACITY, 10 * CAPACITY}) {
-      List<QueuedTask> read = readAll(q, q.firstPosition(), chunk);
+      List<QueuedTask> read = readAll(q, q.firstPosition(0, 0), chunk);
       assertThat(read)
           .extracting(QueuedTask::position)
           .as("positions, chunk %d", chunk)
@@ -220,7 +251,7 @@ public abstract class TaskQueueContract {
                 for (int i = 0; i < perProducer; i++) {
                   IndexTask t = task(producer, i);
                   long pos;
-                  while ((pos = q.append(t)) == TaskQueue.FULL) {
+                  while ((pos = q.append(0, 0, t, null)) == TaskQueue.FULL) {
                     Thread.onSpinWait(); // the reader below frees space
                   }
                   appended.put(pos, t);
@@ -231,14 +262,14 @@ public abstract class TaskQueueContract {
     }
     start.countDown();
     List<QueuedTask> read = new ArrayList<>(producers * perProducer);
-    long from = q.firstPosition();
+    long from = q.firstPosition(0, 0);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     while (read.size() < producers * perProducer) {
       long size = q.size();
       if (size > capacity) {
         overCapacity.set(size);
       }
-      List<QueuedTask> r = q.read(from, 100);
+      List<QueuedTask> r = q.read(0, 0, from, 100);
       if (r.isEmpty()) {
         assertThat(System.nanoTime())
             .as("reader stalled after %d tasks", read.size())
@@ -251,7 +282,7 @@ public abstract class TaskQueueContract {
         from = t.position() + 1;
         read.add(t);
       }
-      q.acknowledge(from);
+      q.acknowledge(0, 0, from);
     }
     pool.shutdown();
     Set<Long> all = new HashSet<>();
@@ -262,7 +293,7 @@ public abstract class TaskQueueContract {
     }
     assertThat(all).as("distinct positions").hasSize(producers * perProducer);
     assertThat(overCapacity.get()).as("size above capacity").isEqualTo(-1);
-    assertThat(q.read(from, 10)).as("nothing more to read").isEmpty();
+    assertThat(q.read(0, 0, from, 10)).as("nothing more to read").isEmpty();
     int[] next = new int[producers];
     for (QueuedTask t : read) {
       assertThat(t.task())
@@ -294,7 +325,7 @@ public abstract class TaskQueueContract {
         assertThat(p).as("positions increase").isGreaterThan(last);
         last = p;
       }
-      q.acknowledge(q.endPosition());
+      q.acknowledge(0, 0, q.endPosition(0, 0));
       assertThat(q.size()).isZero();
     }
   }
@@ -303,8 +334,8 @@ public abstract class TaskQueueContract {
 
   /**
    * Reading from any position: at a task's position it starts there; between positions at the next
-   * one; below {@link TaskQueue#firstPosition()} from there; at or beyond the end it returns
-   * nothing; reading does not remove anything.
+   * one; below {@link TaskQueue#firstPosition} from there; at or beyond the end it returns nothing;
+   * reading does not remove anything.
    */
   @Test
   public void readFromAPosition() {
@@ -314,34 +345,34 @@ public abstract class TaskQueueContract {
       positions.add(append(q, task(0, i)));
     }
     for (int i = 0; i < positions.size(); i++) {
-      List<QueuedTask> r = q.read(positions.get(i), 1000);
+      List<QueuedTask> r = q.read(0, 0, positions.get(i), 1000);
       assertThat(r)
           .extracting(QueuedTask::position)
           .as("read(%d)", positions.get(i))
           .isEqualTo(positions.subList(i, positions.size()));
-      List<QueuedTask> one = q.read(positions.get(i), 1);
+      List<QueuedTask> one = q.read(0, 0, positions.get(i), 1);
       assertThat(one).extracting(QueuedTask::position).containsExactly(positions.get(i));
       if (i > 0 && positions.get(i) - positions.get(i - 1) > 1) {
-        assertThat(q.read(positions.get(i - 1) + 1, 1))
+        assertThat(q.read(0, 0, positions.get(i - 1) + 1, 1))
             .extracting(QueuedTask::position)
             .containsExactly(positions.get(i));
       }
     }
-    long end = q.endPosition();
+    long end = q.endPosition(0, 0);
     assertThat(end)
         .as("endPosition above every position")
         .isGreaterThan(positions.get(positions.size() - 1));
-    assertThat(q.read(end, 10)).as("read at endPosition").isEmpty();
-    assertThat(q.read(end + 1_000, 10)).as("read beyond endPosition").isEmpty();
-    assertThat(q.read(Long.MAX_VALUE - 1, 10)).as("read far beyond endPosition").isEmpty();
+    assertThat(q.read(0, 0, end, 10)).as("read at endPosition").isEmpty();
+    assertThat(q.read(0, 0, end + 1_000, 10)).as("read beyond endPosition").isEmpty();
+    assertThat(q.read(0, 0, Long.MAX_VALUE - 1, 10)).as("read far beyond endPosition").isEmpty();
     assertThat(q.size()).as("reading removes nothing").isEqualTo(20);
 
     long ack = positions.get(10);
-    q.acknowledge(ack);
-    long first = q.firstPosition();
+    q.acknowledge(0, 0, ack);
+    long first = q.firstPosition(0, 0);
     assertThat(first).as("firstPosition after acknowledge(%d)", ack).isLessThanOrEqualTo(ack);
-    List<QueuedTask> fromZero = q.read(0, 1000);
-    List<QueuedTask> fromFirst = q.read(first, 1000);
+    List<QueuedTask> fromZero = q.read(0, 0, 0, 1000);
+    List<QueuedTask> fromFirst = q.read(0, 0, first, 1000);
     assertThat(fromZero)
         .as("read(0) below firstPosition reads from firstPosition")
         .isEqualTo(fromFirst);
@@ -351,7 +382,7 @@ public abstract class TaskQueueContract {
         .as("unacknowledged tasks still readable")
         .containsAll(positions.subList(10, 20));
     if (first > 0) {
-      assertThat(q.read(first - 1, 1000)).isEqualTo(fromFirst);
+      assertThat(q.read(0, 0, first - 1, 1000)).isEqualTo(fromFirst);
     }
   }
 
@@ -365,27 +396,29 @@ public abstract class TaskQueueContract {
     for (int i = 0; i < 10; i++) {
       positions.add(append(q, task(0, i)));
     }
-    q.acknowledge(positions.get(4));
+    q.acknowledge(0, 0, positions.get(4));
     assertThat(q.size()).as("size after acknowledging 4 of 10").isEqualTo(6);
-    long first = q.firstPosition();
+    long first = q.firstPosition(0, 0);
     assertThat(first).isGreaterThan(positions.get(3)).isLessThanOrEqualTo(positions.get(4));
 
-    q.acknowledge(positions.get(4));
+    q.acknowledge(0, 0, positions.get(4));
     assertThat(q.size()).as("acknowledge twice").isEqualTo(6);
-    assertThat(q.firstPosition()).isEqualTo(first);
+    assertThat(q.firstPosition(0, 0)).isEqualTo(first);
 
-    q.acknowledge(positions.get(1));
-    q.acknowledge(0);
+    q.acknowledge(0, 0, positions.get(1));
+    q.acknowledge(0, 0, 0);
     assertThat(q.size()).as("lower acknowledge is a no-op").isEqualTo(6);
-    assertThat(q.firstPosition()).isEqualTo(first);
-    assertThat(q.read(0, 100)).extracting(QueuedTask::position).isEqualTo(positions.subList(4, 10));
+    assertThat(q.firstPosition(0, 0)).isEqualTo(first);
+    assertThat(q.read(0, 0, 0, 100))
+        .extracting(QueuedTask::position)
+        .isEqualTo(positions.subList(4, 10));
 
-    q.acknowledge(q.endPosition());
+    q.acknowledge(0, 0, q.endPosition(0, 0));
     assertThat(q.size()).as("everything acknowledged").isZero();
-    assertThat(q.read(0, 100)).isEmpty();
+    assertThat(q.read(0, 0, 0, 100)).isEmpty();
     long p = append(q, task(0, 10));
     assertThat(p).isGreaterThan(positions.get(9));
-    assertThat(q.read(0, 100)).extracting(QueuedTask::position).containsExactly(p);
+    assertThat(q.read(0, 0, 0, 100)).extracting(QueuedTask::position).containsExactly(p);
   }
 
   // ------------------------------------------------------------------------------ capacity
@@ -401,18 +434,22 @@ public abstract class TaskQueueContract {
       positions.add(append(q, task(0, i)));
     }
     assertThat(q.size()).isEqualTo(capacity);
-    long end = q.endPosition();
+    long end = q.endPosition(0, 0);
     for (int i = 0; i < 3; i++) {
-      assertThat(q.append(task(1, i))).as("append at capacity").isEqualTo(TaskQueue.FULL);
+      assertThat(q.append(0, 0, task(1, i), null))
+          .as("append at capacity")
+          .isEqualTo(TaskQueue.FULL);
     }
     assertThat(q.size()).as("FULL stores nothing").isEqualTo(capacity);
-    assertThat(q.endPosition()).as("FULL stores nothing").isEqualTo(end);
+    assertThat(q.endPosition(0, 0)).as("FULL stores nothing").isEqualTo(end);
     assertThat(readAll(q, 0, 100)).extracting(QueuedTask::position).isEqualTo(positions);
 
-    q.acknowledge(positions.get(2));
+    q.acknowledge(0, 0, positions.get(2));
     long p1 = append(q, task(2, 0));
     long p2 = append(q, task(2, 1));
-    assertThat(q.append(task(2, 2))).as("append at capacity again").isEqualTo(TaskQueue.FULL);
+    assertThat(q.append(0, 0, task(2, 2), null))
+        .as("append at capacity again")
+        .isEqualTo(TaskQueue.FULL);
     assertThat(p1).isGreaterThan(positions.get(capacity - 1));
     assertThat(p2).isGreaterThan(p1);
     assertThat(q.size()).isEqualTo(capacity);
@@ -427,9 +464,9 @@ public abstract class TaskQueueContract {
     TaskQueue q = open(1);
     for (int i = 0; i < 5; i++) {
       long p = append(q, task(0, i));
-      assertThat(q.append(task(1, i))).isEqualTo(TaskQueue.FULL);
-      assertThat(q.read(0, 10)).extracting(QueuedTask::task).containsExactly(task(0, i));
-      q.acknowledge(p + 1);
+      assertThat(q.append(0, 0, task(1, i), null)).isEqualTo(TaskQueue.FULL);
+      assertThat(q.read(0, 0, 0, 10)).extracting(QueuedTask::task).containsExactly(task(0, i));
+      q.acknowledge(0, 0, p + 1);
       assertThat(q.size()).isZero();
     }
   }
@@ -441,28 +478,28 @@ public abstract class TaskQueueContract {
   public void sizeFirstAndEndPositionAreConsistent() {
     TaskQueue q = open(CAPACITY);
     assertThat(q.size()).as("new queue").isZero();
-    assertThat(q.endPosition())
+    assertThat(q.endPosition(0, 0))
         .as("endPosition of a new queue")
-        .isGreaterThanOrEqualTo(q.firstPosition());
-    assertThat(q.firstPosition()).isNotNegative();
-    assertThat(q.read(q.firstPosition(), 10)).isEmpty();
+        .isGreaterThanOrEqualTo(q.firstPosition(0, 0));
+    assertThat(q.firstPosition(0, 0)).isNotNegative();
+    assertThat(q.read(0, 0, q.firstPosition(0, 0), 10)).isEmpty();
     List<Long> positions = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       long p = append(q, task(0, i));
       positions.add(p);
       assertThat(q.size()).isEqualTo(i + 1);
-      assertThat(q.endPosition()).as("endPosition after append at %d", p).isGreaterThan(p);
-      assertThat(q.firstPosition()).isLessThanOrEqualTo(positions.get(0));
+      assertThat(q.endPosition(0, 0)).as("endPosition after append at %d", p).isGreaterThan(p);
+      assertThat(q.firstPosition(0, 0)).isLessThanOrEqualTo(positions.get(0));
     }
     for (int i = 0; i < 30; i += 7) {
-      q.acknowledge(positions.get(i));
+      q.acknowledge(0, 0, positions.get(i));
       assertThat(q.size()).as("size after acknowledge(position %d)", i).isEqualTo(30 - i);
-      assertThat(q.firstPosition()).isLessThanOrEqualTo(positions.get(i));
-      assertThat(q.endPosition()).isGreaterThan(positions.get(29));
+      assertThat(q.firstPosition(0, 0)).isLessThanOrEqualTo(positions.get(i));
+      assertThat(q.endPosition(0, 0)).isGreaterThan(positions.get(29));
     }
-    q.acknowledge(q.endPosition());
+    q.acknowledge(0, 0, q.endPosition(0, 0));
     assertThat(q.size()).isZero();
-    assertThat(q.firstPosition()).isLessThanOrEqualTo(q.endPosition());
+    assertThat(q.firstPosition(0, 0)).isLessThanOrEqualTo(q.endPosition(0, 0));
   }
 
   // ------------------------------------------------------------------------------ close
@@ -474,7 +511,8 @@ public abstract class TaskQueueContract {
     append(q, task(0, 0));
     q.close();
     q.close();
-    assertThatThrownBy(() -> q.append(task(0, 1))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> q.append(0, 0, task(0, 1), null))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   /** A queue that does not claim persistence does not report it. */
@@ -499,24 +537,24 @@ public abstract class TaskQueueContract {
     List<QueuedTask> appended = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       IndexTask t = task(0, i);
-      appended.add(new QueuedTask(append(q, t), t));
+      appended.add(new QueuedTask(0, 0, append(q, t), t));
     }
-    q.acknowledge(appended.get(5).position());
-    q.sync();
-    long end = q.endPosition();
+    q.acknowledge(0, 0, appended.get(5).position());
+    q.sync(0);
+    long end = q.endPosition(0, 0);
     q.close();
 
     TaskQueue r = reopen(dir, CAPACITY);
     opened.add(r);
     assertThat(r.isPersistent()).isTrue();
     assertThat(r.size()).as("size after reopen").isEqualTo(15);
-    assertThat(r.firstPosition()).isLessThanOrEqualTo(appended.get(5).position());
-    assertThat(r.endPosition()).as("endPosition after reopen").isGreaterThanOrEqualTo(end);
-    List<QueuedTask> read = readAll(r, r.firstPosition(), 7);
+    assertThat(r.firstPosition(0, 0)).isLessThanOrEqualTo(appended.get(5).position());
+    assertThat(r.endPosition(0, 0)).as("endPosition after reopen").isGreaterThanOrEqualTo(end);
+    List<QueuedTask> read = readAll(r, r.firstPosition(0, 0), 7);
     assertThat(read).as("tasks after reopen").isEqualTo(appended.subList(5, 20));
     long p = append(r, task(1, 0));
     assertThat(p).as("new position after reopen").isGreaterThan(appended.get(19).position());
-    r.acknowledge(r.endPosition());
+    r.acknowledge(0, 0, r.endPosition(0, 0));
     r.close();
 
     TaskQueue again = reopen(dir, CAPACITY);
@@ -536,12 +574,12 @@ public abstract class TaskQueueContract {
     for (int i = 0; i < capacity; i++) {
       append(q, task(0, i));
     }
-    q.sync();
+    q.sync(0);
     q.close();
     TaskQueue r = reopen(dir, capacity);
     opened.add(r);
     assertThat(r.size()).isEqualTo(capacity);
-    assertThat(r.append(task(1, 0)))
+    assertThat(r.append(0, 0, task(1, 0), null))
         .as("append at capacity after reopen")
         .isEqualTo(TaskQueue.FULL);
   }
@@ -564,7 +602,8 @@ public abstract class TaskQueueContract {
           pool.submit(
               () -> {
                 for (int i = 0; i < perProducer && !failed.get(); i++) {
-                  while (q.append(task(producer, i)) == TaskQueue.FULL && !failed.get()) {
+                  while (q.append(0, 0, task(producer, i), null) == TaskQueue.FULL
+                      && !failed.get()) {
                     Thread.yield(); // three producers on two cores: let the reader run
                   }
                 }
@@ -581,7 +620,7 @@ public abstract class TaskQueueContract {
         assertThat(now - lastProgress)
             .as("reader made no progress for 30 s after %d tasks", count)
             .isLessThan(stalled);
-        for (QueuedTask t : q.read(from, 2)) {
+        for (QueuedTask t : q.read(0, 0, from, 2)) {
           lastProgress = now;
           String[] c = t.task().content().split(":");
           int producer = Integer.parseInt(c[0]);
@@ -590,7 +629,7 @@ public abstract class TaskQueueContract {
           from = t.position() + 1;
           count++;
         }
-        q.acknowledge(from);
+        q.acknowledge(0, 0, from);
       }
     } finally {
       failed.set(count < producers * perProducer);
@@ -600,5 +639,250 @@ public abstract class TaskQueueContract {
       f.get(1, TimeUnit.MINUTES);
     }
     assertThat(q.size()).isZero();
+  }
+
+  // ------------------------------------------------------------------------------ partitions
+
+  /** The queue reports the partitions asked for, and one or two bands. */
+  @Test
+  public void reportsItsLayout() {
+    TaskQueue q = open(4, CAPACITY);
+    assertThat(q.partitions()).as("partitions()").isEqualTo(4);
+    assertThat(q.bands()).as("bands()").isBetween(1, 2);
+  }
+
+  /** A partition or band out of range is refused with IllegalArgumentException, storing nothing. */
+  @Test
+  public void refusesPartitionsAndBandsOutOfRange() {
+    TaskQueue q = open(2, CAPACITY);
+    assertThatThrownBy(() -> q.append(2, 0, task(0, 0), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("partition");
+    assertThatThrownBy(() -> q.append(-1, 0, task(0, 0), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("partition");
+    assertThatThrownBy(() -> q.append(0, q.bands(), task(0, 0), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("band");
+    assertThat(q.size()).as("nothing stored").isZero();
+  }
+
+  /**
+   * Every (partition, band) log is a FIFO of its own: tasks appended to several logs, interleaved,
+   * read back per log in append order, with their predecessors; the logs' positions are
+   * independent.
+   */
+  @Test
+  public void everyLogIsItsOwnFifo() {
+    int partitions = 3;
+    TaskQueue q = open(partitions, 256);
+    int bands = q.bands();
+    Map<Integer, List<QueuedTask>> expected = new HashMap<>();
+    for (int i = 0; i < 120; i++) {
+      int partition = i % partitions;
+      int band = (i / partitions) % bands;
+      IndexTask t = task(partition * 10 + band, i);
+      Predecessor pred = i % 4 == 0 ? null : new Predecessor((i / 7) % bands, i * 3L);
+      long pos = append(q, partition, band, t, pred);
+      expected
+          .computeIfAbsent(partition * bands + band, k -> new ArrayList<>())
+          .add(new QueuedTask(partition, band, pos, t, pred));
+    }
+    for (int partition = 0; partition < partitions; partition++) {
+      for (int band = 0; band < bands; band++) {
+        List<QueuedTask> want = expected.getOrDefault(partition * bands + band, List.of());
+        for (int chunk : new int[] {1, 7, 1000}) {
+          assertThat(readAll(q, partition, band, 0, chunk))
+              .as("log (%d, %d), chunk %d", partition, band, chunk)
+              .isEqualTo(want);
+        }
+        assertThat(want).extracting(QueuedTask::position).isSorted().doesNotHaveDuplicates();
+        if (!want.isEmpty()) {
+          assertThat(q.endPosition(partition, band))
+              .isGreaterThan(want.get(want.size() - 1).position());
+          QueuedTask middle = want.get(want.size() / 2);
+          assertThat(q.read(partition, band, middle.position(), 1))
+              .as("a read of one position returns the task there")
+              .containsExactly(middle);
+        }
+      }
+    }
+    assertThat(q.size()).isEqualTo(120);
+  }
+
+  /** Acknowledging one log releases its tasks only; the capacity is shared by all logs. */
+  @Test
+  public void acknowledgesArePerLogAndTheBoundIsShared() {
+    int capacity = 12;
+    TaskQueue q = open(2, capacity);
+    List<Long> p0 = new ArrayList<>();
+    List<Long> p1 = new ArrayList<>();
+    for (int i = 0; i < capacity / 2; i++) {
+      p0.add(append(q, 0, 0, task(0, i), null));
+      p1.add(append(q, 1, 0, task(1, i), null));
+    }
+    assertThat(q.append(0, 0, task(0, 99), null))
+        .as("FULL over all logs")
+        .isEqualTo(TaskQueue.FULL);
+    assertThat(q.append(1, q.bands() - 1, task(1, 99), null))
+        .as("FULL in every log")
+        .isEqualTo(TaskQueue.FULL);
+    q.acknowledge(1, 0, p1.get(3));
+    assertThat(q.size()).as("size after acknowledging 3 tasks of partition 1").isEqualTo(9);
+    assertThat(readAll(q, 0, 0, 0, 100))
+        .extracting(QueuedTask::position)
+        .as("partition 0 untouched by partition 1's acknowledge")
+        .isEqualTo(p0);
+    assertThat(q.firstPosition(0, 0)).isLessThanOrEqualTo(p0.get(0));
+    assertThat(readAll(q, 1, 0, 0, 100))
+        .extracting(QueuedTask::position)
+        .isEqualTo(p1.subList(3, p1.size()));
+    long again = append(q, 0, 0, task(0, 100), null);
+    assertThat(again).as("space freed by another log's acknowledge").isGreaterThan(p0.get(5));
+    q.acknowledge(0, 0, q.endPosition(0, 0));
+    q.acknowledge(1, 0, q.endPosition(1, 0));
+    assertThat(q.size()).isZero();
+  }
+
+  /**
+   * Four producers append to four partitions while two readers, each owning two partitions, read
+   * and acknowledge concurrently (as two lanes do): every task read exactly once, per log in append
+   * order; no reader waits for the other.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  public void readersOfDifferentPartitionsRunConcurrently() throws Exception {
+    int partitions = 4;
+    int perProducer = Math.max(1, tasksPerProducer() / 2);
+    TaskQueue q = open(partitions, 512);
+    ExecutorService pool = Executors.newFixedThreadPool(partitions + 2);
+    CountDownLatch start = new CountDownLatch(1);
+    AtomicBoolean failed = new AtomicBoolean();
+    List<Future<?>> producers = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      int partition = p;
+      producers.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < perProducer && !failed.get(); i++) {
+                  while (q.append(partition, 0, task(partition, i), null) == TaskQueue.FULL
+                      && !failed.get()) {
+                    Thread.yield(); // the readers free space
+                  }
+                }
+                return null;
+              }));
+    }
+    List<Future<Integer>> readers = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      int[] mine = {r, r + 2};
+      readers.add(
+          pool.submit(
+              () -> {
+                start.await();
+                long[] from = new long[partitions];
+                int[] next = new int[partitions];
+                int count = 0;
+                long lastProgress = System.nanoTime();
+                while (count < 2 * perProducer) {
+                  boolean progress = false;
+                  for (int partition : mine) {
+                    for (QueuedTask t : q.read(partition, 0, from[partition], 64)) {
+                      assertThat(t.partition()).isEqualTo(partition);
+                      assertThat(t.task()).isEqualTo(task(partition, next[partition]));
+                      next[partition]++;
+                      from[partition] = t.position() + 1;
+                      count++;
+                      progress = true;
+                    }
+                    q.acknowledge(partition, 0, from[partition]);
+                  }
+                  if (progress) {
+                    lastProgress = System.nanoTime();
+                  } else {
+                    assertThat(System.nanoTime() - lastProgress)
+                        .as("reader of %s made no progress for 30 s", List.of(mine[0], mine[1]))
+                        .isLessThan(TimeUnit.SECONDS.toNanos(30));
+                    Thread.yield();
+                  }
+                }
+                return count;
+              }));
+    }
+    start.countDown();
+    try {
+      for (Future<Integer> r : readers) {
+        assertThat(r.get(90, TimeUnit.SECONDS)).isEqualTo(2 * perProducer);
+      }
+      for (Future<?> f : producers) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      failed.set(true);
+      pool.shutdownNow();
+    }
+    assertThat(q.size()).isZero();
+  }
+
+  /** The partition function is the documented one (so every queue and Kafka producers agree). */
+  @Test
+  public void partitionFunctionIsStable() {
+    assertThat(Partitioning.partitionOf("ws-0", 1)).isZero();
+    for (String ws : List.of("a", "docs", "ws-17", "my.project_2")) {
+      int p = Partitioning.partitionOf(ws, 8);
+      assertThat(p).isBetween(0, 7).isEqualTo(Partitioning.partitionOf(ws, 8));
+    }
+  }
+
+  /**
+   * Persistent queues only: after a restart every log holds exactly its own unacknowledged tasks,
+   * with their positions and predecessors, and continues its own positions.
+   */
+  @Test
+  public void restartKeepsEveryLog() {
+    assumeTrue(persistent(), "the queue does not claim persistence");
+    int partitions = 3;
+    TaskQueue q = create(dir, partitions, 256);
+    int bands = q.bands();
+    Map<Integer, List<QueuedTask>> expected = new HashMap<>();
+    for (int i = 0; i < 60; i++) {
+      int partition = i % partitions;
+      int band = (i / partitions) % bands;
+      IndexTask t = task(partition, i);
+      Predecessor pred = i % 2 == 0 ? null : new Predecessor(0, i);
+      long pos = append(q, partition, band, t, pred);
+      expected
+          .computeIfAbsent(partition * bands + band, k -> new ArrayList<>())
+          .add(new QueuedTask(partition, band, pos, t, pred));
+    }
+    List<QueuedTask> log1 = expected.get(bands); // partition 1, band 0
+    q.acknowledge(1, 0, log1.get(4).position());
+    for (int partition = 0; partition < partitions; partition++) {
+      q.sync(partition);
+    }
+    q.close();
+
+    TaskQueue r = reopen(dir, partitions, 256);
+    opened.add(r);
+    assertThat(r.partitions()).isEqualTo(partitions);
+    assertThat(r.bands()).isEqualTo(bands);
+    assertThat(r.size()).as("size after reopen").isEqualTo(60 - 4);
+    for (int partition = 0; partition < partitions; partition++) {
+      for (int band = 0; band < bands; band++) {
+        List<QueuedTask> want =
+            new ArrayList<>(expected.getOrDefault(partition * bands + band, List.of()));
+        if (partition == 1 && band == 0) {
+          want = want.subList(4, want.size());
+        }
+        assertThat(readAll(r, partition, band, 0, 5))
+            .as("log (%d, %d) after reopen", partition, band)
+            .isEqualTo(want);
+        long p = append(r, partition, band, task(9, partition), null);
+        if (!want.isEmpty()) {
+          assertThat(p).isGreaterThan(want.get(want.size() - 1).position());
+        }
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.spi.BackendStateLostException;
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
@@ -89,9 +90,14 @@ import org.slf4j.LoggerFactory;
  * <p>Failure handling: when the writer suffers a tragic failure (it closes itself; a full disk or a
  * failing device, say), the backend rolls back, reopens a writer from the last commit and throws
  * {@link BackendStateLostException}. From then on it refuses {@code apply}, {@code commit} and
- * {@code makeVisible} with that exception until the core has read {@link #committedCheckpoint()} to
- * replay from it, so that no commit can record a checkpoint covering work the rollback lost. Other
- * I/O failures are {@link TransientBackendException}s.
+ * {@code makeVisible} with that exception until the core calls {@link #startReplay()} (the replay
+ * handshake) to replay from the committed checkpoint, so that no commit can record a checkpoint
+ * covering work the rollback lost. Other I/O failures are {@link TransientBackendException}s.
+ *
+ * <p>The checkpoint vector is stored in the commit user data under {@value
+ * LuceneIndexBackendProvider#CHECKPOINT_KEY} in {@link Checkpoint}'s text form. An index written
+ * before partitions existed holds a single number there; it reads as a checkpoint of one partition
+ * with one band.
  */
 final class LuceneIndexBackend implements IndexBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneIndexBackend.class);
@@ -128,7 +134,7 @@ final class LuceneIndexBackend implements IndexBackend {
   /** The open writer and its searchers; null after a failed reopen. Guarded by {@link #lock}. */
   private Writer current;
 
-  private volatile long committed;
+  private volatile Checkpoint committed = Checkpoint.none();
   private volatile boolean replayPending;
   private volatile boolean closed;
 
@@ -224,10 +230,11 @@ final class LuceneIndexBackend implements IndexBackend {
       throw corrupt(e);
     }
     try {
-      long cp = 0;
+      Checkpoint cp = Checkpoint.none();
       if (!exists) {
         // an empty first commit: from now on index files without a commit point mean corruption
-        w.setLiveCommitData(Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, "0").entrySet());
+        w.setLiveCommitData(
+            Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, cp.encode()).entrySet());
         w.commit();
       } else {
         cp = readCheckpoint(w);
@@ -244,31 +251,32 @@ final class LuceneIndexBackend implements IndexBackend {
     }
   }
 
-  private long readCheckpoint(IndexWriter w) {
+  private Checkpoint readCheckpoint(IndexWriter w) {
     Iterable<Map.Entry<String, String>> data = w.getLiveCommitData();
     if (data == null) {
-      return 0;
+      return Checkpoint.none();
     }
     for (Map.Entry<String, String> e : data) {
       if (LuceneIndexBackendProvider.CHECKPOINT_KEY.equals(e.getKey())) {
+        String v = e.getValue();
         try {
-          long cp = Long.parseLong(e.getValue());
-          if (cp < 0) {
-            throw new NumberFormatException("negative");
+          if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
+            // written before partitions existed: one log
+            return Checkpoint.of(1, 1, Long.parseLong(v));
           }
-          return cp;
-        } catch (NumberFormatException x) {
+          return Checkpoint.parse(v);
+        } catch (IllegalArgumentException x) {
           throw new IllegalStateException(
               "the Lucene index at "
                   + where
                   + " has an invalid checkpoint in its commit data: \""
-                  + e.getValue()
+                  + v
                   + "\"",
               x);
         }
       }
     }
-    return 0;
+    return Checkpoint.none();
   }
 
   private IllegalStateException corrupt(IOException e) {
@@ -536,19 +544,21 @@ final class LuceneIndexBackend implements IndexBackend {
   // ------------------------------------------------------------------------------ commit, refresh
 
   @Override
-  public void commit(long checkpoint) {
-    if (checkpoint < 0) {
-      throw new IllegalArgumentException("checkpoint: must not be negative, was: " + checkpoint);
-    }
+  public void commit(Checkpoint checkpoint) {
+    java.util.Objects.requireNonNull(checkpoint, "checkpoint");
     Writer w = enter();
     Throwable failure = null;
     try {
+      Checkpoint before = committed;
+      Checkpoint next =
+          before.isNone() || !before.hasLayout(checkpoint.partitions(), checkpoint.bands())
+              ? checkpoint
+              : before.mergedWith(checkpoint);
       w.writer()
           .setLiveCommitData(
-              Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, Long.toString(checkpoint))
-                  .entrySet());
+              Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, next.encode()).entrySet());
       w.writer().commit();
-      committed = checkpoint;
+      committed = next;
     } catch (IOException | RuntimeException | Error e) {
       failure = e;
     } finally {
@@ -559,12 +569,20 @@ final class LuceneIndexBackend implements IndexBackend {
     }
   }
 
+  /** The checkpoint of the last commit. */
+  @Override
+  public Checkpoint committedCheckpoint() {
+    ensureOpen();
+    return committed;
+  }
+
   /**
-   * The checkpoint of the last commit. The core reads it to replay after a {@link
-   * BackendStateLostException}; reading it ends the refusal that follows a rollback.
+   * The replay handshake: the core stopped every lane after a {@link BackendStateLostException} and
+   * replays from the returned checkpoint; {@code apply}, {@code commit} and {@code makeVisible} are
+   * accepted again.
    */
   @Override
-  public long committedCheckpoint() {
+  public Checkpoint startReplay() {
     ensureOpen();
     replayPending = false;
     return committed;

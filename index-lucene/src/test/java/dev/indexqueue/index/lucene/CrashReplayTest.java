@@ -11,10 +11,11 @@ import dev.indexqueue.TaskStage;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
-import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
+import dev.indexqueue.tck.SurvivingQueue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,8 +53,8 @@ class CrashReplayTest {
       model.put("f" + i + ".txt", "committed " + i);
     }
     assertThat(last.await(TaskStage.DURABLE, Duration.ofSeconds(30))).isTrue();
-    long committed = s1.queueStatus().lastCheckpoint();
-    assertThat(committed).isGreaterThan(last.sequence());
+    Checkpoint committed = first.committedCheckpoint();
+    assertThat(committed.position(0, 0)).isGreaterThan(last.sequence());
     Map<String, String> committedModel = new TreeMap<>(model);
 
     for (int i = 5; i < 15; i++) {
@@ -84,59 +85,11 @@ class CrashReplayTest {
       assertThat(hits).hasSize(10);
     }
     try (LuceneIndexBackend reopened = LuceneIndexBackend.open(LuceneIndexOptions.of(dir))) {
-      assertThat(reopened.committedCheckpoint()).isGreaterThan(committed);
+      assertThat(reopened.committedCheckpoint().position(0, 0))
+          .isGreaterThan(committed.position(0, 0));
       assertThat(reopened.documents("ws")).isEqualTo(expected(model));
     }
     queue.close();
-  }
-
-  /** A queue that outlives the service that closes it, like a persistent one across a restart. */
-  private static final class SurvivingQueue implements TaskQueue {
-    private final TaskQueue q;
-
-    SurvivingQueue(TaskQueue q) {
-      this.q = q;
-    }
-
-    @Override
-    public long append(IndexTask task) {
-      return q.append(task);
-    }
-
-    @Override
-    public List<QueuedTask> read(long fromPosition, int maxTasks) {
-      return q.read(fromPosition, maxTasks);
-    }
-
-    @Override
-    public void acknowledge(long position) {
-      q.acknowledge(position);
-    }
-
-    @Override
-    public long firstPosition() {
-      return q.firstPosition();
-    }
-
-    @Override
-    public long endPosition() {
-      return q.endPosition();
-    }
-
-    @Override
-    public long size() {
-      return q.size();
-    }
-
-    @Override
-    public long capacity() {
-      return q.capacity();
-    }
-
-    @Override
-    public void close() {
-      // survives: the next service reads it again
-    }
   }
 
   /** A backend that can die: after {@link #crash()} it is closed without a commit. */
@@ -166,13 +119,13 @@ class CrashReplayTest {
     }
 
     @Override
-    public void commit(long checkpoint) {
+    public void commit(Checkpoint checkpoint) {
       alive();
       b.commit(checkpoint);
     }
 
     @Override
-    public long committedCheckpoint() {
+    public Checkpoint committedCheckpoint() {
       alive();
       return b.committedCheckpoint();
     }

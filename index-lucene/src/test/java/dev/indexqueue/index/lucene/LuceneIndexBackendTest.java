@@ -5,12 +5,14 @@ import static dev.indexqueue.IndexTask.reindexWorkspace;
 import static dev.indexqueue.IndexTask.removeFile;
 import static dev.indexqueue.IndexTask.removeWorkspace;
 import static dev.indexqueue.index.lucene.TestSupport.batch;
+import static dev.indexqueue.index.lucene.TestSupport.cp;
 import static dev.indexqueue.index.lucene.TestSupport.expected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.index.lucene.TestSupport.MemorySource;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.Providers;
 import java.io.IOException;
@@ -176,20 +178,20 @@ class LuceneIndexBackendTest {
   @Test
   void checkpointSurvivesReopenAndUncommittedWorkDoesNot() {
     try (LuceneIndexBackend b = open()) {
-      assertThat(b.committedCheckpoint()).isZero();
+      assertThat(b.committedCheckpoint()).isEqualTo(Checkpoint.none());
       b.apply(batch(indexFile("ws", "a.txt", "committed")));
-      b.commit(42);
+      b.commit(cp(42));
       b.apply(batch(indexFile("ws", "b.txt", "not committed")));
       b.makeVisible();
       assertThat(b.documents("ws")).hasSize(2);
     }
     try (LuceneIndexBackend b = open()) {
-      assertThat(b.committedCheckpoint()).isEqualTo(42);
+      assertThat(b.committedCheckpoint()).isEqualTo(cp(42));
       assertThat(b.documents("ws")).isEqualTo(expected(Map.of("a.txt", "committed")));
-      b.commit(43); // a commit without changes still records the checkpoint
+      b.commit(cp(43)); // a commit without changes still records the checkpoint
     }
     try (LuceneIndexBackend b = open()) {
-      assertThat(b.committedCheckpoint()).isEqualTo(43);
+      assertThat(b.committedCheckpoint()).isEqualTo(cp(43));
     }
   }
 
@@ -201,7 +203,7 @@ class LuceneIndexBackendTest {
           .hasMessageContaining(dir.toString())
           .hasMessageContaining("locked by another writer");
       b.apply(batch(indexFile("ws", "a.txt", "still works")));
-      b.commit(1);
+      b.commit(cp(1));
     }
   }
 
@@ -209,7 +211,7 @@ class LuceneIndexBackendTest {
   void aCorruptIndexFailsNamingTheDirectoryAndIsNotRecreated() throws IOException {
     try (LuceneIndexBackend b = open()) {
       b.apply(batch(indexFile("ws", "a.txt", "a")));
-      b.commit(7);
+      b.commit(cp(7));
     }
     Path segments;
     try (var files = Files.list(dir)) {
@@ -251,7 +253,7 @@ class LuceneIndexBackendTest {
     try (IndexBackend b =
         Providers.indexBackend(
             "lucene", Map.of("directory", dir.toString(), "ramBufferMB", "16"))) {
-      assertThat(b.committedCheckpoint()).isZero();
+      assertThat(b.committedCheckpoint()).isEqualTo(Checkpoint.none());
     }
     assertThatThrownBy(
             () ->

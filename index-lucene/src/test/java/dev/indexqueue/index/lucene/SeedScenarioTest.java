@@ -76,7 +76,7 @@ class SeedScenarioTest {
 
     try (IndexingService service =
         IndexingService.builder()
-            .queue(MemoryTaskQueueProvider.newQueue(8192))
+            .queue(MemoryTaskQueueProvider.newQueue(2, 8192))
             .backend(LuceneIndexBackendProvider.open(LuceneIndexOptions.of(tmp.resolve("index"))))
             .workspaceSource(source)
             .lanes(2)

@@ -2,6 +2,7 @@ package dev.indexqueue.index.lucene;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.QueuedTask;
@@ -25,9 +26,14 @@ final class TestSupport {
   static Batch batch(WorkspaceSource source, IndexTask... tasks) {
     List<QueuedTask> qs = new ArrayList<>();
     for (IndexTask t : tasks) {
-      qs.add(new QueuedTask(POSITIONS.incrementAndGet(), t));
+      qs.add(new QueuedTask(0, 0, POSITIONS.incrementAndGet(), t));
     }
     return new Batch(0, qs, source);
+  }
+
+  /** A checkpoint of one partition with one band at {@code position}. */
+  static Checkpoint cp(long position) {
+    return Checkpoint.of(1, 1, position);
   }
 
   static Batch batch(IndexTask... tasks) {

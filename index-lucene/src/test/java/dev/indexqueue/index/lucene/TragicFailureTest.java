@@ -3,6 +3,7 @@ package dev.indexqueue.index.lucene;
 import static dev.indexqueue.IndexTask.indexFile;
 import static dev.indexqueue.IndexTask.removeFile;
 import static dev.indexqueue.index.lucene.TestSupport.batch;
+import static dev.indexqueue.index.lucene.TestSupport.cp;
 import static dev.indexqueue.index.lucene.TestSupport.expected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,32 +51,32 @@ class TragicFailureTest {
     try (LuceneIndexBackend b =
         new LuceneIndexBackend(fd, dir.toString(), LuceneIndexOptions.of(dir), 2)) {
       b.apply(batch(docs("ws", 0, 4, "v1")));
-      b.commit(10);
+      b.commit(cp(10));
       b.apply(batch(docs("ws", 4, 6, "v1"))); // applied, not committed: lost by the rollback
 
       fd.failNextWrites(1);
       assertThatThrownBy(() -> b.apply(batch(docs("ws", 0, 10, "v2"))))
           .isInstanceOf(BackendStateLostException.class)
-          .hasMessageContaining("rolled back to the last commit (checkpoint 10)");
+          .hasMessageContaining("rolled back to the last commit (checkpoint Checkpoint[1x1:10])");
       assertThat(fd.injected()).isEqualTo(1);
 
-      // until the core has read the checkpoint to replay, nothing may be committed on top
-      assertThatThrownBy(() -> b.commit(99)).isInstanceOf(BackendStateLostException.class);
+      // until the core starts the replay (the handshake), nothing may be committed on top
+      assertThatThrownBy(() -> b.commit(cp(99))).isInstanceOf(BackendStateLostException.class);
       assertThatThrownBy(() -> b.apply(batch(docs("ws", 0, 1, "v3"))))
           .isInstanceOf(BackendStateLostException.class);
-      assertThat(b.committedCheckpoint()).isEqualTo(10);
+      assertThat(b.startReplay()).isEqualTo(cp(10));
       b.makeVisible();
       assertThat(b.documents("ws")).isEqualTo(expected(model(0, 4, "v1")));
 
       // the replay
       b.apply(batch(docs("ws", 4, 6, "v1")));
       b.apply(batch(docs("ws", 0, 10, "v2")));
-      b.commit(20);
+      b.commit(cp(20));
       b.makeVisible();
       assertThat(b.documents("ws")).isEqualTo(expected(model(0, 10, "v2")));
     }
     try (LuceneIndexBackend b = LuceneIndexBackend.open(LuceneIndexOptions.of(dir))) {
-      assertThat(b.committedCheckpoint()).isEqualTo(20);
+      assertThat(b.committedCheckpoint()).isEqualTo(cp(20));
       assertThat(b.documents("ws")).isEqualTo(expected(model(0, 10, "v2")));
     }
   }
@@ -91,7 +92,7 @@ class TragicFailureTest {
     Random random = new Random(42);
     try (IndexingService service =
         IndexingService.builder()
-            .queue(MemoryTaskQueueProvider.newQueue(4096))
+            .queue(MemoryTaskQueueProvider.newQueue(2, 4096))
             .backend(backend)
             .lanes(2)
             .batchSize(16)

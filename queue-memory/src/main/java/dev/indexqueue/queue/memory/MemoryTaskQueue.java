@@ -1,119 +1,178 @@
 package dev.indexqueue.queue.memory;
 
 import dev.indexqueue.IndexTask;
+import dev.indexqueue.spi.Partitioning;
+import dev.indexqueue.spi.Predecessor;
 import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A bounded in-memory {@link TaskQueue}: a ring of {@code capacity} slots with dense positions 0,
- * 1, 2, …. Safe for any number of appending threads and one reader (the service's scheduler). Not
- * persistent: a restart starts empty.
+ * A bounded in-memory {@link TaskQueue}: {@code partitions × bands} logs, each a ring with dense
+ * positions 0, 1, 2, … that grows as needed. Safe for any number of appending threads, one reader
+ * per partition and an acknowledging thread at once. Not persistent: a restart starts empty.
  *
- * <p>Producers claim a position with one CAS on the tail (no lock), write the slot and publish it
- * by storing the position in the slot's sequence (release). The reader reads published slots in
- * order, many per call, without locks; {@link #acknowledge} clears slots and moves the head, which
- * frees space for producers. Memory is bounded by the capacity whatever the producer rate.
+ * <p>Each log has its own lock, held only to copy references in or out, so producers of one
+ * partition and the readers of the others never wait for each other. The bound is global: a
+ * producer first reserves one unit of {@link #capacity()} with a CAS on a shared counter and gets
+ * {@link #FULL} when there is none; {@link #acknowledge} gives the units back. Memory is bounded by
+ * the capacity whatever the producer rate.
  */
 final class MemoryTaskQueue implements TaskQueue {
-  private final int capacity;
-  private final IndexTask[] tasks;
-  private final AtomicLongArray published;
-  private final PaddedLong tail = new PaddedLong();
-  private volatile long head;
+  private final int partitions;
+  private final int bands;
+  private final long capacity;
+  private final AtomicLong held = new AtomicLong();
+  private final Log[] logs;
   private volatile boolean closed;
 
-  /** A tail counter on its own cache line, away from the head. */
-  @SuppressWarnings("unused")
-  private static final class PaddedLong extends java.util.concurrent.atomic.AtomicLong {
-    private static final long serialVersionUID = 1L;
-    long p1, p2, p3, p4, p5, p6, p7;
+  /**
+   * One (partition, band) log. Fields guarded by {@link #lock}; head and tail also read lock-free.
+   */
+  private static final class Log {
+    final ReentrantLock lock = new ReentrantLock();
+    QueuedTask[] ring = new QueuedTask[16];
+    volatile long head;
+    volatile long tail;
   }
 
-  MemoryTaskQueue(int capacity) {
+  MemoryTaskQueue(int partitions, int bands, long capacity) {
+    this.partitions = Partitioning.checkPartitions(partitions);
+    if (bands < 1 || bands > 2) {
+      throw new IllegalArgumentException("bands: must be 1 or 2, was: " + bands);
+    }
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity: must be at least 1, was: " + capacity);
     }
+    this.bands = bands;
     this.capacity = capacity;
-    this.tasks = new IndexTask[capacity];
-    this.published = new AtomicLongArray(capacity);
-    for (int i = 0; i < capacity; i++) {
-      published.set(i, -1);
+    this.logs = new Log[partitions * bands];
+    for (int i = 0; i < logs.length; i++) {
+      logs[i] = new Log();
     }
   }
 
+  private Log log(int partition, int band) {
+    if (partition < 0 || partition >= partitions) {
+      throw new IllegalArgumentException(
+          "partition: must be between 0 and " + (partitions - 1) + ", was: " + partition);
+    }
+    if (band < 0 || band >= bands) {
+      throw new IllegalArgumentException(
+          "band: must be between 0 and " + (bands - 1) + ", was: " + band);
+    }
+    return logs[partition * bands + band];
+  }
+
   @Override
-  public long append(IndexTask task) {
+  public int partitions() {
+    return partitions;
+  }
+
+  @Override
+  public int bands() {
+    return bands;
+  }
+
+  @Override
+  public long append(int partition, int band, IndexTask task, Predecessor predecessor) {
+    Objects.requireNonNull(task, "task");
     if (closed) {
       throw new IllegalStateException("memory queue is closed");
     }
-    long t;
+    Log l = log(partition, band);
+    long h;
     do {
-      t = tail.get();
-      if (t - head >= capacity) {
+      h = held.get();
+      if (h >= capacity) {
         return FULL;
       }
-    } while (!tail.compareAndSet(t, t + 1));
-    int i = (int) (t % capacity);
-    tasks[i] = task;
-    published.setRelease(i, t);
-    return t;
+    } while (!held.compareAndSet(h, h + 1));
+    l.lock.lock();
+    try {
+      long p = l.tail;
+      if (p - l.head >= l.ring.length) {
+        grow(l);
+      }
+      l.ring[(int) (p & (l.ring.length - 1))] =
+          new QueuedTask(partition, band, p, task, predecessor);
+      l.tail = p + 1;
+      return p;
+    } finally {
+      l.lock.unlock();
+    }
+  }
+
+  private static void grow(Log l) {
+    QueuedTask[] old = l.ring;
+    QueuedTask[] ring = new QueuedTask[old.length * 2];
+    for (long p = l.head; p < l.tail; p++) {
+      ring[(int) (p & (ring.length - 1))] = old[(int) (p & (old.length - 1))];
+    }
+    l.ring = ring;
   }
 
   @Override
-  public List<QueuedTask> read(long fromPosition, int maxTasks) {
+  public List<QueuedTask> read(int partition, int band, long fromPosition, int maxTasks) {
     if (maxTasks < 1) {
       throw new IllegalArgumentException("maxTasks: must be at least 1, was: " + maxTasks);
     }
-    long p = Math.max(fromPosition, head);
-    long end = tail.get();
-    int n = (int) Math.min(maxTasks, Math.max(0, end - p));
-    if (n == 0) {
-      return List.of();
-    }
-    List<QueuedTask> out = new ArrayList<>(n);
-    for (int k = 0; k < n; k++, p++) {
-      int i = (int) (p % capacity);
-      if (published.getAcquire(i) != p) {
-        break; // claimed, not yet written: later positions wait for it (order)
+    Log l = log(partition, band);
+    l.lock.lock();
+    try {
+      long p = Math.max(fromPosition, l.head);
+      long n = Math.min(maxTasks, l.tail - p);
+      if (n <= 0) {
+        return List.of();
       }
-      out.add(new QueuedTask(p, tasks[i]));
-    }
-    return out;
-  }
-
-  @Override
-  public void acknowledge(long position) {
-    long h = head;
-    long upTo = Math.min(position, tail.get());
-    for (long p = h; p < upTo; p++) {
-      int i = (int) (p % capacity);
-      if (published.getAcquire(i) != p) {
-        upTo = p; // never release a slot that is not yet written
-        break;
+      List<QueuedTask> out = new ArrayList<>((int) n);
+      for (long i = 0; i < n; i++, p++) {
+        out.add(l.ring[(int) (p & (l.ring.length - 1))]);
       }
-      tasks[i] = null;
-    }
-    if (upTo > h) {
-      head = upTo;
+      return out;
+    } finally {
+      l.lock.unlock();
     }
   }
 
   @Override
-  public long firstPosition() {
-    return head;
+  public void acknowledge(int partition, int band, long position) {
+    Log l = log(partition, band);
+    long released;
+    l.lock.lock();
+    try {
+      long upTo = Math.min(position, l.tail);
+      if (upTo <= l.head) {
+        return;
+      }
+      for (long p = l.head; p < upTo; p++) {
+        l.ring[(int) (p & (l.ring.length - 1))] = null;
+      }
+      released = upTo - l.head;
+      l.head = upTo;
+    } finally {
+      l.lock.unlock();
+    }
+    held.addAndGet(-released);
   }
 
   @Override
-  public long endPosition() {
-    return tail.get();
+  public long firstPosition(int partition, int band) {
+    return log(partition, band).head;
+  }
+
+  @Override
+  public long endPosition(int partition, int band) {
+    return log(partition, band).tail;
   }
 
   @Override
   public long size() {
-    return Math.max(0, tail.get() - head);
+    return held.get();
   }
 
   @Override
@@ -128,6 +187,14 @@ final class MemoryTaskQueue implements TaskQueue {
 
   @Override
   public String toString() {
-    return "MemoryTaskQueue[size=" + size() + ", capacity=" + capacity + "]";
+    return "MemoryTaskQueue["
+        + partitions
+        + "x"
+        + bands
+        + ", size="
+        + size()
+        + ", capacity="
+        + capacity
+        + "]";
   }
 }

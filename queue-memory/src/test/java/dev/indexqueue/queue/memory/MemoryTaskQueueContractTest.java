@@ -8,8 +8,8 @@ import java.nio.file.Path;
 class MemoryTaskQueueContractTest extends TaskQueueContract {
 
   @Override
-  protected TaskQueue create(Path dir, int capacity) {
-    return MemoryTaskQueueProvider.newQueue(capacity);
+  protected TaskQueue create(Path dir, int partitions, int capacity) {
+    return MemoryTaskQueueProvider.newQueue(partitions, capacity);
   }
 
   @Override
