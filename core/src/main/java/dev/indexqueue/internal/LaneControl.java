@@ -113,7 +113,9 @@ final class LaneControl {
   /**
    * Called by a lane that saw the rewind request (with no batch in flight): waits until every lane
    * is parked here; the last one to arrive runs {@code rewind} (which must read every lane again
-   * from the checkpoint), then all go on. Returns at once when the service stops.
+   * from the checkpoint) without holding this object's lock (the rewind waits for the maintainer,
+   * which may itself request a rewind meanwhile), then all go on. Returns at once when the service
+   * stops.
    */
   void parkForRewind(Runnable rewind) throws InterruptedException {
     lock.lock();
@@ -123,14 +125,20 @@ final class LaneControl {
       }
       long generation = rewindGeneration;
       parked++;
-      try {
-        if (parked == lanes) {
+      if (parked == lanes) {
+        lock.unlock();
+        try {
           rewind.run();
+        } finally {
+          lock.lock();
+          parked--;
           rewindRequested = false;
           rewindGeneration++;
           changed.signalAll();
-          return;
         }
+        return;
+      }
+      try {
         while (rewindGeneration == generation && !stopping) {
           changed.await();
         }

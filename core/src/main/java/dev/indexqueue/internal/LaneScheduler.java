@@ -678,8 +678,7 @@ final class LaneScheduler {
       long n = 0;
       for (LogWindow[] ws : windows) {
         for (LogWindow w : ws) {
-          n += w.unfinishedCount();
-          n += Math.max(0, queue.endPosition(w.partition, w.band) - w.readPosition);
+          n += w.unfinished(queue.endPosition(w.partition, w.band));
         }
       }
       return n;
@@ -725,8 +724,7 @@ final class LaneScheduler {
         long oldest = -1;
         for (LogWindow w : ws) {
           if (!stopped) {
-            depth += w.unfinishedCount();
-            depth += Math.max(0, queue.endPosition(p, w.band) - w.readPosition);
+            depth += w.unfinished(queue.endPosition(p, w.band));
             Entry first = w.firstUnfinished();
             if (first != null && (oldest < 0 || first.readNanos < oldest)) {
               oldest = first.readNanos;

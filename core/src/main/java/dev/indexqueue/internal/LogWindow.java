@@ -143,20 +143,25 @@ final class LogWindow {
     return n;
   }
 
-  /** How many entries held, in order or ahead, are not finished. */
-  long unfinishedCount() {
+  /**
+   * How many tasks of this log are not finished, given its end position: entries held in order and
+   * not finished, plus every position from the read position to the end, less the entries fetched
+   * ahead there that are finished. (Exact for dense positions.)
+   */
+  long unfinished(long end) {
     long n = 0;
     for (int i = finishedPrefix; i < size; i++) {
       if (!at(i).finished) {
         n++;
       }
     }
+    n += Math.max(0, end - readPosition);
     for (Entry e : ahead.values()) {
-      if (!e.finished) {
-        n++;
+      if (e.finished) {
+        n--;
       }
     }
-    return n;
+    return Math.max(0, n);
   }
 
   /** Forgets everything and reads from {@code position} next. */

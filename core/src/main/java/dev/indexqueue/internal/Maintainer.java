@@ -59,6 +59,7 @@ final class Maintainer implements Runnable {
   private final IndexingListener listener;
   private final int partitions;
   private final int bands;
+  private final long capacity;
   private final int commitMaxTasks;
   private final long commitIntervalNanos;
   private final long refreshIntervalNanos;
@@ -109,6 +110,7 @@ final class Maintainer implements Runnable {
     this.control = control;
     this.partitions = queue.partitions();
     this.bands = queue.bands();
+    this.capacity = queue.capacity();
     this.commitMaxTasks = settings.commitPolicy().maxTasks();
     this.commitIntervalNanos = Settings.saturatedNanos(settings.commitPolicy().interval());
     this.refreshIntervalNanos = Settings.saturatedNanos(settings.refreshInterval());
@@ -340,7 +342,7 @@ final class Maintainer implements Runnable {
     }
     return appliedSinceCommit >= commitMaxTasks
         || now - lastCommitNanos >= commitIntervalNanos
-        || appliedSinceCommit * 2 >= queue.capacity()
+        || appliedSinceCommit * 2 >= capacity
         || waitersDue(TaskStage.DURABLE, now, Math.min(commitTookNanos, commitIntervalNanos));
   }
 
