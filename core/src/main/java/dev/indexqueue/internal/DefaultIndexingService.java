@@ -85,7 +85,7 @@ public final class DefaultIndexingService implements IndexingService {
   private volatile String failure;
   private volatile boolean closedResources;
 
-  private DefaultIndexingService(Settings settings, Recovery.Start start) {
+  private DefaultIndexingService(Settings settings, Checkpoint committedAtStart) {
     this.settings = settings;
     this.queue = settings.queue();
     this.backend = settings.backend();
@@ -98,16 +98,9 @@ public final class DefaultIndexingService implements IndexingService {
 
     this.lanes = new LaneScheduler[settings.lanes()];
     for (int l = 0; l < lanes.length; l++) {
-      List<Integer> owned = new ArrayList<>();
-      for (int p = 0; p < partitions; p++) {
-        if (LaneScheduler.laneOf(p, lanes.length) == l) {
-          owned.add(p);
-        }
-      }
       lanes[l] =
           new LaneScheduler(
               l,
-              owned.stream().mapToInt(Integer::intValue).toArray(),
               queue,
               settings.clock(),
               control,
@@ -123,7 +116,7 @@ public final class DefaultIndexingService implements IndexingService {
             progress,
             lanes,
             control,
-            start.from(),
+            committedAtStart,
             () -> admissionWakeProducers(),
             this::wakeLanes,
             this::fail,
@@ -154,17 +147,6 @@ public final class DefaultIndexingService implements IndexingService {
       this.callbacks = inlineWhenRejected(pool);
     }
 
-    counters.replayed.add(start.replayed());
-    for (Map.Entry<String, long[]> t : start.tails().entrySet()) {
-      admission.restoreTail(t.getKey(), (int) t.getValue()[0], t.getValue()[1]);
-    }
-    for (LaneScheduler lane : lanes) {
-      lane.start(start.from(), start.ends());
-    }
-    if (start.replayed() == 0) {
-      replayVisible.complete(null);
-    }
-
     ThreadFactory tf = settings.threadFactory();
     for (LaneScheduler lane : lanes) {
       LaneWorker w =
@@ -175,10 +157,19 @@ public final class DefaultIndexingService implements IndexingService {
     this.maintainerThread = newThread(tf, maintainer, prefix + "-maintainer");
   }
 
-  /** Creates the service, recovers from the backend's checkpoint and starts its threads. */
+  /**
+   * Creates the service, subscribes to the queue's partitions (a local queue assigns them all at
+   * once: each is read from the backend's committed checkpoint) and starts the threads.
+   */
   public static DefaultIndexingService start(Settings settings) {
-    Recovery.Start start = Recovery.run(settings.name(), settings.queue(), settings.backend());
-    DefaultIndexingService s = new DefaultIndexingService(settings, start);
+    Checkpoint committed =
+        Recovery.committed(settings.name(), settings.queue(), settings.backend());
+    DefaultIndexingService s = new DefaultIndexingService(settings, committed);
+    s.queue.subscribe(s.new Ownership(committed));
+    if (!s.firstAssignment.isDone()) {
+      // nothing assigned yet (a cluster queue assigns later): there is no replay to wait for
+      s.replayVisible.complete(null);
+    }
     s.state.set(LifecycleState.RUNNING);
     s.admission.open();
     for (Thread t : s.workers) {
@@ -233,6 +224,71 @@ public final class DefaultIndexingService implements IndexingService {
       return "IndexingService " + settings.name() + " is not started";
     }
     return "IndexingService " + settings.name() + " is shutting down (" + s + "): submit refused";
+  }
+
+  // ------------------------------------------------------------------------------ ownership
+
+  /** Completed at the first assignment of partitions (the start's replay). */
+  private final CompletableFuture<Void> firstAssignment = new CompletableFuture<>();
+
+  /** Follows which partitions this process owns; called by the queue (at start for local ones). */
+  private final class Ownership implements dev.indexqueue.spi.PartitionListener {
+    private final Checkpoint atStart;
+
+    Ownership(Checkpoint atStart) {
+      this.atStart = atStart;
+    }
+
+    @Override
+    public void assigned(java.util.Set<Integer> assigned) {
+      boolean first = !firstAssignment.isDone();
+      Checkpoint cp = first ? atStart : Recovery.committed(settings.name(), queue, backend);
+      Recovery.Start start = Recovery.forPartitions(settings.name(), queue, cp, assigned);
+      counters.replayed.add(start.replayed());
+      for (Map.Entry<String, long[]> t : start.tails().entrySet()) {
+        admission.restoreTail(t.getKey(), (int) t.getValue()[0], t.getValue()[1]);
+      }
+      for (int p : assigned) {
+        lanes[LaneScheduler.laneOf(p, lanes.length)].assign(p, start.from(), start.ends());
+      }
+      if (first) {
+        firstAssignment.complete(null);
+        if (start.replayed() == 0) {
+          replayVisible.complete(null);
+        }
+      }
+      if (first) {
+        LOG.debug("{}: owns partitions {}", settings.name(), assigned);
+      } else {
+        LOG.info("{}: now also owns partitions {}", settings.name(), assigned);
+      }
+    }
+
+    @Override
+    public void revoked(java.util.Set<Integer> revoked) {
+      try {
+        for (int p : revoked) {
+          lanes[LaneScheduler.laneOf(p, lanes.length)].revoke(p);
+        }
+        if (!stopping()) {
+          maintainer.commitNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IllegalStateException e) {
+        LOG.warn(
+            "{}: no commit before giving up partitions {}: {}; the next owner replays from the"
+                + " last commit",
+            settings.name(),
+            revoked,
+            e.getMessage());
+      } finally {
+        for (int p : revoked) {
+          lanes[LaneScheduler.laneOf(p, lanes.length)].release(p);
+        }
+      }
+      LOG.info("{}: gave up partitions {}", settings.name(), revoked);
+    }
   }
 
   // ------------------------------------------------------------------------------ submit

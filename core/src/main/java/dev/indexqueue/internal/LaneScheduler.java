@@ -11,10 +11,12 @@ import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,11 +89,21 @@ final class LaneScheduler {
   private final long agingNanos;
   private final LongAdder coalescedCount;
 
-  /** The lane's partitions, ascending; windows[i][band] is partition partitions[i]'s log. */
-  private final int[] partitions;
+  /**
+   * The partitions this lane owns now, by partition; each value holds the partition's logs by band.
+   * Local queues assign every partition once at start; a cluster queue assigns and revokes them as
+   * its consumer group decides.
+   */
+  private final TreeMap<Integer, LogWindow[]> byPartition = new TreeMap<>();
 
-  private final LogWindow[][] windows;
-  private final Map<Integer, LogWindow[]> byPartition = new HashMap<>();
+  /** {@link #byPartition}'s values in order, for iteration (rebuilt when ownership changes). */
+  private LogWindow[][] windows = new LogWindow[0][];
+
+  /** Signalled when a batch completes (a revocation waits for the batch in flight). */
+  private final Condition batchDone = lock.newCondition();
+
+  /** The partitions of the batch in flight. */
+  private final BitSet inFlightPartitions = new BitSet();
 
   private final HashMap<String, WorkspacePending> pendingByWorkspace = new HashMap<>();
   private final TreeSet<WorkspacePending> active = new TreeSet<>(RANK);
@@ -114,7 +126,6 @@ final class LaneScheduler {
 
   LaneScheduler(
       int lane,
-      int[] partitions,
       TaskQueue queue,
       IndexClock clock,
       LaneControl control,
@@ -124,7 +135,6 @@ final class LaneScheduler {
       long agingNanos,
       LongAdder coalescedCount) {
     this.lane = lane;
-    this.partitions = partitions.clone();
     this.queue = queue;
     this.clock = clock;
     this.control = control;
@@ -134,13 +144,7 @@ final class LaneScheduler {
     this.coalescing = coalescing;
     this.agingNanos = agingNanos;
     this.coalescedCount = coalescedCount;
-    this.windows = new LogWindow[partitions.length][bands];
-    for (int i = 0; i < partitions.length; i++) {
-      for (int b = 0; b < bands; b++) {
-        windows[i][b] = new LogWindow(partitions[i], b);
-      }
-      byPartition.put(partitions[i], windows[i]);
-    }
+    this.state = LifecycleState.RUNNING;
   }
 
   /** The lane that owns a partition. */
@@ -148,21 +152,90 @@ final class LaneScheduler {
     return partition % lanes;
   }
 
-  int[] partitions() {
-    return partitions.clone();
-  }
-
-  /** Starts reading each log at the recovery point, and notes each log's end as its horizon. */
-  void start(Checkpoint from, Checkpoint ends) {
+  /** The partitions this lane owns now, ascending. */
+  List<Integer> partitions() {
     lock.lock();
     try {
-      for (LogWindow[] ws : windows) {
-        for (LogWindow w : ws) {
-          w.reset(from.position(w.partition, w.band));
-          w.startEnd = ends.position(w.partition, w.band);
+      return new ArrayList<>(byPartition.keySet());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes ownership of a partition: reads each of its logs from {@code from} (the committed
+   * checkpoint, within the queue), and notes {@code ends} as the replay horizon.
+   */
+  void assign(int partition, Checkpoint from, Checkpoint ends) {
+    lock.lock();
+    try {
+      LogWindow[] ws = new LogWindow[bands];
+      for (int b = 0; b < bands; b++) {
+        ws[b] = new LogWindow(partition, b);
+        ws[b].reset(from.position(partition, b));
+        ws[b].startEnd = ends.position(partition, b);
+      }
+      byPartition.put(partition, ws);
+      windows = byPartition.values().toArray(new LogWindow[0][]);
+      if (drainedReported) {
+        drainedReported = false;
+        control.laneDrained(lane, false);
+      }
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Starts giving a partition up: stops reading it, drops its pending tasks (the next owner reads
+   * them again from the committed checkpoint), and waits until no batch holding its tasks is in
+   * flight. Its logs stay, so the next {@link #checkpoint} still covers them; {@link #release}
+   * forgets them after the commit.
+   */
+  void revoke(int partition) throws InterruptedException {
+    lock.lock();
+    try {
+      LogWindow[] ws = byPartition.get(partition);
+      if (ws == null) {
+        return;
+      }
+      for (LogWindow w : ws) {
+        w.revoked = true;
+      }
+      List<WorkspacePending> dropped = new ArrayList<>();
+      for (WorkspacePending wp : pendingByWorkspace.values()) {
+        if (wp.partition == partition) {
+          dropped.add(wp);
         }
       }
-      state = LifecycleState.RUNNING;
+      for (WorkspacePending wp : dropped) {
+        if (wp.head != null) {
+          active.remove(wp);
+        }
+        while (wp.pollFirst() != null) {
+          pendingCount--;
+        }
+        wp.urgentCount = 0;
+        if (wp.inFlight == 0) {
+          pendingByWorkspace.remove(wp.workspace);
+        }
+      }
+      while (inFlight > 0 && inFlightPartitions.get(partition)) {
+        batchDone.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets a partition given up (after a commit covered what was applied of it). */
+  void release(int partition) {
+    lock.lock();
+    try {
+      if (byPartition.remove(partition) != null) {
+        windows = byPartition.values().toArray(new LogWindow[0][]);
+      }
     } finally {
       lock.unlock();
     }
@@ -251,14 +324,7 @@ final class LaneScheduler {
     if (pendingCount >= readAhead) {
       return false;
     }
-    for (LogWindow[] ws : windows) {
-      for (LogWindow w : ws) {
-        if (queue.endPosition(w.partition, w.band) > w.readPosition) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return hasUnreadIgnoringWindow();
   }
 
   /** Nothing pending, nothing in flight, nothing unread. Holds the lock. */
@@ -269,7 +335,7 @@ final class LaneScheduler {
   private boolean hasUnreadIgnoringWindow() {
     for (LogWindow[] ws : windows) {
       for (LogWindow w : ws) {
-        if (queue.endPosition(w.partition, w.band) > w.readPosition) {
+        if (!w.revoked && queue.endPosition(w.partition, w.band) > w.readPosition) {
           return true;
         }
       }
@@ -297,6 +363,9 @@ final class LaneScheduler {
       }
     }
     int n = windows.length;
+    if (n == 0) {
+      return;
+    }
     for (int i = 0; i < n; i++) {
       readLog(windows[(roundRobin + i) % n][TaskQueue.NORMAL_BAND]);
     }
@@ -305,6 +374,9 @@ final class LaneScheduler {
 
   /** Reads one log in order until the window is full or the log has nothing more. */
   private void readLog(LogWindow w) {
+    if (w.revoked) {
+      return;
+    }
     int budget = readAhead;
     while (budget > 0 && pendingCount < readAhead) {
       int want = Math.min(Math.min(readAhead - pendingCount, budget), Math.max(batchSize, 1024));
@@ -381,7 +453,7 @@ final class LaneScheduler {
     String ws = e.task.workspace();
     WorkspacePending wp = pendingByWorkspace.get(ws);
     if (wp == null) {
-      wp = new WorkspacePending(ws);
+      wp = new WorkspacePending(ws, e.partition);
       pendingByWorkspace.put(ws, wp);
     } else if (wp.size > 0) {
       active.remove(wp);
@@ -454,6 +526,10 @@ final class LaneScheduler {
     }
     pendingCount -= batch.size();
     inFlight = batch.size();
+    inFlightPartitions.clear();
+    for (Entry e : batch) {
+      inFlightPartitions.set(e.partition);
+    }
     return batch;
   }
 
@@ -505,6 +581,8 @@ final class LaneScheduler {
     lock.lock();
     try {
       inFlight = 0;
+      inFlightPartitions.clear();
+      batchDone.signalAll();
       Map<String, long[]> marks = new HashMap<>();
       Map<String, WorkspacePending> touched = new HashMap<>();
       for (Entry e : batch) {
@@ -696,10 +774,7 @@ final class LaneScheduler {
   LaneStatus status(boolean stopped) {
     lock.lock();
     try {
-      List<Integer> ps = new ArrayList<>(partitions.length);
-      for (int p : partitions) {
-        ps.add(p);
-      }
+      List<Integer> ps = new ArrayList<>(byPartition.keySet());
       return new LaneStatus(
           lane,
           state,
@@ -717,7 +792,7 @@ final class LaneScheduler {
     lock.lock();
     try {
       long now = clock.nanoTime();
-      List<PartitionStatus> out = new ArrayList<>(partitions.length);
+      List<PartitionStatus> out = new ArrayList<>(windows.length);
       for (LogWindow[] ws : windows) {
         int p = ws[0].partition;
         long depth = 0;

@@ -40,6 +40,9 @@ final class LogWindow {
   /** Set when reading stopped at an entry whose chain of predecessors was too long to follow. */
   boolean stalled;
 
+  /** Set while the lane gives the partition up: nothing more is read. */
+  boolean revoked;
+
   LogWindow(int partition, int band) {
     this.partition = partition;
     this.band = band;

@@ -7,8 +7,10 @@ import dev.indexqueue.spi.BackendStateLostException;
 import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.TaskQueue;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +45,8 @@ final class Maintainer implements Runnable {
       Map<String, long[]> commitMarks,
       long committedTasks,
       boolean refresh,
-      Map<String, long[]> refreshMarks) {}
+      Map<String, long[]> refreshMarks,
+      List<CompletableFuture<Void>> requests) {}
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
@@ -89,6 +92,10 @@ final class Maintainer implements Runnable {
   private boolean readSeen;
   private boolean roundRunning;
   private boolean stopped;
+
+  /** Callers of {@link #commitNow} waiting for the next round, which commits whatever applied. */
+  private final java.util.List<CompletableFuture<Void>> commitRequests =
+      new java.util.ArrayList<>();
 
   Maintainer(
       Settings settings,
@@ -188,13 +195,44 @@ final class Maintainer implements Runnable {
 
   /** Stops the thread after its current round. */
   void stop() {
+    List<CompletableFuture<Void>> waiting;
     lock.lock();
     try {
       stopped = true;
       wake.signalAll();
       idle.signalAll();
+      waiting = new ArrayList<>(commitRequests);
+      commitRequests.clear();
     } finally {
       lock.unlock();
+    }
+    for (CompletableFuture<Void> f : waiting) {
+      f.completeExceptionally(new IllegalStateException("the service stopped before the commit"));
+    }
+  }
+
+  /**
+   * Asks for a commit now, even if nothing was applied since the last one (the checkpoint may have
+   * moved: a partition is given up), and waits until a round made it.
+   *
+   * @throws IllegalStateException when the service stops first, or the commit failed
+   */
+  void commitNow() throws InterruptedException {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    lock.lock();
+    try {
+      if (stopped) {
+        throw new IllegalStateException("the service stopped before the commit");
+      }
+      commitRequests.add(done);
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      done.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the commit failed: " + e.getCause(), e.getCause());
     }
   }
 
@@ -299,10 +337,16 @@ final class Maintainer implements Runnable {
   // ---------------------------------------------------------------- policy (holds the lock)
 
   private Round plan(long now, boolean force) {
-    boolean commit = appliedSinceCommit > 0 && (force || commitDue(now));
+    boolean requested = !commitRequests.isEmpty();
+    boolean commit = requested || (appliedSinceCommit > 0 && (force || commitDue(now)));
     boolean refresh = appliedSinceRefresh && (force || refreshDue(now));
     if (!commit && !refresh) {
       return null;
+    }
+    List<CompletableFuture<Void>> requests = List.of();
+    if (requested) {
+      requests = new ArrayList<>(commitRequests);
+      commitRequests.clear();
     }
     Map<String, long[]> commitMarks = Map.of();
     long tasks = 0;
@@ -322,7 +366,7 @@ final class Maintainer implements Runnable {
       lastRefreshNanos = now;
       reachedSince[TaskStage.VISIBLE.ordinal()] = -1;
     }
-    return new Round(commit, commitMarks, tasks, refresh, refreshMarks);
+    return new Round(commit, commitMarks, tasks, refresh, refreshMarks, requests);
   }
 
   private Map<String, long[]> marksOf(Set<String> workspaces) {
@@ -428,8 +472,10 @@ final class Maintainer implements Runnable {
   private void execute(Round round) {
     boolean commitFailed = false;
     boolean refreshFailed = false;
+    RuntimeException commitFailure = null;
     if (round.commit()) {
       long[] positions = new long[partitions * bands];
+      java.util.Arrays.fill(positions, Checkpoint.NOT_COVERED);
       for (LaneScheduler lane : lanes) {
         lane.checkpoint(positions);
       }
@@ -447,7 +493,9 @@ final class Maintainer implements Runnable {
         }
         for (int p = 0; p < partitions; p++) {
           for (int b = 0; b < bands; b++) {
-            queue.acknowledge(p, b, cp.position(p, b));
+            if (cp.covers(p, b)) {
+              queue.acknowledge(p, b, cp.position(p, b));
+            }
           }
         }
         spaceFreed.run();
@@ -461,11 +509,20 @@ final class Maintainer implements Runnable {
         }
       } catch (BackendStateLostException e) {
         LOG.warn("{}: the backend lost uncommitted work during a commit: {}", name, e.toString());
+        commitFailure = e;
         control.requestRewind();
         wakeLanes.run();
       } catch (RuntimeException e) {
         commitFailed = true;
+        commitFailure = e;
         LOG.warn("{}: commit failed; will retry: {}", name, e.toString(), e);
+      }
+      for (CompletableFuture<Void> f : round.requests()) {
+        if (commitFailure == null) {
+          f.complete(null);
+        } else {
+          f.completeExceptionally(commitFailure);
+        }
       }
     }
     if (round.refresh()) {

@@ -4,6 +4,8 @@ import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a starting service reads from: for each log, the backend's committed checkpoint (within
- * what the queue still holds), and, for each workspace with tasks beyond it, its last task (so the
- * next task of that workspace is linked to it). Runs once, on the thread that builds the service.
+ * Where a service reads a partition from when it gets it (at start, or when a cluster queue assigns
+ * it): for each log, the backend's committed checkpoint (within what the queue still holds), and,
+ * for each workspace with tasks beyond it, its last task (so the next task of that workspace is
+ * linked to it). Runs on the thread that assigns the partitions.
  *
  * <p>Partitioning changes: a checkpoint committed for another number of partitions or bands than
  * the queue has is ignored when the queue is empty (the new partitioning starts clean: nothing is
@@ -34,39 +37,59 @@ final class Recovery {
 
   private Recovery() {}
 
-  static Start run(String name, TaskQueue queue, IndexBackend backend) {
+  /**
+   * The backend's committed checkpoint, if it fits the queue's partitioning: a checkpoint of
+   * another layout is ignored (returns {@link Checkpoint#none()}) when the queue is empty, and
+   * refused when it holds tasks.
+   *
+   * @throws IllegalStateException when the layouts differ and the queue holds tasks
+   */
+  static Checkpoint committed(String name, TaskQueue queue, IndexBackend backend) {
     int partitions = queue.partitions();
     int bands = queue.bands();
     Checkpoint cp = backend.committedCheckpoint();
-    if (!cp.isNone() && !cp.hasLayout(partitions, bands)) {
-      if (queue.size() == 0) {
-        LOG.info(
-            "{}: the index was committed with {} partitions x bands, the queue has {}x{}; the queue"
-                + " is empty, so the new partitioning starts clean",
-            name,
-            cp.layout(),
-            partitions,
-            bands);
-        cp = Checkpoint.none();
-      } else {
-        throw new IllegalStateException(
-            "partitions: the index was committed with "
-                + cp.layout()
-                + " partitions x bands, but the queue has "
-                + partitions
-                + "x"
-                + bands
-                + " and holds "
-                + queue.size()
-                + " tasks whose positions belong to its own partitioning. Start once more with the"
-                + " queue's old partition count to drain it, or set the queue aside and reindex"
-                + " the workspaces from their files");
-      }
+    if (cp.isNone() || cp.hasLayout(partitions, bands)) {
+      return cp;
     }
+    if (queue.size() == 0) {
+      LOG.info(
+          "{}: the index was committed with {} partitions x bands, the queue has {}x{}; the queue"
+              + " is empty, so the new partitioning starts clean",
+          name,
+          cp.layout(),
+          partitions,
+          bands);
+      return Checkpoint.none();
+    }
+    throw new IllegalStateException(
+        "partitions: the index was committed with "
+            + cp.layout()
+            + " partitions x bands, but the queue has "
+            + partitions
+            + "x"
+            + bands
+            + " and holds "
+            + queue.size()
+            + " tasks whose positions belong to its own partitioning. Start once more with the"
+            + " queue's old partition count to drain it, or set the queue aside and reindex"
+            + " the workspaces from their files");
+  }
+
+  /**
+   * Where to read the logs of {@code owned} from: each log's committed position, within what the
+   * queue still holds, and each log's end now (the replay horizon); and each workspace's last task
+   * among those to replay. The checkpoints returned cover only {@code owned}.
+   */
+  static Start forPartitions(
+      String name, TaskQueue queue, Checkpoint cp, Collection<Integer> owned) {
+    int partitions = queue.partitions();
+    int bands = queue.bands();
     long[] from = new long[partitions * bands];
     long[] ends = new long[partitions * bands];
+    Arrays.fill(from, Checkpoint.NOT_COVERED);
+    Arrays.fill(ends, Checkpoint.NOT_COVERED);
     long replayed = 0;
-    for (int p = 0; p < partitions; p++) {
+    for (int p : owned) {
       for (int b = 0; b < bands; b++) {
         long first = queue.firstPosition(p, b);
         long end = queue.endPosition(p, b);
@@ -75,8 +98,9 @@ final class Recovery {
           if (at > 0 || queue.isPersistent()) {
             LOG.warn(
                 "{}: partition {} band {}: the backend's checkpoint {} is below the queue's first"
-                    + " position {}; tasks in between were acknowledged without a commit that"
-                    + " covers them",
+                    + " position {}; tasks in between were acknowledged (or deleted by the queue's"
+                    + " retention) without a commit that covers them: reindex the workspaces of"
+                    + " this partition from their files",
                 name,
                 p,
                 b,
@@ -104,13 +128,16 @@ final class Recovery {
         replayed += Math.max(0, end - at);
       }
     }
-    Map<String, long[]> tails = replayed == 0 ? Map.of() : scanTails(queue, from, ends, bands);
+    Map<String, long[]> tails =
+        replayed == 0 ? Map.of() : scanTails(queue, owned, from, ends, bands);
     if (replayed > 0) {
       LOG.info(
-          "{}: replaying {} task(s) of {} workspace(s) from the backend's checkpoint",
+          "{}: replaying {} task(s) of {} workspace(s) in partitions {} from the backend's"
+              + " checkpoint",
           name,
           replayed,
-          tails.size());
+          tails.size(),
+          owned);
     }
     return new Start(
         Checkpoint.of(partitions, bands, from),
@@ -131,10 +158,9 @@ final class Recovery {
    * names it as predecessor.
    */
   private static Map<String, long[]> scanTails(
-      TaskQueue queue, long[] from, long[] ends, int bands) {
+      TaskQueue queue, Collection<Integer> owned, long[] from, long[] ends, int bands) {
     Map<String, Seen> seen = new HashMap<>();
-    int partitions = queue.partitions();
-    for (int p = 0; p < partitions; p++) {
+    for (int p : owned) {
       for (int b = 0; b < bands; b++) {
         long at = from[p * bands + b];
         long end = ends[p * bands + b];

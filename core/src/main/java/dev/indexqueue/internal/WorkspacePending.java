@@ -14,6 +14,7 @@ import java.util.TreeSet;
  */
 final class WorkspacePending {
   final String workspace;
+  final int partition;
   Entry head;
   Entry tail;
   int size;
@@ -51,8 +52,9 @@ final class WorkspacePending {
   long rankKey;
   long rankOrder;
 
-  WorkspacePending(String workspace) {
+  WorkspacePending(String workspace, int partition) {
     this.workspace = workspace;
+    this.partition = partition;
   }
 
   void add(Entry e) {

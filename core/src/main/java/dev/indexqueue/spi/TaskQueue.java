@@ -130,6 +130,23 @@ public interface TaskQueue extends AutoCloseable {
    */
   default void sync(int partition) {}
 
+  /**
+   * Starts telling {@code listener} which partitions this process owns; called once by the service,
+   * before any read. The default, for a queue owned by one process, assigns every partition at
+   * once, on the calling thread. A cluster queue calls {@link PartitionListener#assigned} and
+   * {@link PartitionListener#revoked} from its own thread as ownership changes, and lets a
+   * partition go only after {@code revoked} returned.
+   *
+   * @param listener the core's listener
+   */
+  default void subscribe(PartitionListener listener) {
+    java.util.Set<Integer> all = new java.util.TreeSet<>();
+    for (int p = 0; p < partitions(); p++) {
+      all.add(p);
+    }
+    listener.assigned(all);
+  }
+
   /** Whether tasks survive a restart of the process (opt-in restart semantics in the tck). */
   default boolean isPersistent() {
     return false;
