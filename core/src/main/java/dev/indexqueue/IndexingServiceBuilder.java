@@ -53,6 +53,7 @@ public final class IndexingServiceBuilder {
   private ThreadFactory threadFactory;
   private Executor callbackExecutor;
   private String name = "indexqueue";
+  private Role role = Role.BOTH;
   private IndexingListener listener = IndexingListener.none();
 
   IndexingServiceBuilder() {}
@@ -283,6 +284,16 @@ public final class IndexingServiceBuilder {
     return this;
   }
 
+  /**
+   * What the service does: {@link Role#BOTH} (default), {@link Role#PRODUCER} (only submits: it
+   * never subscribes to the queue's partitions, so a cluster queue gives them all to the workers)
+   * or {@link Role#WORKER} (only applies: {@code submit} throws {@link IllegalStateException}).
+   */
+  public IndexingServiceBuilder role(Role role) {
+    this.role = Objects.requireNonNull(role, "role");
+    return this;
+  }
+
   /** The service's name, used in thread names and logs. Default {@code indexqueue}. */
   public IndexingServiceBuilder name(String name) {
     IndexTask.checkWorkspace(name);
@@ -346,7 +357,8 @@ public final class IndexingServiceBuilder {
               clock,
               threadFactory,
               callbackExecutor,
-              listener));
+              listener,
+              role));
     } catch (RuntimeException | Error e) {
       if (backendOwned && b != null) {
         closeAfterFailure(b, e);

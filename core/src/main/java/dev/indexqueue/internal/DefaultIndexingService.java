@@ -165,7 +165,9 @@ public final class DefaultIndexingService implements IndexingService {
     Checkpoint committed =
         Recovery.committed(settings.name(), settings.queue(), settings.backend());
     DefaultIndexingService s = new DefaultIndexingService(settings, committed);
-    s.queue.subscribe(s.new Ownership(committed));
+    if (settings.role().applies()) {
+      s.queue.subscribe(s.new Ownership(committed));
+    }
     if (!s.firstAssignment.isDone()) {
       // nothing assigned yet (a cluster queue assigns later): there is no replay to wait for
       s.replayVisible.complete(null);
@@ -289,12 +291,21 @@ public final class DefaultIndexingService implements IndexingService {
       }
       LOG.info("{}: gave up partitions {}", settings.name(), revoked);
     }
+
+    @Override
+    public void arrived(int partition) {
+      lanes[LaneScheduler.laneOf(partition, lanes.length)].dataArrived();
+    }
   }
 
   // ------------------------------------------------------------------------------ submit
 
   @Override
   public Ticket submit(IndexTask task) {
+    if (!settings.role().submits()) {
+      throw new IllegalStateException(
+          "IndexingService " + settings.name() + " is a WORKER: it applies tasks, submit refused");
+    }
     TaskId id = admission.submit(task);
     return new DefaultTicket(id, task.workspace());
   }

@@ -5,6 +5,7 @@ import dev.indexqueue.CommitPolicy;
 import dev.indexqueue.IndexClock;
 import dev.indexqueue.IndexingListener;
 import dev.indexqueue.RetryPolicy;
+import dev.indexqueue.Role;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.TaskQueue;
 import dev.indexqueue.spi.WorkspaceSource;
@@ -42,7 +43,8 @@ public record Settings(
     IndexClock clock,
     ThreadFactory threadFactory,
     Executor callbackExecutor,
-    IndexingListener listener) {
+    IndexingListener listener,
+    Role role) {
 
   /** {@code d} in nanoseconds, or {@link Long#MAX_VALUE} when it does not fit. */
   static long saturatedNanos(Duration d) {

@@ -28,4 +28,13 @@ public interface PartitionListener {
    * @param partitions the partitions given up
    */
   void revoked(Set<Integer> partitions);
+
+  /**
+   * Tasks appended elsewhere (by another process) became readable in {@code partition}: wakes the
+   * lane that owns it. A queue whose tasks are only appended through this process need not call it
+   * (the core wakes its lanes after each append).
+   *
+   * @param partition the partition with new tasks
+   */
+  void arrived(int partition);
 }
