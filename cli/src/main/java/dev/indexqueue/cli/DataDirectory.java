@@ -1,4 +1,4 @@
-package dev.indexqueue.examples.cli;
+package dev.indexqueue.cli;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.indexqueue.examples.cli;
+package dev.indexqueue.cli;
 
 import dev.indexqueue.SearchHit;
 import java.io.PrintWriter;
@@ -76,7 +76,7 @@ final class SearchCommand implements Callable<Integer> {
       }
       boolean prefix = names.size() > 1;
       if (json) {
-        out.println(Json.write(json(query, hits)));
+        out.println(Jsons.write(json(query, hits)));
       } else {
         boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
         for (SearchHit h : hits) {

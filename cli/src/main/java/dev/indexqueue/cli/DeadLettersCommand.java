@@ -1,4 +1,4 @@
-package dev.indexqueue.examples.cli;
+package dev.indexqueue.cli;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
@@ -75,7 +75,7 @@ final class DeadLettersCommand implements Runnable {
           m.put("error", e.error());
           list.add(m);
         }
-        out.println(Json.write(Map.of("deadLetters", list)));
+        out.println(Jsons.write(Map.of("deadLetters", list)));
       } else if (entries.isEmpty()) {
         out.println("no dead letters");
       } else {

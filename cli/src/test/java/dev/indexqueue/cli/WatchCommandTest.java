@@ -1,4 +1,4 @@
-package dev.indexqueue.examples.cli;
+package dev.indexqueue.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

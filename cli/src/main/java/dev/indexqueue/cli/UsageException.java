@@ -1,4 +1,4 @@
-package dev.indexqueue.examples.cli;
+package dev.indexqueue.cli;
 
 /**
  * Bad input the user can fix: an unknown workspace, a missing directory, a data directory that

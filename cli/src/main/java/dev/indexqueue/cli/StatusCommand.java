@@ -1,4 +1,4 @@
-package dev.indexqueue.examples.cli;
+package dev.indexqueue.cli;
 
 import dev.indexqueue.IndexStatus;
 import dev.indexqueue.QueueStatus;
@@ -54,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         Map<String, Object> ws = new LinkedHashMap<>();
         statuses.forEach((k, v) -> ws.put(k, indexJson(v)));
         doc.put("workspaces", ws);
-        out.println(Json.write(doc));
+        out.println(Jsons.write(doc));
       } else {
         out.println(queueText(q, s.deadLetterFile().read().size()));
         out.println();

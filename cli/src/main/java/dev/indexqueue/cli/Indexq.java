@@ -1,4 +1,4 @@
-package dev.indexqueue.examples.cli;
+package dev.indexqueue.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -185,13 +185,26 @@ public final class Indexq implements Runnable {
     System.setProperty("chronicle.announcer.disable", "true");
   }
 
+  /** The version of this build (from {@code version.properties}, filtered by Maven). */
+  static String version() {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = Indexq.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (java.io.IOException e) {
+      // no version
+    }
+    String v = p.getProperty("version", "");
+    return v.isEmpty() || v.startsWith("${") ? "(unknown version)" : v;
+  }
+
   /** The version shown by {@code --version}. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Indexq.class.getPackage().getImplementationVersion();
       return new String[] {
-        "indexq " + (v != null ? v : "(development build)"),
+        "indexq " + version(),
         "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
       };
     }

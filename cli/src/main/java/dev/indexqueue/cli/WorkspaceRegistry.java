@@ -1,4 +1,4 @@
-package dev.indexqueue.examples.cli;
+package dev.indexqueue.cli;
 
 import dev.indexqueue.IndexTask;
 import java.io.IOException;
