@@ -1,7 +1,6 @@
 package dev.indexqueue;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Keeps an index consistent with a changing set of documents: accepts {@link IndexTask}s from any
@@ -74,12 +73,14 @@ public interface IndexingService extends AutoCloseable {
    * refresh of what was applied to the workspace.
    *
    * @param workspace a valid workspace name
-   * @param query the query
+   * @param query the query; at most {@value SearchResults#MAX_QUERY_LENGTH} characters (see {@link
+   *     SearchResults#checkQuery})
    * @param limit the most hits, at least 1
-   * @throws IllegalArgumentException when the query cannot be parsed
+   * @return the best hits, at most {@code limit}, and how many files match in all
+   * @throws IllegalArgumentException when the query is blank, too long or cannot be parsed
    * @throws UnsupportedOperationException when the backend cannot search
    */
-  List<SearchHit> search(String workspace, String query, int limit);
+  SearchResults search(String workspace, String query, int limit);
 
   /** The dead-letter store: list, count, replay, clear. */
   DeadLetters deadLetters();

@@ -267,7 +267,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private boolean expect(IndexingService service, String query, Set<String> expected) {
-    List<SearchHit> hits = service.search(WORKSPACE, query, 1000);
+    List<SearchHit> hits = service.search(WORKSPACE, query, 1000).hits();
     Set<String> found = new TreeSet<>();
     for (SearchHit h : hits) {
       found.add(h.path());

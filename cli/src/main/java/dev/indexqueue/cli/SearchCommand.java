@@ -68,7 +68,7 @@ final class SearchCommand implements Callable<Integer> {
       s.awaitReady(names);
       List<SearchHit> hits = new ArrayList<>();
       for (String ws : names) {
-        hits.addAll(s.service().search(ws, query, limit));
+        hits.addAll(s.service().search(ws, query, limit).hits());
       }
       hits.sort(Comparator.comparingDouble((SearchHit h) -> -h.score()));
       if (hits.size() > limit) {

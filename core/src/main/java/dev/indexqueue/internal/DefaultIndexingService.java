@@ -11,7 +11,7 @@ import dev.indexqueue.IndexingService;
 import dev.indexqueue.LifecycleState;
 import dev.indexqueue.QueueFullException;
 import dev.indexqueue.QueueStatus;
-import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
 import dev.indexqueue.ShutdownReport;
 import dev.indexqueue.TaskStage;
 import dev.indexqueue.Ticket;
@@ -709,12 +709,9 @@ public final class DefaultIndexingService implements IndexingService {
   }
 
   @Override
-  public List<SearchHit> search(String workspace, String query, int limit) {
+  public SearchResults search(String workspace, String query, int limit) {
     IndexTask.checkWorkspace(workspace);
-    if (query == null || query.isBlank()) {
-      throw new IllegalArgumentException(
-          "query: must not be blank, was: " + (query == null ? "null" : "\"" + query + "\""));
-    }
+    SearchResults.checkQuery(query);
     if (limit < 1) {
       throw new IllegalArgumentException("limit: must be at least 1, was: " + limit);
     }

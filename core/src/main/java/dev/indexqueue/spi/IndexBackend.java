@@ -1,6 +1,7 @@
 package dev.indexqueue.spi;
 
 import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
 import java.util.List;
 import java.util.Set;
 
@@ -62,15 +63,22 @@ public interface IndexBackend extends AutoCloseable {
   Set<String> workspaces();
 
   /**
-   * Searches one workspace.
+   * Searches one workspace, as of the last {@link #makeVisible()}.
+   *
+   * <p>What callers rely on (checked by the tck's {@code IndexBackendContract}): {@link
+   * SearchResults#totalHits()} counts every matching document, also those beyond {@code limit}; a
+   * hit that matched in the path only is marked {@link SearchHit#pathOnly()} and has no lines;
+   * every line of a content hit contains what matched (a whole word, identifier or operator, a
+   * phrase, one of the alternatives of an OR), the best line first.
    *
    * @param workspace a valid workspace name
    * @param query the query, in the backend's syntax
    * @param limit the most hits to return, at least 1
+   * @return the best hits, best first, and how many documents match in all
    * @throws IllegalArgumentException when the query cannot be parsed
    * @throws UnsupportedOperationException when the backend cannot search
    */
-  default List<SearchHit> search(String workspace, String query, int limit) {
+  default SearchResults search(String workspace, String query, int limit) {
     throw new UnsupportedOperationException(getClass().getName() + " does not support search");
   }
 

@@ -68,7 +68,7 @@ public final class ConcurrentWritersExample {
       System.out.printf(
           "%d tasks from %d threads in %.2f s: %d applied, %d coalesced%n",
           q.accepted(), WRITERS, secs, q.applied(), q.coalesced());
-      System.out.println(service.search("writer-0", "\"version 1999\"", 10).get(0).path());
+      System.out.println(service.search("writer-0", "\"version 1999\"", 10).hits().get(0).path());
       service.awaitIndexReady("writer-0", Duration.ofSeconds(10));
     }
   }

@@ -41,9 +41,13 @@ public final class CustomBackendExample {
       service.submit(IndexTask.indexFile("notes", "done.txt", "wrote the queue backend"));
       service.submit(IndexTask.removeFile("notes", "done.txt"));
       service.awaitIndexReady("notes", Duration.ofSeconds(10));
-      for (SearchHit hit : service.search("notes", "queue", 10)) {
-        SearchHit.MatchLine line = hit.lines().get(0);
-        System.out.println(hit.path() + ":" + line.lineNumber() + ": " + line.text());
+      for (SearchHit hit : service.search("notes", "queue", 10).hits()) {
+        if (hit.pathOnly() || hit.lines().isEmpty()) {
+          System.out.println(hit.path());
+        } else {
+          SearchHit.MatchLine line = hit.lines().get(0);
+          System.out.println(hit.path() + ":" + line.lineNumber() + ": " + line.text());
+        }
       }
       System.out.println(service.indexStatus("notes"));
     }

@@ -3,6 +3,7 @@ package dev.indexqueue.examples;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
 import dev.indexqueue.Ticket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +36,15 @@ public final class QuickStart {
       Ticket t =
           service.submit(IndexTask.indexFile("docs", "guide/intro.md", "Hello, getUserName!"));
       t.visible().join(); // searchable now; or t.await(TaskStage.DURABLE, ...)
-      for (SearchHit hit : service.search("docs", "user name", 10)) {
-        System.out.println(
-            hit.path() + ":" + hit.lines().get(0).lineNumber() + ": " + hit.lines().get(0).text());
+      SearchResults found = service.search("docs", "user name", 10);
+      System.out.println(found.totalHits() + " files match");
+      for (SearchHit hit : found.hits()) {
+        if (hit.pathOnly() || hit.lines().isEmpty()) {
+          System.out.println(hit.path()); // the file name matched, not the content
+        } else {
+          SearchHit.MatchLine best = hit.lines().get(0);
+          System.out.println(hit.path() + ":" + best.lineNumber() + ": " + best.text());
+        }
       }
       service.awaitIndexReady("docs", Duration.ofSeconds(10));
       System.out.println(service.queueStatus());

@@ -58,7 +58,7 @@ public final class WorkspaceManagerExample {
       files.forceReindex("shop");
       service.awaitIndexReady("shop", Duration.ofSeconds(10));
 
-      for (SearchHit hit : service.search("shop", "cents", 10)) {
+      for (SearchHit hit : service.search("shop", "cents", 10).hits()) {
         System.out.println("found " + hit.path() + " (score " + hit.score() + ")");
       }
       IndexStatus status = service.indexStatus("shop");

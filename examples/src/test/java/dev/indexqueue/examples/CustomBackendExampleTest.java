@@ -40,7 +40,7 @@ class CustomBackendExampleTest {
       service.submit(IndexTask.indexFile("notes", "done.txt", "wrote the queue backend"));
       service.submit(IndexTask.removeFile("notes", "done.txt"));
       assertThat(service.awaitIndexReady("notes", Duration.ofSeconds(10))).isTrue();
-      List<SearchHit> hits = service.search("notes", "queue alice", 10);
+      List<SearchHit> hits = service.search("notes", "queue alice", 10).hits();
       assertThat(hits).extracting(SearchHit::path).containsExactly("todo.txt");
       SearchHit.MatchLine line = hits.get(0).lines().get(0);
       assertThat(line.lineNumber()).isEqualTo(2);

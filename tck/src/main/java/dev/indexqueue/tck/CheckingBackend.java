@@ -1,6 +1,6 @@
 package dev.indexqueue.tck;
 
-import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
@@ -119,7 +119,7 @@ public final class CheckingBackend implements IndexBackend {
   }
 
   @Override
-  public List<SearchHit> search(String workspace, String query, int limit) {
+  public SearchResults search(String workspace, String query, int limit) {
     return delegate.search(workspace, query, limit);
   }
 

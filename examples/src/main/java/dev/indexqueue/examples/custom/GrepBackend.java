@@ -2,6 +2,7 @@ package dev.indexqueue.examples.custom;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexBackend;
@@ -125,7 +126,7 @@ public final class GrepBackend implements IndexBackend {
   }
 
   @Override
-  public List<SearchHit> search(String workspace, String query, int limit) {
+  public SearchResults search(String workspace, String query, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit: must be at least 1, was: " + limit);
     }
@@ -156,7 +157,7 @@ public final class GrepBackend implements IndexBackend {
             });
     hits.sort(
         Comparator.comparingDouble((SearchHit h) -> -h.score()).thenComparing(SearchHit::path));
-    return List.copyOf(hits.subList(0, Math.min(limit, hits.size())));
+    return new SearchResults(hits.size(), hits.subList(0, Math.min(limit, hits.size())));
   }
 
   private static int count(String text, String word) {

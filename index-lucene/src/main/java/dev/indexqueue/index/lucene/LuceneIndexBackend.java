@@ -3,6 +3,7 @@ package dev.indexqueue.index.lucene;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
 import dev.indexqueue.spi.BackendStateLostException;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.ContentHash;
@@ -66,6 +67,7 @@ import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -687,12 +689,9 @@ final class LuceneIndexBackend implements IndexBackend {
   }
 
   @Override
-  public List<SearchHit> search(String workspace, String query, int limit) {
+  public SearchResults search(String workspace, String query, int limit) {
     IndexTask.checkWorkspace(workspace);
-    if (query == null || query.isBlank()) {
-      throw new IllegalArgumentException(
-          "query: must not be blank, was: " + (query == null ? "null" : "\"" + query + "\""));
-    }
+    SearchResults.checkQuery(query);
     if (limit < 1) {
       throw new IllegalArgumentException("limit: must be at least 1, was: " + limit);
     }
@@ -718,6 +717,10 @@ final class LuceneIndexBackend implements IndexBackend {
             throw new IllegalArgumentException(
                 "query: matches too many terms, was: \"" + query + "\"", e);
           }
+          long total =
+              top.totalHits.relation == TotalHits.Relation.EQUAL_TO
+                  ? top.totalHits.value
+                  : s.count(full);
           List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
           List<LeafReaderContext> leaves = s.getIndexReader().leaves();
           for (ScoreDoc sd : top.scoreDocs) {
@@ -726,14 +729,12 @@ final class LuceneIndexBackend implements IndexBackend {
                 leaf.reader()
                     .storedFields()
                     .document(sd.doc - leaf.docBase, Set.of(F_PATH_KEY, F_CONTENT));
+            List<SearchHit.MatchLine> lines =
+                matcher.matchingLines(doc.get(F_CONTENT), MAX_MATCH_LINES);
             hits.add(
-                new SearchHit(
-                    workspace,
-                    doc.get(F_PATH_KEY),
-                    sd.score,
-                    matcher.matchingLines(doc.get(F_CONTENT), MAX_MATCH_LINES)));
+                new SearchHit(workspace, doc.get(F_PATH_KEY), sd.score, lines.isEmpty(), lines));
           }
-          return hits;
+          return new SearchResults(total, hits);
         });
   }
 

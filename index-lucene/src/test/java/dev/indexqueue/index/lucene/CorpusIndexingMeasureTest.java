@@ -94,7 +94,7 @@ class CorpusIndexingMeasureTest {
           ms(statusDone - t0),
           ms(statusDone - indexed));
       long s0 = System.nanoTime();
-      int hits = service.search("corpus", "getUserName OR hashCode", 10).size();
+      int hits = service.search("corpus", "getUserName OR hashCode", 10).hits().size();
       report("search: %d hits in %.1f ms", hits, ms(System.nanoTime() - s0));
     }
 

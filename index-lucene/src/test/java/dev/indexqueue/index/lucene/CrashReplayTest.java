@@ -80,7 +80,7 @@ class CrashReplayTest {
     try (IndexingService s2 = service(queue, second, Duration.ofMillis(100))) {
       assertThat(s2.awaitIndexReady("ws", Duration.ofSeconds(30))).isTrue();
       assertThat(second.documents("ws")).isEqualTo(expected(model));
-      List<SearchHit> hits = s2.search("ws", "uncommitted", 100);
+      List<SearchHit> hits = s2.search("ws", "uncommitted", 100).hits();
       assertThat(hits).hasSize(10);
     }
     try (LuceneIndexBackend reopened = LuceneIndexBackend.open(LuceneIndexOptions.of(dir))) {

@@ -47,22 +47,24 @@ class LuceneIndexBackendTest {
               indexFile("other", "src/User.java", "getUserName everywhere")));
       b.makeVisible();
 
-      assertThat(paths(b.search("ws", "getUserName", 10))).containsExactly("src/User.java");
-      assertThat(paths(b.search("ws", "get user name", 10))).containsExactly("src/User.java");
-      assertThat(paths(b.search("ws", "UserName", 10))).containsExactly("src/User.java");
-      assertThat(paths(b.search("ws", "getusername", 10))).containsExactly("src/User.java");
-      assertThat(paths(b.search("ws", "max_retry_count", 10))).containsExactly("src/retry.py");
-      assertThat(paths(b.search("ws", "retry", 10))).containsExactly("src/retry.py");
-      assertThat(paths(b.search("ws", "maxRetryCount", 10))).containsExactly("src/retry.py");
-      assertThat(paths(b.search("ws", "utf8", 10))).containsExactly("src/codec.c");
-      assertThat(paths(b.search("ws", "decoder", 10))).containsExactly("src/codec.c");
+      assertThat(paths(b.search("ws", "getUserName", 10).hits())).containsExactly("src/User.java");
+      assertThat(paths(b.search("ws", "get user name", 10).hits()))
+          .containsExactly("src/User.java");
+      assertThat(paths(b.search("ws", "UserName", 10).hits())).containsExactly("src/User.java");
+      assertThat(paths(b.search("ws", "getusername", 10).hits())).containsExactly("src/User.java");
+      assertThat(paths(b.search("ws", "max_retry_count", 10).hits()))
+          .containsExactly("src/retry.py");
+      assertThat(paths(b.search("ws", "retry", 10).hits())).containsExactly("src/retry.py");
+      assertThat(paths(b.search("ws", "maxRetryCount", 10).hits())).containsExactly("src/retry.py");
+      assertThat(paths(b.search("ws", "utf8", 10).hits())).containsExactly("src/codec.c");
+      assertThat(paths(b.search("ws", "decoder", 10).hits())).containsExactly("src/codec.c");
       // path: by file name, by extension, by field
-      assertThat(paths(b.search("ws", "readme.md", 10))).containsExactly("docs/readme.md");
-      assertThat(paths(b.search("ws", "path:java", 10))).containsExactly("src/User.java");
-      assertThat(paths(b.search("ws", "path:py OR path:c", 10)))
+      assertThat(paths(b.search("ws", "readme.md", 10).hits())).containsExactly("docs/readme.md");
+      assertThat(paths(b.search("ws", "path:java", 10).hits())).containsExactly("src/User.java");
+      assertThat(paths(b.search("ws", "path:py OR path:c", 10).hits()))
           .containsExactly("src/codec.c", "src/retry.py");
-      assertThat(paths(b.search("ws", "*Decoder", 10))).containsExactly("src/codec.c");
-      assertThat(b.search("ws", "nosuchword", 10)).isEmpty();
+      assertThat(paths(b.search("ws", "*Decoder", 10).hits())).containsExactly("src/codec.c");
+      assertThat(b.search("ws", "nosuchword", 10).hits()).isEmpty();
     }
   }
 
@@ -75,7 +77,7 @@ class LuceneIndexBackendTest {
       b.apply(batch(indexFile("ws", "User.java", content)));
       b.makeVisible();
 
-      SearchHit hit = b.search("ws", "getUserName", 5).get(0);
+      SearchHit hit = b.search("ws", "getUserName", 5).hits().get(0);
       assertThat(hit.workspace()).isEqualTo("ws");
       assertThat(hit.path()).isEqualTo("User.java");
       assertThat(hit.score()).isPositive();
@@ -91,9 +93,9 @@ class LuceneIndexBackendTest {
       assertThat(hit.lines().get(2).lineNumber()).isEqualTo(4);
 
       // negated terms are not highlighted; a path-only match has no lines
-      SearchHit exact = b.search("ws", "getUserName -nothing", 5).get(0);
+      SearchHit exact = b.search("ws", "getUserName -nothing", 5).hits().get(0);
       assertThat(exact.lines()).isNotEmpty();
-      assertThat(b.search("ws", "path:User.java", 5).get(0).lines()).isEmpty();
+      assertThat(b.search("ws", "path:User.java", 5).hits().get(0).lines()).isEmpty();
     }
   }
 
@@ -107,14 +109,15 @@ class LuceneIndexBackendTest {
               indexFile("ws", "Noise.java", "if compute if if absent if compute")));
       b.makeVisible();
 
-      SearchHit hit = b.search("ws", "ReentrantReadWriteLock", 5).get(0);
+      SearchHit hit = b.search("ws", "ReentrantReadWriteLock", 5).hits().get(0);
       // 3 lines shown, in line order: the identifier's line and the first two licence lines
       assertThat(hit.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(1, 2, 4);
       assertThat(hit.lines().get(2).text()).isEqualTo("class ReentrantReadWriteLock {}");
 
       // the parts of an identifier count as a phrase, not as three unrelated words
-      assertThat(b.search("ws", "computeIfAbsent", 5)).isEmpty();
-      assertThat(paths(b.search("ws", "compute if absent", 5))).containsExactly("Noise.java");
+      assertThat(b.search("ws", "computeIfAbsent", 5).hits()).isEmpty();
+      assertThat(paths(b.search("ws", "compute if absent", 5).hits()))
+          .containsExactly("Noise.java");
     }
   }
 
@@ -124,12 +127,13 @@ class LuceneIndexBackendTest {
       assertThatThrownBy(() -> b.search("ws", "foo AND (", 10))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("query: cannot parse \"foo AND (\"");
-      assertThatThrownBy(() -> b.search("ws", "workspace:ws", 10))
+      assertThatThrownBy(() -> b.search("ws", "workspace:ws", 10).hits())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("unknown field 'workspace'");
-      assertThatThrownBy(() -> b.search("ws", " ", 10)).hasMessageStartingWith("query:");
-      assertThatThrownBy(() -> b.search("ws", "x", 0)).hasMessageStartingWith("limit:");
-      assertThatThrownBy(() -> b.search("../x", "x", 1)).hasMessageStartingWith("workspace:");
+      assertThatThrownBy(() -> b.search("ws", " ", 10).hits()).hasMessageStartingWith("query:");
+      assertThatThrownBy(() -> b.search("ws", "x", 0).hits()).hasMessageStartingWith("limit:");
+      assertThatThrownBy(() -> b.search("../x", "x", 1).hits())
+          .hasMessageStartingWith("workspace:");
     }
   }
 

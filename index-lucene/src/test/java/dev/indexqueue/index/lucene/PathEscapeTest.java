@@ -136,9 +136,9 @@ class PathEscapeTest {
     assertThatThrownBy(() -> manager.updateFile("ws", "a/b/none.txt", "x"))
         .isInstanceOf(java.nio.file.NoSuchFileException.class);
     manager.updateFile("ws", "a/b/c.txt", "hello again").visible().get();
-    assertThat(service.search("ws", "again", 10)).hasSize(1);
+    assertThat(service.search("ws", "again", 10).hits()).hasSize(1);
     manager.deleteFile("ws", "a/b/c.txt").visible().get();
-    assertThat(service.search("ws", "hello", 10)).isEmpty();
+    assertThat(service.search("ws", "hello", 10).hits()).isEmpty();
     assertThat(service.indexStatus("ws").isComplete()).isTrue();
   }
 }

@@ -155,9 +155,9 @@ class PreAnalysisTest {
       assertThat(helped.documents("ws")).isEqualTo(inline.documents("ws")).hasSizeGreaterThan(50);
       int hits = 0;
       for (String q : queries) {
-        List<SearchHit> expected = inline.search("ws", q, 200);
+        List<SearchHit> expected = inline.search("ws", q, 200).hits();
         hits += expected.size();
-        assertThat(helped.search("ws", q, 200)).as(q).isEqualTo(expected);
+        assertThat(helped.search("ws", q, 200).hits()).as(q).isEqualTo(expected);
       }
       assertThat(hits).isGreaterThan(100);
     }

@@ -133,13 +133,13 @@ class SeedScenarioTest {
         Map<String, String> files = model.get(ws);
         assertThat(files).isNotEmpty();
         for (String marker : MARKERS) {
-          assertThat(paths(service.search(ws, marker, 1000)))
+          assertThat(paths(service.search(ws, marker, 1000).hits()))
               .as("%s in %s", marker, ws)
               .isEqualTo(containing(files, marker));
         }
-        assertThat(paths(service.search(ws, "get user name", 1000)))
+        assertThat(paths(service.search(ws, "get user name", 1000).hits()))
             .isEqualTo(containing(files, "getUserName"));
-        assertThat(paths(service.search(ws, "OrderTotal", 1000)))
+        assertThat(paths(service.search(ws, "OrderTotal", 1000).hits()))
             .isEqualTo(containing(files, "fetch_order_total"));
         IndexStatus status = service.indexStatus(ws);
         assertThat(status.filesystemFiles()).isEqualTo(files.size());
@@ -184,14 +184,14 @@ class SeedScenarioTest {
       assertThat(fresh.isComplete()).as("%s", fresh).isTrue();
       assertThat(fresh.indexCoverage()).isEqualTo(100.0);
       assertThat(fresh.filesystemFiles()).isEqualTo(files.size());
-      assertThat(paths(service.search(ws, "behindTheBack", 1000)))
+      assertThat(paths(service.search(ws, "behindTheBack", 1000).hits()))
           .isEqualTo(containing(files, "behindTheBack"))
           .hasSize(4);
 
       // removing a workspace empties it, on disk and in the index
       manager.removeWorkspace("gamma").visible().get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(manager.listWorkspaces()).containsExactly("alpha", "beta");
-      assertThat(service.search("gamma", "getUserName", 10)).isEmpty();
+      assertThat(service.search("gamma", "getUserName", 10).hits()).isEmpty();
       IndexStatus gone = service.indexStatus("gamma");
       assertThat(gone.indexedFiles()).isZero();
       assertThat(gone.indexCoverage()).isEqualTo(100.0);
