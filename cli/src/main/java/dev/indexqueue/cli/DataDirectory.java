@@ -104,6 +104,33 @@ public final class DataDirectory implements AutoCloseable {
     return new DataDirectory(abs, ch, lock);
   }
 
+  /**
+   * Who holds a data directory's lock now, without taking it for longer than a check: the owner's
+   * description ({@code pid N: indexq watch ...}), or empty when nobody holds it.
+   */
+  public static java.util.Optional<String> heldBy(Path dir) {
+    Path lockFile = dir.resolve(LOCK_FILE);
+    if (!Files.exists(lockFile)) {
+      return java.util.Optional.empty();
+    }
+    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        return java.util.Optional.of("a command of this process");
+      }
+      if (lock != null) {
+        lock.release();
+        return java.util.Optional.empty();
+      }
+      String owner = Files.readString(lockFile, StandardCharsets.UTF_8).trim();
+      return java.util.Optional.of(owner.isEmpty() ? "another process" : owner);
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The directory, absolute. */
   public Path path() {
     return dir;

@@ -44,6 +44,20 @@ final class DeadLettersCommand implements Runnable {
         spec.commandLine(), "missing subcommand: list, replay or clear");
   }
 
+  /** One dead letter as JSON. */
+  static Map<String, Object> json(DeadLetterFile.Entry e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sequence", e.sequence());
+    m.put("type", e.type().name());
+    m.put("workspace", e.workspace());
+    m.put("path", e.path());
+    m.put("attempts", e.attempts());
+    m.put("permanent", e.permanent());
+    m.put("lastFailure", e.lastFailure().toString());
+    m.put("error", e.error());
+    return m;
+  }
+
   /** {@code dead-letters list}. */
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the dead letters.")
   static final class ListCommand implements Callable<Integer> {
@@ -64,16 +78,7 @@ final class DeadLettersCommand implements Runnable {
       if (json) {
         List<Object> list = new ArrayList<>();
         for (DeadLetterFile.Entry e : entries) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("sequence", e.sequence());
-          m.put("type", e.type().name());
-          m.put("workspace", e.workspace());
-          m.put("path", e.path());
-          m.put("attempts", e.attempts());
-          m.put("permanent", e.permanent());
-          m.put("lastFailure", e.lastFailure().toString());
-          m.put("error", e.error());
-          list.add(m);
+          list.add(json(e));
         }
         out.println(Jsons.write(Map.of("deadLetters", list)));
       } else if (entries.isEmpty()) {
@@ -150,7 +155,7 @@ final class DeadLettersCommand implements Runnable {
       }
     }
 
-    private static IndexTask task(Session s, DeadLetterFile.Entry e) {
+    static IndexTask task(Session s, DeadLetterFile.Entry e) {
       if (e.type() == IndexTaskType.INDEX_FILE || e.type() == IndexTaskType.REMOVE_FILE) {
         Optional<String> text;
         try {

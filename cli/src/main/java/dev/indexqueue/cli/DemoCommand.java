@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
 
       begin("queue status");
       q = service.queueStatus();
-      out.println("      " + StatusCommand.queueText(q, 0));
+      out.println("      " + Views.queueText(Views.queue(q, 0)));
       end("");
 
       begin("index status of workspace '" + WORKSPACE + "'");
@@ -155,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
           st.upToDate(),
           st.missingFiles(),
           st.extraIndexed(),
-          Indexer.coverage(st.indexCoverage()));
+          Views.coverage(st.indexCoverage()));
       boolean complete = st.isComplete() && st.indexCoverage() == 100.0;
       end(complete ? "100% and up to date" : "NOT up to date");
       ok &= complete;

@@ -2,7 +2,6 @@ package dev.indexqueue.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +35,10 @@ import picocli.CommandLine.Spec;
       WatchCommand.class,
       SearchCommand.class,
       StatusCommand.class,
+      FileCommand.class,
+      ServeCommand.class,
       DeadLettersCommand.class,
+      RepairCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -54,11 +56,11 @@ public final class Indexq implements Runnable {
   /** Bad input: usage, unknown workspace, missing directory, unusable or busy data directory. */
   public static final int EXIT_USAGE = 2;
 
+  /** Stopped by Ctrl-C (SIGINT) before the work was done: 128 + 2, as shells report it. */
+  public static final int EXIT_INTERRUPTED = 130;
+
   /** The data directory when {@code --data} is not given. */
   public static final String DEFAULT_DATA = ".indexq";
-
-  /** Set by a shutdown hook (Ctrl-C): {@link #main} then must not call {@code System.exit}. */
-  static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
 
   /** The queue kinds {@code --queue} accepts. */
   public enum QueueKind {
@@ -101,6 +103,21 @@ public final class Indexq implements Runnable {
     return data != null ? data : Path.of(DEFAULT_DATA);
   }
 
+  /**
+   * The data directory, which must exist: commands that only read never create one (a mistyped
+   * {@code --data} is an error, not a new empty store).
+   *
+   * @throws UsageException when it does not exist
+   */
+  java.nio.file.Path existingDataDirectory() {
+    java.nio.file.Path abs = dataDirectory().toAbsolutePath().normalize();
+    if (!java.nio.file.Files.isDirectory(abs)) {
+      throw new UsageException(
+          "no data directory at " + abs + ": run 'indexq index DIR' first, or check --data");
+    }
+    return abs;
+  }
+
   /** The queue kind chosen. */
   QueueKind queueKind() {
     return queue != null ? queue : QueueKind.chronicle;
@@ -118,10 +135,7 @@ public final class Indexq implements Runnable {
    * @param args the command line
    */
   public static void main(String[] args) {
-    int code = newCommandLine().execute(args);
-    if (!SHUTTING_DOWN.get()) {
-      System.exit(code);
-    }
+    System.exit(newCommandLine().execute(args));
   }
 
   /**
@@ -142,18 +156,35 @@ public final class Indexq implements Runnable {
         (ex, args) -> {
           CommandLine c = ex.getCommandLine();
           PrintWriter err = c.getErr();
+          String message = ex.getMessage();
+          if (ex instanceof CommandLine.UnmatchedArgumentException u
+              && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            java.util.List<String> suggestions = u.getSuggestions();
+            message =
+                (first.startsWith("-") ? "unknown option '" : "unknown command '")
+                    + first
+                    + "'"
+                    + (suggestions.isEmpty()
+                        ? ""
+                        : "; did you mean '" + String.join("' or '", suggestions) + "'?");
+          }
           err.println(
-              "indexq: "
-                  + ex.getMessage()
-                  + " (see '"
-                  + c.getCommandSpec().qualifiedName()
-                  + " --help')");
+              "indexq: " + message + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
           err.flush();
           return EXIT_USAGE;
         });
     cl.setExecutionExceptionHandler(
         (ex, c, parseResult) -> {
           PrintWriter err = c.getErr();
+          if (ex instanceof CliException cli) {
+            err.println("indexq: " + cli.getMessage());
+            if (root.verbose) {
+              ex.printStackTrace(err);
+            }
+            err.flush();
+            return cli.exitCode();
+          }
           UsageException usage = Errors.asUsage(ex);
           if (usage != null) {
             err.println("indexq: " + usage.getMessage());

@@ -1,12 +1,13 @@
 package dev.indexqueue.cli;
 
 import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,9 +18,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code indexq search QUERY}: searches one or every workspace with Lucene's classic query syntax
- * (code-aware: {@code getUserName}, {@code user name} and {@code UserName} find each other) and
- * prints {@code path:line: text}, the match highlighted on a terminal; JSON with {@code --json}.
- * Not thread-safe: one instance per run.
+ * and prints {@code path:line: text}, the match highlighted on a terminal; JSON with {@code
+ * --json}. With a server holding the data directory it asks the server (no index is opened here);
+ * without one it opens the committed index read-only, so it works while another process writes. Not
+ * thread-safe: one instance per run.
  */
 @Command(
     name = "search",
@@ -55,59 +57,105 @@ final class SearchCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     if (limit < 1) {
       throw new UsageException("--limit must be at least 1, was " + limit);
+    }
+    if (query.length() > SearchResults.MAX_QUERY_LENGTH) {
+      throw new UsageException(
+          "the query is too long ("
+              + query.length()
+              + " characters; at most "
+              + SearchResults.MAX_QUERY_LENGTH
+              + ")");
     }
     if (query.isBlank()) {
       throw new UsageException("the query is empty");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    try (Session s = Session.open(root, "search")) {
-      List<String> names = s.workspaces(workspace);
-      s.awaitReady(names);
-      List<SearchHit> hits = new ArrayList<>();
-      for (String ws : names) {
-        hits.addAll(s.service().search(ws, query, limit).hits());
+    Path data = root.existingDataDirectory();
+    Views.Search answer = null;
+    Optional<ServerFile.Info> server = ServerFile.find(data);
+    if (server.isPresent()) {
+      try {
+        answer = new Client(server.get()).search(query, workspace, limit);
+      } catch (Client.Unreachable e) {
+        answer = null; // it stopped meanwhile: read the directory
       }
-      hits.sort(Comparator.comparingDouble((SearchHit h) -> -h.score()));
-      if (hits.size() > limit) {
-        hits = hits.subList(0, limit);
-      }
-      boolean prefix = names.size() > 1;
-      if (json) {
-        out.println(Jsons.write(json(query, hits)));
-      } else {
-        boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
-        for (SearchHit h : hits) {
-          String path = prefix ? h.workspace() + ":" + h.path() : h.path();
-          if (h.lines().isEmpty()) {
-            out.println(path);
-          }
-          for (SearchHit.MatchLine l : h.lines()) {
-            out.println(path + ":" + l.lineNumber() + ": " + line(l, color));
-          }
-        }
-        if (hits.isEmpty()) {
-          spec.commandLine().getErr().println("indexq: no match for " + query);
-        }
-      }
-      out.flush();
-      return Indexq.EXIT_OK;
+    }
+    if (answer == null) {
+      answer = local(data);
+    }
+    print(answer);
+    return Indexq.EXIT_OK;
+  }
+
+  private Views.Search local(Path data) {
+    try (LocalReader r = LocalReader.open(data)) {
+      return search(r.workspaces(workspace), query, limit, r::search);
     }
   }
 
+  /** Searches the workspaces and merges their hits by score. */
+  static Views.Search search(List<String> names, String query, int limit, Searcher searcher) {
+    List<SearchHit> hits = new ArrayList<>();
+    long total = 0;
+    for (String ws : names) {
+      SearchResults r = searcher.search(ws, query, limit);
+      total += r.totalHits();
+      hits.addAll(r.hits());
+    }
+    hits.sort(Comparator.comparingDouble((SearchHit h) -> -h.score()));
+    if (hits.size() > limit) {
+      hits = new ArrayList<>(hits.subList(0, limit));
+    }
+    return Views.search(query, new SearchResults(total, hits), limit);
+  }
+
+  /** One workspace's search. */
+  interface Searcher {
+    SearchResults search(String workspace, String query, int limit);
+  }
+
+  private void print(Views.Search answer) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Jsons.write(answer));
+      out.flush();
+      return;
+    }
+    boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
+    boolean prefix = answer.hits().stream().map(Views.Hit::workspace).distinct().count() > 1;
+    for (Views.Hit h : answer.hits()) {
+      String path = prefix ? h.workspace() + ":" + h.path() : h.path();
+      if (h.lines().isEmpty()) {
+        out.println(path);
+      }
+      for (Views.Line l : h.lines()) {
+        out.println(path + ":" + l.line() + ": " + line(l, color));
+      }
+    }
+    out.flush();
+    PrintWriter err = spec.commandLine().getErr();
+    if (answer.hits().isEmpty()) {
+      err.println("indexq: no match");
+    } else if (answer.totalHits() > answer.hits().size()) {
+      long more = answer.totalHits() - answer.hits().size();
+      err.printf("%,d more file%s (-n to show)%n", more, more == 1 ? "" : "s");
+    }
+    err.flush();
+  }
+
   /** The line's text, trimmed, with the highlighted ranges in bold red when {@code color}. */
-  static String line(SearchHit.MatchLine l, boolean color) {
+  static String line(Views.Line l, boolean color) {
     String text = l.text();
     if (!color || l.highlights().isEmpty()) {
       return text.strip();
     }
     StringBuilder b = new StringBuilder();
     int at = 0;
-    for (SearchHit.Range r : l.highlights()) {
-      int start = Math.min(r.start(), text.length());
-      int end = Math.min(r.end(), text.length());
+    for (int[] r : l.highlights()) {
+      int start = Math.min(r[0], text.length());
+      int end = Math.min(r[1], text.length());
       if (start < at) {
         continue;
       }
@@ -116,33 +164,5 @@ final class SearchCommand implements Callable<Integer> {
     }
     b.append(text.substring(at));
     return b.toString().strip();
-  }
-
-  static Map<String, Object> json(String query, List<SearchHit> hits) {
-    List<Object> list = new ArrayList<>();
-    for (SearchHit h : hits) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("workspace", h.workspace());
-      m.put("path", h.path());
-      m.put("score", h.score());
-      List<Object> lines = new ArrayList<>();
-      for (SearchHit.MatchLine l : h.lines()) {
-        Map<String, Object> lm = new LinkedHashMap<>();
-        lm.put("line", l.lineNumber());
-        lm.put("text", l.text());
-        List<Object> ranges = new ArrayList<>();
-        for (SearchHit.Range r : l.highlights()) {
-          ranges.add(List.of(r.start(), r.end()));
-        }
-        lm.put("highlights", ranges);
-        lines.add(lm);
-      }
-      m.put("lines", lines);
-      list.add(m);
-    }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("query", query);
-    doc.put("hits", list);
-    return doc;
   }
 }

@@ -2,7 +2,10 @@ package dev.indexqueue.cli;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
+import dev.indexqueue.LifecycleState;
 import dev.indexqueue.ShutdownReport;
+import dev.indexqueue.workspace.FileSystemWorkspaceSource;
+import dev.indexqueue.workspace.WorkspaceManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One CLI command's hold on a data directory: the lock, the workspace registry, and an {@link
- * IndexingService} on the Lucene index and the chosen queue, reading workspaces through a {@link
- * RegistryWorkspaceSource}. Not thread-safe for opening and closing; {@link #service()} is the
- * thread-safe service. {@link #close()} shuts the service down gracefully (drain, commit), keeps
- * its dead letters, and releases the lock.
+ * One command's hold on a data directory: the lock, the workspace registry, an {@link
+ * IndexingService} on the Lucene index and the chosen queue, and a {@link WorkspaceManager} over
+ * the registered directories. Not thread-safe for opening and closing; {@link #service()} and
+ * {@link #manager()} are thread-safe. {@link #close()} shuts the service down gracefully (drain,
+ * commit), keeps its dead letters, and releases the lock.
  */
 final class Session implements AutoCloseable {
   /** How long a command waits for the work left by an earlier run (replay) before giving up. */
@@ -23,20 +26,25 @@ final class Session implements AutoCloseable {
 
   private final DataDirectory data;
   private final WorkspaceRegistry registry;
-  private final RegistryWorkspaceSource source;
+  private final FileSystemWorkspaceSource source;
   private final IndexingService service;
+  private final WorkspaceManager manager;
   private final DeadLetterFile deadLetters;
+  private WorkspaceManager prioritized;
+  private Duration shutdownTimeout = Duration.ofSeconds(30);
   private ShutdownReport report;
 
   private Session(
       DataDirectory data,
       WorkspaceRegistry registry,
-      RegistryWorkspaceSource source,
+      FileSystemWorkspaceSource source,
       IndexingService service) {
     this.data = data;
     this.registry = registry;
     this.source = source;
     this.service = service;
+    this.manager = new WorkspaceManager(source, service);
+    this.prioritized = manager;
     this.deadLetters = new DeadLetterFile(data.path());
   }
 
@@ -47,30 +55,40 @@ final class Session implements AutoCloseable {
    * @param root the global options
    * @param command what this run does, for the lock file
    * @throws UsageException when the data directory cannot be used or is busy
+   * @throws CliException when the queue is damaged
    */
   static Session open(Indexq root, String command) {
     DataDirectory data = DataDirectory.open(root.dataDirectory(), command);
     try {
       WorkspaceRegistry registry = WorkspaceRegistry.load(data.path());
-      RegistryWorkspaceSource source = new RegistryWorkspaceSource();
+      FileSystemWorkspaceSource source = FileSystemWorkspaceSource.builder().build();
       for (Map.Entry<String, Path> e : registry.workspaces().entrySet()) {
         if (Files.isDirectory(e.getValue())) {
-          source.put(e.getKey(), e.getValue());
+          source.register(e.getKey(), e.getValue());
         }
       }
-      IndexingService service =
-          IndexingService.builder()
-              .name("indexq")
-              .queue(
-                  root.queueKind().name(),
-                  root.queueKind() == Indexq.QueueKind.chronicle
-                      ? Map.of("directory", data.queue().toString())
-                      : Map.of())
-              .backend("lucene", Map.of("directory", data.index().toString()))
-              .workspaceSource(source)
-              .lanes(2)
-              .batchSize(64) // smaller batches: smoother progress, same commits
-              .build();
+      IndexingService service;
+      try {
+        service =
+            WorkspaceManager.configure(IndexingService.builder(), source)
+                .name("indexq")
+                .queue(
+                    root.queueKind().name(),
+                    root.queueKind() == Indexq.QueueKind.chronicle
+                        ? Map.of("directory", data.queue().toString())
+                        : Map.of())
+                .backend("lucene", Map.of("directory", data.index().toString()))
+                .lanes(2)
+                .batchSize(64) // smaller batches: smoother progress, same commits
+                .build();
+      } catch (RuntimeException | AssertionError | InternalError e) {
+        throw QueueDamage.classify(data, e);
+      }
+      if (service.queueStatus().state() == LifecycleState.FAILED) {
+        String why = service.queueStatus().failure();
+        service.shutdown(Duration.ofSeconds(1));
+        throw QueueDamage.damaged(data, new IllegalStateException(why));
+      }
       return new Session(data, registry, source, service);
     } catch (RuntimeException | Error e) {
       data.close();
@@ -78,42 +96,52 @@ final class Session implements AutoCloseable {
     }
   }
 
-  /** The running service. */
   IndexingService service() {
     return service;
   }
 
-  /** The workspace source over the registered directories. */
-  RegistryWorkspaceSource source() {
+  WorkspaceManager manager() {
+    return prioritized;
+  }
+
+  /** This session with the manager submitting at {@code priority}. */
+  Session withPriority(int priority) {
+    prioritized = manager.withPriority(priority);
+    return this;
+  }
+
+  FileSystemWorkspaceSource source() {
     return source;
   }
 
-  /** The registry. */
   WorkspaceRegistry registry() {
     return registry;
   }
 
-  /** The data directory. */
   DataDirectory data() {
     return data;
   }
 
-  /** The persisted dead letters. */
   DeadLetterFile deadLetterFile() {
     return deadLetters;
   }
 
+  /** How long {@link #close()} drains at most (Ctrl-C: short). */
+  void shutdownTimeout(Duration timeout) {
+    this.shutdownTimeout = timeout;
+  }
+
   /**
-   * Registers a workspace (or points it to another directory).
+   * Registers a workspace (or points it to another directory) and saves the registry.
    *
    * @param name the workspace
-   * @param directory its real, absolute directory
+   * @param directory its directory
    * @return the directory it pointed to before, or null
    */
   Path register(String name, Path directory) {
     Path before = registry.workspaces().get(name);
-    source.put(name, directory);
-    registry.register(name, directory);
+    Path real = manager.register(name, directory);
+    registry.register(name, real);
     return before;
   }
 
@@ -124,6 +152,10 @@ final class Session implements AutoCloseable {
    * @throws UsageException when {@code selected} is not registered, or nothing is
    */
   List<String> workspaces(String selected) {
+    return workspaces(registry, selected);
+  }
+
+  static List<String> workspaces(WorkspaceRegistry registry, String selected) {
     if (selected != null) {
       IndexTask.checkWorkspace(selected);
       registry.directory(selected);
@@ -135,12 +167,7 @@ final class Session implements AutoCloseable {
     return new ArrayList<>(registry.workspaces().keySet());
   }
 
-  /**
-   * Waits until what earlier runs left in the queue is applied and visible for these workspaces.
-   *
-   * @param workspaces the workspaces
-   * @throws InterruptedException when interrupted
-   */
+  /** Waits until what earlier runs left in the queue is applied and visible. */
   void awaitReady(List<String> workspaces) throws InterruptedException {
     for (String ws : workspaces) {
       if (!service.awaitIndexReady(ws, REPLAY_TIMEOUT)) {
@@ -158,8 +185,11 @@ final class Session implements AutoCloseable {
   /** Keeps the dead letters, shuts the service down gracefully and releases the lock. */
   @Override
   public void close() {
+    if (report != null) {
+      return;
+    }
     try {
-      report = service.shutdown(Duration.ofSeconds(30));
+      report = service.shutdown(shutdownTimeout);
       deadLetters.append(service.deadLetters().list());
     } finally {
       data.close();

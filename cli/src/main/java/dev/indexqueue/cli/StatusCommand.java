@@ -1,12 +1,13 @@
 package dev.indexqueue.cli;
 
 import dev.indexqueue.IndexStatus;
-import dev.indexqueue.QueueStatus;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,14 +17,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code indexq status}: the queue's status and, per workspace, how the index compares with the
- * files. With {@code --json}: {@code {"queue":{...},"workspaces":{"NAME":{"filesystemFiles":…,
- * "indexedFiles":…,"upToDate":…,"missingFiles":…,"extraIndexed":…,"indexCoverage":…}}}}. Not
- * thread-safe: one instance per run.
+ * files: up to date, missing (not indexed), stale (indexed with other content), extra (indexed,
+ * file gone), skipped (with the reason). Exits 0 when every workspace is up to date, 1 otherwise.
+ * With a server it asks the server; when another process holds the data directory it reads the
+ * committed index read-only (the queue's live figures are that process's); otherwise it opens the
+ * directory (applying what an earlier run left in the queue). Not thread-safe: one instance per
+ * run.
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show the queue status and, per workspace, the index compared with the files.")
+    description = {
+      "Show the queue status and, per workspace, the index compared with the files.",
+      "Exit code 0 when every workspace is up to date, 1 when one is not."
+    })
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand Indexq root;
   @Spec CommandSpec spec;
@@ -38,105 +45,120 @@ final class StatusCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
+  public Integer call() throws Exception {
+    Path data = root.existingDataDirectory();
+    Views.Status status = null;
+    Optional<ServerFile.Info> server = ServerFile.find(data);
+    if (server.isPresent()) {
+      try {
+        status = new Client(server.get()).status(workspace, root.verbose);
+      } catch (Client.Unreachable e) {
+        status = null;
+      }
+    }
+    if (status == null) {
+      Optional<String> holder = DataDirectory.heldBy(data);
+      status = holder.isPresent() ? readOnly(data, holder.get()) : opened();
+    }
+    print(status);
+    boolean upToDate = status.workspaces().values().stream().allMatch(Views.Workspace::isUpToDate);
+    return upToDate ? Indexq.EXIT_OK : Indexq.EXIT_FAILURE;
+  }
+
+  private Views.Status readOnly(Path data, String holder) {
+    try (LocalReader r = LocalReader.open(data)) {
+      Map<String, Views.Workspace> ws = new LinkedHashMap<>();
+      for (String name : r.workspaces(workspace)) {
+        ws.put(
+            name,
+            Views.workspace(
+                String.valueOf(r.registry().workspaces().get(name)), r.status(name), root.verbose));
+      }
+      return new Views.Status(
+          null,
+          "queue: held by "
+              + holder
+              + "; the index as of its last commit (run 'indexq serve' for live figures)",
+          ws);
+    }
+  }
+
+  private Views.Status opened() throws InterruptedException {
     try (Session s = Session.open(root, "status")) {
       List<String> names = s.workspaces(workspace);
       s.awaitReady(names);
-      QueueStatus q = s.service().queueStatus();
-      Map<String, IndexStatus> statuses = new LinkedHashMap<>();
-      for (String ws : names) {
-        statuses.put(ws, s.service().indexStatus(ws));
+      Map<String, Views.Workspace> ws = new LinkedHashMap<>();
+      for (String name : names) {
+        IndexStatus st = s.service().indexStatus(name);
+        ws.put(
+            name,
+            Views.workspace(String.valueOf(s.registry().workspaces().get(name)), st, root.verbose));
       }
-      if (json) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("queue", queueJson(q, s.deadLetterFile().read().size()));
-        Map<String, Object> ws = new LinkedHashMap<>();
-        statuses.forEach((k, v) -> ws.put(k, indexJson(v)));
-        doc.put("workspaces", ws);
-        out.println(Jsons.write(doc));
-      } else {
-        out.println(queueText(q, s.deadLetterFile().read().size()));
-        out.println();
-        out.printf(
-            Locale.ROOT,
-            "%-20s %10s %10s %10s %8s %8s %9s  %s%n",
-            "workspace",
-            "files",
-            "indexed",
-            "up to date",
-            "missing",
-            "extra",
-            "coverage",
-            "directory");
-        statuses.forEach(
+      return new Views.Status(
+          Views.queue(s.service().queueStatus(), s.deadLetterFile().read().size()), null, ws);
+    }
+  }
+
+  private void print(Views.Status status) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Jsons.write(status));
+      out.flush();
+      return;
+    }
+    out.println(status.queue() != null ? Views.queueText(status.queue()) : status.note());
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "%-20s %9s %9s %10s %8s %8s %8s %8s %9s  %s%n",
+        "workspace",
+        "files",
+        "indexed",
+        "up to date",
+        "missing",
+        "stale",
+        "extra",
+        "skipped",
+        "coverage",
+        "directory");
+    status
+        .workspaces()
+        .forEach(
             (k, v) ->
                 out.printf(
                     Locale.ROOT,
-                    "%-20s %,10d %,10d %,10d %,8d %,8d %8s%%  %s%n",
+                    "%-20s %,9d %,9d %,10d %,8d %,8d %,8d %,8d %8s%%  %s%n",
                     k,
                     v.filesystemFiles(),
                     v.indexedFiles(),
                     v.upToDate(),
                     v.missingFiles(),
+                    v.staleFiles(),
                     v.extraIndexed(),
-                    Indexer.coverage(v.indexCoverage()),
-                    s.registry().workspaces().get(k)));
-      }
-      out.flush();
-      return Indexq.EXIT_OK;
-    }
-  }
-
-  /** The six figures of one workspace, with exactly these JSON keys. */
-  static Map<String, Object> indexJson(IndexStatus v) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("filesystemFiles", v.filesystemFiles());
-    m.put("indexedFiles", v.indexedFiles());
-    m.put("upToDate", v.upToDate());
-    m.put("missingFiles", v.missingFiles());
-    m.put("extraIndexed", v.extraIndexed());
-    m.put("indexCoverage", v.indexCoverage());
-    return m;
-  }
-
-  static Map<String, Object> queueJson(QueueStatus q, int storedDeadLetters) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("state", q.state().name());
-    m.put("queueSize", q.queueSize());
-    m.put("capacity", q.capacity());
-    m.put("pending", q.pending());
-    m.put("inFlight", q.inFlight());
-    m.put("workerRunning", q.workerRunning());
-    m.put("accepted", q.accepted());
-    m.put("applied", q.applied());
-    m.put("coalesced", q.coalesced());
-    m.put("retried", q.retried());
-    m.put("deadLettered", q.deadLettered());
-    m.put("storedDeadLetters", storedDeadLetters);
-    m.put("oldestPendingMillis", q.oldestPendingAge().toMillis());
-    m.put("lastCheckpoint", q.lastCheckpoint());
-    m.put("failure", q.failure());
-    return m;
-  }
-
-  static String queueText(QueueStatus q, int storedDeadLetters) {
-    return String.format(
-        Locale.ROOT,
-        "queue: %s, %,d queued (capacity %,d), %,d pending, %,d in flight; accepted %,d, applied"
-            + " %,d, coalesced %,d, retried %,d, dead-lettered %,d (%,d stored); checkpoint %,d%s",
-        q.state(),
-        q.queueSize(),
-        q.capacity(),
-        q.pending(),
-        q.inFlight(),
-        q.accepted(),
-        q.applied(),
-        q.coalesced(),
-        q.retried(),
-        q.deadLettered(),
-        storedDeadLetters,
-        q.lastCheckpoint(),
-        q.failure() == null ? "" : "; FAILED: " + q.failure());
+                    v.skippedFiles(),
+                    Views.coverage(v.indexCoverage()),
+                    v.directory()));
+    status
+        .workspaces()
+        .forEach(
+            (k, v) -> {
+              if (!v.isUpToDate()) {
+                out.println(
+                    k + ": not up to date: run 'indexq index " + v.directory() + " -w " + k + "'");
+              }
+              if (v.skippedFiles() > 0) {
+                out.println(
+                    k
+                        + ": skipped "
+                        + v.skippedByReason()
+                        + (v.skipped() == null ? "; -v lists them" : ":"));
+                if (v.skipped() != null) {
+                  for (Views.Skipped f : v.skipped()) {
+                    out.println("  " + IndexCommand.printable(f.path()) + "  (" + f.reason() + ")");
+                  }
+                }
+              }
+            });
+    out.flush();
   }
 }

@@ -3,6 +3,8 @@ package dev.indexqueue.cli;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.Ticket;
+import dev.indexqueue.spi.ContentHash;
+import dev.indexqueue.workspace.IndexReport;
 import io.methvin.watcher.DirectoryChangeEvent;
 import io.methvin.watcher.DirectoryChangeListener;
 import io.methvin.watcher.DirectoryWatcher;
@@ -15,6 +17,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -22,8 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.helpers.NOPLogger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +39,9 @@ import picocli.CommandLine.Spec;
  * then shuts down gracefully: what was submitted is applied and committed. Watching is recursive
  * (io.methvin directory-watcher: the JDK WatchService on Linux and Windows, FSEvents on macOS); a
  * watcher overflow, where events were lost, triggers a full reindex. Not thread-safe: one instance
- * per run; interrupting the thread that runs it stops it like Ctrl-C.
+ * per run; interrupting the thread that runs it stops it like Ctrl-C. At start it indexes
+ * incrementally (only what changed since the index last saw the files), and each change on disk is
+ * submitted and logged once.
  */
 @Command(
     name = "watch",
@@ -61,29 +64,10 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path real = Workspaces.directory(dir);
-    String name = Workspaces.name(workspace, real);
+    Path abs = WorkspaceArgs.directory(dir);
+    String name = WorkspaceArgs.name(workspace, abs);
     PrintWriter out = spec.commandLine().getOut();
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean waiting = new AtomicBoolean();
-    Thread caller = Thread.currentThread();
-    Thread hook =
-        new Thread(
-            () -> {
-              Indexq.SHUTTING_DOWN.set(true);
-              stop.countDown();
-              if (!waiting.get()) {
-                caller.interrupt(); // stops the initial indexing
-              }
-              try {
-                stopped.await(45, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "indexq-watch-shutdown");
-    Session s = Session.open(root, "watch " + real);
+    ServerCheck.refuseWhenServed(root, "watch");
     ExecutorService events =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -92,51 +76,49 @@ final class WatchCommand implements Callable<Integer> {
               return t;
             });
     DirectoryWatcher watcher = null;
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      s.register(name, real);
-      Sync sync = new Sync(s.service(), s, name, real, s.data().path(), out);
-      watcher =
-          DirectoryWatcher.builder()
-              .path(real)
-              .listener(sync)
-              .fileHashing(false)
-              .logger(NOPLogger.NOP_LOGGER)
-              .build();
-      watcher.watchAsync(events); // registers every directory before it returns
-      sync.learnDirectories();
-      Indexer.Result r;
+    try (Signals signals = Signals.interruptOnSignal(Thread.currentThread());
+        Session s = Session.open(root, "watch " + abs)) {
       try {
-        r =
-            Indexer.indexAll(
-                s,
-                name,
-                System.console() != null
-                    ? Indexer.Progress.forTerminal(spec.commandLine().getErr())
-                    : Indexer.Progress.none());
-      } catch (InterruptedException e) {
-        return Indexq.EXIT_OK; // Ctrl-C while indexing: shut down gracefully
-      }
-      out.println(Indexer.summary(name, r));
-      out.println("watching " + real + " as workspace '" + name + "'; press Ctrl-C to stop");
-      out.flush();
-      waiting.set(true);
-      try {
-        stop.await();
-      } catch (InterruptedException e) {
-        // stop like Ctrl-C
-      }
-      return Indexq.EXIT_OK;
-    } finally {
-      if (watcher != null) {
-        try {
-          watcher.close();
-        } catch (IOException e) {
-          // stopping anyway
+        s.register(name, abs);
+        Path real = s.registry().directory(name);
+        Sync sync = new Sync(s.service(), s, name, real, s.data().path(), out);
+        watcher =
+            DirectoryWatcher.builder()
+                .path(real)
+                .listener(sync)
+                .fileHashing(false)
+                .logger(NOPLogger.NOP_LOGGER)
+                .build();
+        watcher.watchAsync(events); // registers every directory before it returns
+        sync.learnDirectories();
+        ProgressDisplay progress =
+            System.console() != null
+                ? ProgressDisplay.forTerminal(spec.commandLine().getErr())
+                : ProgressDisplay.none();
+        IndexReport r = s.manager().index(name, progress);
+        progress.finish();
+        if (!r.interrupted()) {
+          out.println(IndexCommand.summary(r));
+          IndexCommand.printSkipped(r, out, root.verbose);
+          out.println("watching " + real + " as workspace '" + name + "'; press Ctrl-C to stop");
+          out.flush();
+          try {
+            new CountDownLatch(1).await(); // until Ctrl-C or an interrupt
+          } catch (InterruptedException e) {
+            // stop
+          }
         }
-      }
-      events.shutdownNow();
-      try {
+        Thread.interrupted(); // handled: shut down gracefully
+        return Indexq.EXIT_OK;
+      } finally {
+        if (watcher != null) {
+          try {
+            watcher.close();
+          } catch (IOException e) {
+            // stopping anyway
+          }
+        }
+        events.shutdownNow();
         s.close();
         out.println(
             "stopped: shut down gracefully in "
@@ -145,15 +127,6 @@ final class WatchCommand implements Callable<Integer> {
                 + s.report().remaining()
                 + " tasks left in the queue");
         out.flush();
-      } finally {
-        stopped.countDown();
-        if (!Indexq.SHUTTING_DOWN.get()) {
-          try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-          } catch (IllegalStateException | IllegalArgumentException e) {
-            // shutting down already, or never added
-          }
-        }
       }
     }
   }
@@ -167,6 +140,9 @@ final class WatchCommand implements Callable<Integer> {
     private final Path dataDir;
     private final PrintWriter out;
     private final Set<String> directories = ConcurrentHashMap.newKeySet();
+
+    /** Per path, the content hash last submitted ("" for a removal): a change is logged once. */
+    private final Map<String, String> submitted = new ConcurrentHashMap<>();
 
     Sync(
         IndexingService service,
@@ -301,6 +277,10 @@ final class WatchCommand implements Callable<Integer> {
         } catch (IOException e) {
           text = Optional.empty();
         }
+      }
+      String hash = text.map(ContentHash::of).orElse("");
+      if (hash.equals(submitted.put(rel, hash))) {
+        return; // the same change again (a create is often followed by a modify): once is enough
       }
       if (text.isPresent()) {
         submit(

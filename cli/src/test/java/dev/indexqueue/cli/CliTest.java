@@ -37,7 +37,8 @@ class CliTest {
     Cli.Result index = Cli.run(data, "index", src.toString());
     assertThat(index.exit()).as(index.toString()).isZero();
     assertThat(index.out()).contains("indexed 3 files", "workspace 'shop'", "coverage 100.0%");
-    assertThat(index.err()).contains("indexing shop: 3 files"); // plain progress lines: no terminal
+    assertThat(index.err())
+        .contains("indexing shop: 3 files to index or remove"); // plain progress lines: no terminal
 
     Cli.Result search = Cli.run(data, "search", "user name");
     assertThat(search.exit()).as(search.toString()).isZero();
@@ -47,7 +48,7 @@ class CliTest {
     assertThat(status.exit()).as(status.toString()).isZero();
     assertThat(status.out())
         .contains("queue: RUNNING")
-        .containsPattern("shop\\s+3\\s+3\\s+3\\s+0\\s+0\\s+100.0%");
+        .containsPattern("shop\\s+3\\s+3\\s+3\\s+0\\s+0\\s+0\\s+0\\s+100.0%");
   }
 
   @Test
@@ -58,7 +59,8 @@ class CliTest {
     Cli.Result again = Cli.run(data, "index", src.toString(), "--workspace", "s1");
     assertThat(again.exit()).as(again.toString()).isZero();
     assertThat(statusJson("s1"))
-        .contains("\"filesystemFiles\":2,\"indexedFiles\":2,\"upToDate\":2");
+        .contains("\"filesystemFiles\":2,\"indexedFiles\":2,\"upToDate\":2")
+        .contains("\"isUpToDate\":true");
     assertThat(Cli.run(data, "search", "discount", "-w", "s1").out())
         .contains("src/main/Cart.java:1:");
     assertThat(Cli.run(data, "search", "cart", "-w", "s1").out()).doesNotContain("README.md");
@@ -69,12 +71,13 @@ class CliTest {
     assertThat(Cli.run(data, "index", src.toString()).exit()).isZero();
     String json = statusJson(null);
     assertThat(json).startsWith("{\"queue\":{").contains("\"workspaces\":{\"shop\":{");
-    Matcher m = Pattern.compile("\"shop\":(\\{[^}]*})").matcher(json);
-    assertThat(m.find()).isTrue();
+    Matcher m = Pattern.compile("\"shop\":\\{\"directory\":\"[^\"]*\",([^}]*})").matcher(json);
+    assertThat(m.find()).as(json).isTrue();
     assertThat(m.group(1))
         .isEqualTo(
-            "{\"filesystemFiles\":3,\"indexedFiles\":3,\"upToDate\":3,\"missingFiles\":0,"
-                + "\"extraIndexed\":0,\"indexCoverage\":100.0}");
+            "\"filesystemFiles\":3,\"indexedFiles\":3,\"upToDate\":3,\"missingFiles\":0,"
+                + "\"staleFiles\":0,\"extraIndexed\":0,\"skippedFiles\":0,\"isUpToDate\":true,"
+                + "\"indexCoverage\":100.0,\"skippedByReason\":{}");
     assertThat(json).contains("\"state\":\"RUNNING\"", "\"queueSize\":0", "\"deadLettered\":0");
   }
 
@@ -85,7 +88,7 @@ class CliTest {
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out().strip())
         .startsWith(
-            "{\"query\":\"totalInCents\",\"hits\":[{\"workspace\":\"shop\",\"path\":\"src/main/Cart.java\",\"score\":")
+            "{\"query\":\"totalInCents\",\"totalHits\":1,\"hits\":[{\"workspace\":\"shop\",\"path\":\"src/main/Cart.java\",\"score\":")
         .contains("\"lines\":[{\"line\":2,\"text\":\"  long totalInCents;\",\"highlights\":[[")
         .endsWith("]}");
   }
@@ -103,7 +106,10 @@ class CliTest {
   void noWorkspaceYetIsExit2() {
     Cli.Result r = Cli.run(data, "status");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("no workspace is registered yet").doesNotContain("Exception");
+    assertThat(r.err()).contains("no data directory at").doesNotContain("Exception");
+    assertThat(data).doesNotExist(); // a mistyped --data creates nothing
+    assertThat(Cli.run(data, "search", "x").err()).startsWith("indexq: no data directory at");
+    assertThat(data).doesNotExist();
   }
 
   @Test

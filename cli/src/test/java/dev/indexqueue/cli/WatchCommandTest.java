@@ -70,7 +70,7 @@ class WatchCommandTest {
     assertThat(out.toString()).contains("stopped: shut down gracefully").doesNotContain(".hidden");
 
     String json = Cli.run(data, "status", "--json").out();
-    assertThat(json).contains("\"notes\":{\"filesystemFiles\":2,\"indexedFiles\":2,\"upToDate\":2");
+    assertThat(json).contains("\"filesystemFiles\":2,\"indexedFiles\":2,\"upToDate\":2");
     assertThat(Cli.run(data, "search", "bravo").out()).contains("sub/deeper/b.txt:1:");
     assertThat(Cli.run(data, "search", "modified").out()).contains("renamed.txt:1:");
     assertThat(Cli.run(data, "search", "present").out()).doesNotContain("old.txt");
