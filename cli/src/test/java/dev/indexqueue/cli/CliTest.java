@@ -196,6 +196,62 @@ class CliTest {
     assertThat(Cli.run(data, "dead-letters").exit()).isEqualTo(2);
   }
 
+  @Test
+  void aDamagedQueueIsOneLineAndRepairRebuildsFromTheFiles() throws Exception {
+    assertThat(Cli.run(data, "index", src.toString()).exit()).isZero();
+    Path queue = data.resolve("queue");
+    java.util.List<Path> files;
+    try (var walk = Files.walk(queue)) {
+      files = walk.filter(Files::isRegularFile).toList();
+    }
+    assertThat(files).isNotEmpty();
+    for (Path f : files) { // truncate and corrupt every queue file, whatever the layout
+      byte[] b = Files.readAllBytes(f);
+      byte[] garbage = new byte[Math.max(16, b.length / 2)];
+      java.util.Arrays.fill(garbage, (byte) 0x7f);
+      Files.write(f, garbage);
+    }
+    Cli.Result broken = Cli.run(data, "index", src.toString());
+    assertThat(broken.exit()).as(broken.toString()).isNotZero();
+    assertThat(broken.err())
+        .as(broken.toString())
+        .contains("indexq repair")
+        .doesNotContain("\tat ")
+        .hasLineCount(1);
+
+    Cli.Result repair = Cli.run(data, "repair");
+    assertThat(repair.exit()).as(repair.toString()).isZero();
+    assertThat(repair.out())
+        .contains("set the task queue and the index aside in ", "indexed 3 files");
+    assertThat(Cli.run(data, "search", "totalInCents").out()).contains("Cart.java");
+    assertThat(Cli.run(data, "index", src.toString()).exit()).isZero();
+  }
+
+  @Test
+  void smallFixes() {
+    Cli.Result typo = Cli.runRaw("serach", "x");
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.err()).contains("did you mean", "'search'").hasLineCount(1);
+    assertThat(Cli.runRaw("--version").out()).startsWith("indexq 0.").doesNotContain("unknown");
+    assertThat(Cli.run(data, "index", src.toString()).exit()).isZero();
+    String longQuery = "x".repeat(5000);
+    Cli.Result tooLong = Cli.run(data, "search", longQuery);
+    assertThat(tooLong.exit()).isEqualTo(2);
+    assertThat(tooLong.err()).contains("too long").doesNotContain("xxxx").hasLineCount(1);
+  }
+
+  @Test
+  void aDirectoryWithASpaceIsIndexedUnderAValidName() throws Exception {
+    Path spaced = Files.createDirectories(tmp.resolve("my proj"));
+    Files.writeString(spaced.resolve("a.txt"), "spaced out");
+    Cli.Result noName = Cli.run(data, "index", spaced.toString());
+    assertThat(noName.exit()).isEqualTo(2);
+    assertThat(noName.err()).contains("-w NAME", "-w my-proj");
+    Cli.Result r = Cli.run(data, "index", spaced.toString(), "-w", "proj");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(Cli.run(data, "search", "spaced", "-w", "proj").out()).contains("a.txt:1:");
+  }
+
   private String statusJson(String workspace) {
     Cli.Result r =
         workspace == null

@@ -91,6 +91,93 @@ class LauncherIT {
   }
 
   @Test
+  void ctrlCStopsIndexGracefullyWith130AndSaysWhatIsLeft() throws Exception {
+    Path big = Files.createDirectories(tmp.resolve("big"));
+    for (int i = 0; i < 6000; i++) {
+      Files.writeString(
+          big.resolve("f" + i + ".txt"),
+          ("file " + i + " alpha bravo charlie delta echo foxtrot golf hotel\n").repeat(40));
+    }
+    Process p = process(tmp, "index", "big").start();
+    p.getOutputStream().close();
+    StringBuilder out = new StringBuilder();
+    StringBuilder err = new StringBuilder();
+    drain(p.getInputStream(), out);
+    drain(p.getErrorStream(), err);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () -> {
+              synchronized (err) {
+                return err.toString().contains("files to index or remove") || !p.isAlive();
+              }
+            });
+    assertThat(p.isAlive()).as("index still runs; out: %s err: %s", out, err).isTrue();
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              synchronized (out) {
+                return out.toString().contains("interrupted: ")
+                    || out.toString().contains("indexed ");
+              }
+            });
+    String said;
+    synchronized (out) {
+      said = out.toString();
+    }
+    if (said.contains("interrupted: ")) {
+      assertThat(p.exitValue()).as(said + err).isEqualTo(130);
+      assertThat(said).contains("applied and committed", "left", "run 'indexq index");
+      // what it said was applied is committed: the next run only does the rest
+      Run again = run(tmp, Duration.ofSeconds(300), "index", "big");
+      assertThat(again.exit()).as(again.err()).isZero();
+      assertThat(again.out()).contains("6,000/6,000 up to date");
+    } else {
+      throw new AssertionError("the run ended before Ctrl-C reached it: " + said + err);
+    }
+  }
+
+  @Test
+  void withAServerTheClientPathLoadsNeitherLuceneNorChronicle() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(dir.resolve("F.scala"), "trait Functor[F[_]]");
+    assertThat(run(tmp, Duration.ofSeconds(120), "index", "src").exit()).isZero();
+    Process serve = process(tmp, "serve").start();
+    serve.getOutputStream().close();
+    StringBuilder out = new StringBuilder();
+    drain(serve.getInputStream(), out);
+    drain(serve.getErrorStream(), new StringBuilder());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                synchronized (out) {
+                  return out.toString().contains("listening on");
+                }
+              });
+      Path classes = tmp.resolve("classes.txt");
+      ProcessBuilder pb = process(tmp, "search", "Functor");
+      pb.environment().put("JAVA_OPTS", "-Xlog:class+load:file=" + classes);
+      Process search = pb.start();
+      search.getOutputStream().close();
+      String found = new String(search.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(search.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(found).contains("F.scala:1: trait Functor[F[_]]");
+      String loaded = Files.readString(classes);
+      assertThat(loaded).contains("dev.indexqueue.cli.Client");
+      assertThat(loaded).doesNotContain("org.apache.lucene", "net.openhft");
+    } finally {
+      serve.toHandle().destroy();
+      assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
   void usageErrorsExitTwo() throws Exception {
     Run r = run(tmp, Duration.ofSeconds(60), "search");
     assertThat(r.exit()).isEqualTo(2);

@@ -16,8 +16,8 @@ import java.time.Duration;
  * @param interrupted whether the run was interrupted before everything was applied
  * @param bytes the size of the files submitted for indexing
  * @param took how long the run took
- * @param status the index status at the end (as of the start when nothing was submitted; null
- *     when interrupted before the comparison)
+ * @param status the index status at the end (as of the start when nothing was submitted; null when
+ *     interrupted before the comparison)
  */
 public record IndexReport(
     String workspace,
