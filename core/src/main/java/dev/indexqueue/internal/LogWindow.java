@@ -37,9 +37,6 @@ final class LogWindow {
   /** Entries fetched ahead of {@link #readPosition} by following predecessors, by position. */
   final TreeMap<Long, Entry> ahead = new TreeMap<>();
 
-  /** Set when reading stopped at an entry whose chain of predecessors was too long to follow. */
-  boolean stalled;
-
   /** Set while the lane gives the partition up: nothing more is read. */
   boolean revoked;
 
@@ -177,7 +174,6 @@ final class LogWindow {
     crossHead = 0;
     crossSize = 0;
     ahead.clear();
-    stalled = false;
     readPosition = position;
   }
 
