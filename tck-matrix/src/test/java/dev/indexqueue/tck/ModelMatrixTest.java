@@ -141,7 +141,7 @@ class ModelMatrixTest {
           ScenarioCheck.run(
               scenario,
               IndexingService.builder()
-                  .queue(queueKind.create(cell.resolve("queue"), 1024))
+                  .queue(queueKind.create(cell.resolve("queue"), lanes, 1024))
                   .backend(backend)
                   .workspaceSource(source)
                   .lanes(lanes)
