@@ -679,7 +679,7 @@ final class LaneScheduler {
       for (LogWindow[] ws : windows) {
         for (LogWindow w : ws) {
           n += w.unfinishedCount();
-          n += Math.max(0, queue.endPosition(w.partition, w.band) - w.readPosition);
+          n += w.unreadCount(queue.endPosition(w.partition, w.band));
         }
       }
       return n;
@@ -726,7 +726,7 @@ final class LaneScheduler {
         for (LogWindow w : ws) {
           if (!stopped) {
             depth += w.unfinishedCount();
-            depth += Math.max(0, queue.endPosition(p, w.band) - w.readPosition);
+            depth += w.unreadCount(queue.endPosition(p, w.band));
             Entry first = w.firstUnfinished();
             if (first != null && (oldest < 0 || first.readNanos < oldest)) {
               oldest = first.readNanos;

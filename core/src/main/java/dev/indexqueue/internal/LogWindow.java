@@ -159,6 +159,14 @@ final class LogWindow {
     return n;
   }
 
+  /**
+   * How many tasks of the log below {@code end} are not read yet: from the read position on, less
+   * the entries fetched ahead (they lie at or beyond the read position and count as read).
+   */
+  long unreadCount(long end) {
+    return Math.max(0, end - readPosition - ahead.size());
+  }
+
   /** Forgets everything and reads from {@code position} next. */
   void reset(long position) {
     Arrays.fill(ring, null);
