@@ -305,6 +305,14 @@ final class LaneScheduler {
 
   /** Reads one log in order until the window is full or the log has nothing more. */
   private void readLog(LogWindow w) {
+    try {
+      readInOrder(w);
+    } finally {
+      w.absorbAhead();
+    }
+  }
+
+  private void readInOrder(LogWindow w) {
     int budget = readAhead;
     while (budget > 0 && pendingCount < readAhead) {
       int want = Math.min(Math.min(readAhead - pendingCount, budget), Math.max(batchSize, 1024));
@@ -370,6 +378,11 @@ final class LaneScheduler {
         c.fetchedAhead = true;
         logs[c.band].ahead.put(c.position, c);
         addToWorkspace(c);
+      }
+      for (LogWindow other : logs) {
+        if (other != w) {
+          other.absorbAhead(); // (w is being read in order: its chain entries lie below)
+        }
       }
     }
     w.add(e);

@@ -38,20 +38,22 @@ class StatusTest {
             .build();
     service.submit(IndexTask.indexFile("hold", "x", "taken first; waits at the gate"));
     await().until(() -> gate.waiting() == 1);
+    service.submit(IndexTask.indexFile("other", "o", "normal, unread"));
     service.submit(IndexTask.indexFile("ws", "a", "normal, before the urgent one"));
     service.submit(IndexTask.indexFile("ws", "b", "urgent").withPriority(-1));
-    // the lane reads the urgent band first: ws/b, and ws/a fetched ahead as its predecessor; they
-    // fill the window of 2, so the normal band's read position stays before ws/a; one batch
+    // the lane reads the urgent band first: ws/b, and fetches ws/a ahead as its predecessor,
+    // past other/o; they fill the window of 2, so the normal band's read position stays at
+    // other/o, before ws/a; one batch [ws/a, ws/b]
     gate.release(1); // hold/x
     await().until(() -> backend.log().size() == 1 && gate.waiting() == 1); // ws/a + ws/b wait
 
     PartitionStatus p = service.queueStatus().partitions().get(0);
-    assertThat(p.depth()).as("unfinished tasks of partition 0: ws/a and ws/b").isEqualTo(2);
+    assertThat(p.depth()).as("unfinished in partition 0: ws/a, ws/b, other/o").isEqualTo(3);
 
     ShutdownReport report = service.shutdown(Duration.ZERO); // the lane stays stuck at the gate
-    assertThat(report.accepted()).isEqualTo(3);
+    assertThat(report.accepted()).isEqualTo(4);
     assertThat(report.applied()).isEqualTo(1);
-    assertThat(report.remaining()).as("ws/a and ws/b, in flight: %s", report).isEqualTo(2);
+    assertThat(report.remaining()).as("ws/a, ws/b, other/o: %s", report).isEqualTo(3);
     assertThat(report.accepted() + report.replayed())
         .isEqualTo(
             report.applied() + report.coalesced() + report.deadLettered() + report.remaining());
