@@ -384,6 +384,14 @@ final class LaneScheduler {
     if (w.revoked) {
       return;
     }
+    try {
+      readInOrder(w);
+    } finally {
+      w.absorbAhead();
+    }
+  }
+
+  private void readInOrder(LogWindow w) {
     int budget = readAhead;
     while (budget > 0 && pendingCount < readAhead) {
       int want = Math.min(Math.min(readAhead - pendingCount, budget), Math.max(batchSize, 1024));
@@ -457,6 +465,11 @@ final class LaneScheduler {
         c.fetchedAhead = true;
         logs[c.band].ahead.put(c.position, c);
         join(wp, c);
+      }
+      for (LogWindow other : logs) {
+        if (other != logs[e.band]) {
+          other.absorbAhead(); // (e's own log is being read in order; it absorbs when done)
+        }
       }
     }
     join(wp, e);

@@ -164,6 +164,28 @@ final class LogWindow {
     return Math.max(0, n);
   }
 
+  /**
+   * Moves the entries fetched ahead that lie at the read position into the in-order window: they
+   * are the log's next tasks, which an in-order read would only find there again. So an entry
+   * fetched ahead never waits beyond the read position for a read that may not come (a full window,
+   * a stop), and the checkpoint, which looks at the in-order window, passes it once it is finished.
+   */
+  void absorbAhead() {
+    while (!ahead.isEmpty() && ahead.firstKey() == readPosition) {
+      Entry e = ahead.pollFirstEntry().getValue();
+      add(e);
+      readPosition = e.position + 1;
+    }
+  }
+
+  /**
+   * How many tasks of the log below {@code end} are not read yet: from the read position on, less
+   * the entries fetched ahead (they lie at or beyond the read position and count as read).
+   */
+  long unreadCount(long end) {
+    return Math.max(0, end - readPosition - ahead.size());
+  }
+
   /** Forgets everything and reads from {@code position} next. */
   void reset(long position) {
     Arrays.fill(ring, null);
