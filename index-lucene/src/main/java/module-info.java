@@ -1,0 +1,15 @@
+/** The Lucene index backend, registered as {@code lucene}. */
+module dev.indexqueue.index.lucene {
+  requires transitive dev.indexqueue.core;
+  // LuceneBaseline hands out Lucene types
+  requires transitive org.apache.lucene.core;
+  requires org.apache.lucene.queryparser;
+  requires org.apache.lucene.analysis.common;
+  requires org.apache.lucene.highlighter;
+  requires org.slf4j;
+
+  exports dev.indexqueue.index.lucene;
+
+  provides dev.indexqueue.spi.IndexBackendProvider with
+      dev.indexqueue.index.lucene.LuceneIndexBackendProvider;
+}
