@@ -7,6 +7,9 @@ module dev.indexqueue.index.lucene {
   requires org.apache.lucene.analysis.common;
   requires org.apache.lucene.highlighter;
   requires org.slf4j;
+  // Lucene unmaps MMapDirectory's buffers through jdk.unsupported, which it requires only
+  // statically: requiring it here puts it in a modular application's module graph
+  requires jdk.unsupported;
 
   exports dev.indexqueue.index.lucene;
 
