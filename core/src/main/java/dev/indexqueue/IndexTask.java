@@ -7,7 +7,7 @@ import java.util.Objects;
  * One change to the index: an immutable record that validates itself on construction. Instances are
  * immutable and thread-safe.
  *
- * <p>Rules (DESIGN.md §2), each violation throwing an {@link IllegalArgumentException} whose
+ * <p>Rules (docs/DESIGN.md §2), each violation throwing an {@link IllegalArgumentException} whose
  * message names the field, the rule and the (truncated) offending value:
  *
  * <ul>

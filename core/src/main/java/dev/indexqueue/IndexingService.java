@@ -8,7 +8,7 @@ import java.util.List;
  * number of threads into a FIFO queue and applies them, one serializing worker per lane, to an
  * index backend. Thread-safe: every method may be called from any thread.
  *
- * <p>Guarantees (DESIGN.md §3): {@link #submit} returns once the task is in the queue, never
+ * <p>Guarantees (docs/DESIGN.md §3): {@link #submit} returns once the task is in the queue, never
  * waiting for indexing; tasks of one workspace are applied in acceptance order, by one worker at a
  * time; with one lane and equal priorities the whole service is one FIFO; coalescing drops a task
  * only when a later task of its workspace makes it irrelevant; failures are retried or

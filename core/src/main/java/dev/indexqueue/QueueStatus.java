@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A snapshot of the service's queue and workers (DESIGN.md §3.9). Immutable and thread-safe; the
- * figures are read without stopping the workers, so they are consistent each on its own, not with
- * one another.
+ * A snapshot of the service's queue and workers (docs/DESIGN.md §3.9). Immutable and thread-safe;
+ * the figures are read without stopping the workers, so they are consistent each on its own, not
+ * with one another.
  *
  * @param state the service's lifecycle state
  * @param queueSize tasks in the queue not yet acknowledged (includes applied but uncommitted)

@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wraps any {@link IndexBackend} and checks, on every call the core makes, the guarantees the core
- * gives backends (DESIGN.md §3.2–3.3): no two applies overlap in one lane, no workspace is applied
- * by two lanes at once, each workspace's tasks arrive in increasing position (acceptance) order,
- * and {@code commit} never runs concurrently with itself, nor {@code makeVisible} with itself.
- * Thread-safe; it delegates every call and records what was applied successfully, so the same
- * checks run against the recording backend and a real one (Lucene) alike. Call {@link
+ * gives backends (docs/DESIGN.md §3.2–3.3): no two applies overlap in one lane, no workspace is
+ * applied by two lanes at once, each workspace's tasks arrive in increasing position (acceptance)
+ * order, and {@code commit} never runs concurrently with itself, nor {@code makeVisible} with
+ * itself. Thread-safe; it delegates every call and records what was applied successfully, so the
+ * same checks run against the recording backend and a real one (Lucene) alike. Call {@link
  * #assertNoViolations()} at the end.
  */
 public final class CheckingBackend implements IndexBackend {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The contract every {@link IndexBackend} keeps (DESIGN.md §1–2 and the {@code IndexBackend}
+ * The contract every {@link IndexBackend} keeps (docs/DESIGN.md §1–2 and the {@code IndexBackend}
  * javadoc), as an abstract JUnit 5 test class: extend it, implement {@link #open(Path)}, and the
  * whole suite runs against your backend. Each test method runs on a fresh instance with its own
  * temporary directory; some tests call the backend from several threads, as the core does.

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The contract every {@link TaskQueue} keeps (DESIGN.md §1 and the {@code TaskQueue} javadoc), as
- * an abstract JUnit 5 test class: extend it, implement {@link #create(Path, int)}, and the whole
+ * The contract every {@link TaskQueue} keeps (docs/DESIGN.md §1 and the {@code TaskQueue} javadoc),
+ * as an abstract JUnit 5 test class: extend it, implement {@link #create(Path, int)}, and the whole
  * suite runs against your queue. Each test method runs on a fresh instance (JUnit's default
  * lifecycle) with its own temporary directory; the suite itself is not meant to be shared between
  * threads, but several tests drive the queue under test from many threads, as the service does.
