@@ -11,10 +11,11 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * What a raw-Lucene baseline needs to do exactly what {@link LuceneIndexBackend} does per task: the
- * same index-time {@link CodeAnalyzer}, the same document fields (built by the backend's own code)
- * and update key, and the same writer settings (directory type, RAM buffer). Lives in the backend's
- * package, in the benchmarks jar only, so the comparison cannot drift from the backend.
+ * The backend's index format for code that writes the same index without the service: the
+ * index-time analyzer, the document of an {@code INDEX_FILE} task, its update key and the writer
+ * settings. Stateless and thread-safe; it guarantees the very code and settings the backend uses
+ * (it calls the backend's own methods), so a raw-Lucene baseline built from it (the benchmarks'
+ * comparisons) cannot drift from the backend. Not for applications: the service writes the index.
  */
 public final class LuceneBaseline {
   private LuceneBaseline() {}

@@ -2,7 +2,7 @@ package dev.indexqueue.micrometer;
 
 import dev.indexqueue.IndexingListener;
 import dev.indexqueue.IndexingService;
-import dev.indexqueue.LaneStatus;
+import dev.indexqueue.LifecycleState;
 import dev.indexqueue.QueueStatus;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -11,20 +11,24 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
- * Publishes a service's status and work to a Micrometer {@link MeterRegistry}. Thread-safe. Needs
- * {@code io.micrometer:micrometer-core} on the classpath (an optional dependency of core).
+ * Publishes a service's status and work to a Micrometer {@link MeterRegistry}. Thread-safe: the
+ * service's threads call the listener methods concurrently, and the registry reads the gauges from
+ * its own threads. It guarantees that every figure comes from the service's public API, the {@link
+ * IndexingListener} callbacks and {@link IndexingService#queueStatus()}, so it reports what the
+ * service reports and nothing else; a gauge is read when the registry publishes, not cached.
  *
  * <p>Meters (all tagged {@code service=<name>}): gauges {@code indexqueue.queue.size}, {@code
- * .capacity}, {@code .pending}, {@code .in_flight}, {@code .oldest_pending_age} (seconds), {@code
- * .lane.depth} (tag {@code lane}); function counters {@code indexqueue.tasks.accepted}, {@code
+ * .capacity}, {@code .pending}, {@code .in_flight}, {@code .oldest_pending_age} (seconds), and
+ * {@code indexqueue.state} (one gauge per {@link LifecycleState}, tag {@code state}, 1 for the
+ * current state and 0 for the others); function counters {@code indexqueue.tasks.accepted}, {@code
  * .applied}, {@code .coalesced}, {@code .retried}, {@code .dead_lettered}; timers {@code
- * indexqueue.apply} (per batch), {@code indexqueue.queue.wait} (oldest task of a batch, read →
+ * indexqueue.apply} (per batch), {@code indexqueue.queue.wait} (oldest task of a batch, read to
  * apply), {@code indexqueue.commit}, {@code indexqueue.refresh}; distribution summary {@code
  * indexqueue.batch.size}.
  *
@@ -80,46 +84,44 @@ public final class MicrometerMetrics implements IndexingListener {
   }
 
   /**
-   * Registers the gauges and counters that read {@code service}'s status.
+   * Registers the gauges and counters that read {@code service}'s {@link
+   * IndexingService#queueStatus() status}.
    *
    * @param service the service to observe
    * @return this
    */
   public MicrometerMetrics bindTo(IndexingService service) {
-    gauge("indexqueue.queue.size", service, s -> s.queueStatus().queueSize());
-    gauge("indexqueue.queue.capacity", service, s -> s.queueStatus().capacity());
-    gauge("indexqueue.queue.pending", service, s -> s.queueStatus().pending());
-    gauge("indexqueue.queue.in_flight", service, s -> s.queueStatus().inFlight());
-    gauge(
-        "indexqueue.queue.oldest_pending_age",
-        service,
-        s -> s.queueStatus().oldestPendingAge().toNanos() / 1e9);
+    Objects.requireNonNull(service, "service");
+    gauge("indexqueue.queue.size", service, QueueStatus::queueSize);
+    gauge("indexqueue.queue.capacity", service, QueueStatus::capacity);
+    gauge("indexqueue.queue.pending", service, QueueStatus::pending);
+    gauge("indexqueue.queue.in_flight", service, QueueStatus::inFlight);
+    Gauge.builder(
+            "indexqueue.queue.oldest_pending_age",
+            service,
+            s -> s.queueStatus().oldestPendingAge().toNanos() / 1e9)
+        .baseUnit("seconds")
+        .tags(tags)
+        .register(registry);
+    for (LifecycleState state : LifecycleState.values()) {
+      Gauge.builder("indexqueue.state", service, s -> s.queueStatus().state() == state ? 1 : 0)
+          .tags(tags.and("state", state.name()))
+          .register(registry);
+    }
     counter("indexqueue.tasks.accepted", service, QueueStatus::accepted);
     counter("indexqueue.tasks.applied", service, QueueStatus::applied);
     counter("indexqueue.tasks.coalesced", service, QueueStatus::coalesced);
     counter("indexqueue.tasks.retried", service, QueueStatus::retried);
     counter("indexqueue.tasks.dead_lettered", service, QueueStatus::deadLettered);
-    List<LaneStatus> lanes = service.queueStatus().lanes();
-    for (LaneStatus lane : lanes) {
-      int index = lane.lane();
-      Gauge.builder("indexqueue.lane.depth", service, s -> laneDepth(s, index))
-          .tags(tags.and("lane", Integer.toString(index)))
-          .register(registry);
-    }
     return this;
   }
 
-  private static double laneDepth(IndexingService s, int lane) {
-    List<LaneStatus> lanes = s.queueStatus().lanes();
-    return lane < lanes.size() ? lanes.get(lane).depth() : Double.NaN;
+  private void gauge(String name, IndexingService service, ToLongFunction<QueueStatus> f) {
+    ToDoubleFunction<IndexingService> read = s -> f.applyAsLong(s.queueStatus());
+    Gauge.builder(name, service, read).tags(tags).register(registry);
   }
 
-  private void gauge(String name, IndexingService service, ToDoubleFunction<IndexingService> f) {
-    Gauge.builder(name, service, f).tags(tags).register(registry);
-  }
-
-  private void counter(
-      String name, IndexingService service, java.util.function.ToLongFunction<QueueStatus> f) {
+  private void counter(String name, IndexingService service, ToLongFunction<QueueStatus> f) {
     FunctionCounter.builder(name, service, s -> f.applyAsLong(s.queueStatus()))
         .tags(tags)
         .register(registry);
@@ -133,7 +135,7 @@ public final class MicrometerMetrics implements IndexingListener {
   }
 
   @Override
-  public void committed(long checkpoint, long nanos) {
+  public void committed(long tasks, long nanos) {
     commit.record(nanos, TimeUnit.NANOSECONDS);
   }
 
