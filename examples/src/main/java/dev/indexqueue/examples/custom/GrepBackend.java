@@ -4,6 +4,7 @@ import dev.indexqueue.IndexTask;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.SearchResults;
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
@@ -45,7 +46,7 @@ public final class GrepBackend implements IndexBackend {
   /** What searches see: replaced as a whole by makeVisible. */
   private volatile Map<String, Map<String, String>> visible = Map.of();
 
-  private volatile long committed;
+  private volatile Checkpoint committed = Checkpoint.none();
   private volatile boolean closed;
 
   /** Creates an empty backend. */
@@ -89,13 +90,19 @@ public final class GrepBackend implements IndexBackend {
   }
 
   @Override
-  public void commit(long checkpoint) {
+  public void commit(Checkpoint checkpoint) {
     checkOpen();
-    committed = checkpoint; // a durable backend would write documents + checkpoint atomically here
+    // a durable backend would write documents + checkpoint atomically here; a partial checkpoint
+    // (a node of a cluster owns some partitions) keeps the positions of the other logs
+    Checkpoint before = committed;
+    committed =
+        before.isNone() || !before.hasLayout(checkpoint.partitions(), checkpoint.bands())
+            ? checkpoint
+            : before.mergedWith(checkpoint);
   }
 
   @Override
-  public long committedCheckpoint() {
+  public Checkpoint committedCheckpoint() {
     return committed;
   }
 
