@@ -19,7 +19,7 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
  *       math and other symbols ({@code |+|}, {@code >>=}, {@code ::}, {@code ->}, {@code ===},
  *       {@code <*>}, {@code ≤}); this is how Scala, Haskell and C lexers read them (maximal munch);
  *   <li><b>annotations</b>: {@code @} directly followed by an identifier, where {@code @} starts an
- *       operator run ({@code @tailrec}, {@code @Override}).
+ *       operator run (<code>&#64;tailrec</code>, <code>&#64;Override</code>).
  * </ul>
  *
  * Everything else ({@code . , ; ( ) [ ] { } " ' `} and white space) only separates words. A word
@@ -62,7 +62,8 @@ final class CodeTokenizer extends Tokenizer {
    *
    * @param text the whole word
    * @param kind what it is
-   * @param alias an annotation's identifier ({@code tailrec} of {@code @tailrec}), else null
+   * @param alias an annotation's identifier ({@code tailrec} of <code>&#64;tailrec</code>), else
+   *     null
    * @param parts the parts after the word (or after the alias), empty when there are none
    * @param start offset of the word's first character
    * @param end offset after the word's last character
