@@ -184,9 +184,14 @@ final class CodeQueryParser extends MultiFieldQueryParser {
     return depth - closers;
   }
 
+  /** Whether {@code s} from {@code at} starts a word, a phrase, a group or a regular expression. */
   private static boolean startsOperand(String s, int at) {
     char c = s.charAt(at);
-    return c == '"' || c == '(' || c == '/' || isWordChar(s.codePointAt(at));
+    if (c == '/') {
+      String rest = s.substring(at);
+      return rest.length() >= 3 && rest.endsWith("/") && hasWordChar(rest);
+    }
+    return c == '"' || c == '(' || isWordChar(s.codePointAt(at));
   }
 
   /** The core of a term: a phrase, a regular expression, an operator run or a word. */

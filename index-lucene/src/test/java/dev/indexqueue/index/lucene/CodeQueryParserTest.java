@@ -18,6 +18,9 @@ class CodeQueryParserTest {
     assertThat(CodeQueryParser.literalize("<*> *> :: -> && || ! ===  >>="))
         .isEqualTo("<\\*> \\*> \\:\\: \\-> \\&\\& \\|\\| \\! ===  >>=");
     assertThat(CodeQueryParser.literalize("^ ~> a^b /")).isEqualTo("\\^ \\~> a\\^b \\/");
+    // a leading + or - before an operator is part of it (+/- is not "required /-")
+    assertThat(CodeQueryParser.literalize("+/- -/ +-")).isEqualTo("\\+\\/\\- \\-\\/ \\+\\-");
+    assertThat(CodeQueryParser.literalize("-/re[a-z]/")).isEqualTo("-/re[a-z]/");
   }
 
   @Test

@@ -536,6 +536,22 @@ class SearchQualityTest {
         if (results.totalHits() != results.hits().size()) {
           f.totalMismatches++;
         }
+        Set<Integer> missed = new TreeSet<>(q.truth().keySet());
+        for (SearchHit hit : results.hits()) {
+          missed.remove(docByPath.get(hit.path()));
+        }
+        for (int d : missed) {
+          int line = q.truth().get(d).iterator().next();
+          f.example(
+              "missed file for "
+                  + q.text()
+                  + ": "
+                  + docs.get(d).path()
+                  + ":"
+                  + (line + 1)
+                  + ": "
+                  + docs.get(d).lines()[line].strip());
+        }
         for (SearchHit hit : results.hits()) {
           int d = docByPath.get(hit.path());
           Set<Integer> truthLines = q.truth().get(d);
