@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Lucene {@link IndexBackend}: one {@link IndexWriter} over one directory, with an NRT {@link
  * SearcherManager}. Thread-safe as {@link IndexBackend} requires: {@code apply} runs concurrently
- * from lanes, {@code commit} and {@code makeVisible} concurrently with it.
+ * from lanes, {@code commit} and {@code makeVisible} concurrently with it. This class owns the
+ * writer, its searchers and their lifecycle; the read side (search, documents, workspaces, line
+ * matching) lives in {@link LuceneReads}, which borrows searchers from it.
  *
  * <p>Each document holds: {@code id} (workspace + NUL + path, the update key), {@code workspace},
  * {@code path} (analyzed, for search by file name and extension), {@code path_key} (stored and
