@@ -22,7 +22,7 @@ public final class LuceneBaseline {
 
   /** A new index-time analyzer, as the backend's writer uses. */
   public static Analyzer indexAnalyzer() {
-    return new CodeAnalyzer(true);
+    return new CodeAnalyzer();
   }
 
   /** The document the backend stores for an {@code INDEX_FILE} task (content hash included). */
