@@ -60,7 +60,17 @@ final class Recovery {
           cp.layout(),
           partitions,
           bands);
-      return Checkpoint.none();
+      // record the new partitioning at once: a crash before the first commit must not leave the
+      // old layout's checkpoint beside a queue that already holds tasks of the new one
+      long[] ends = new long[partitions * bands];
+      for (int p = 0; p < partitions; p++) {
+        for (int b = 0; b < bands; b++) {
+          ends[p * bands + b] = queue.endPosition(p, b);
+        }
+      }
+      Checkpoint fresh = Checkpoint.of(partitions, bands, ends);
+      backend.commit(fresh);
+      return fresh;
     }
     throw new IllegalStateException(
         "partitions: the index was committed with "
