@@ -188,8 +188,15 @@ final class LuceneIndexBackend implements IndexBackend {
       if (!DirectoryReader.indexExists(d)) {
         throw new IllegalArgumentException("directory: holds no index yet: " + dir);
       }
-      return new LuceneIndexBackend(
-          d, dir.toString(), new SearcherManager(DirectoryReader.open(d), null));
+      DirectoryReader reader = DirectoryReader.open(d);
+      try {
+        checkAnalysis(
+            dir.toString(), reader.getIndexCommit().getUserData().entrySet(), reader.numDocs());
+      } catch (RuntimeException e) {
+        reader.close();
+        throw e;
+      }
+      return new LuceneIndexBackend(d, dir.toString(), new SearcherManager(reader, null));
     } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
       closeQuietly(d);
       throw new IllegalStateException(
@@ -261,10 +268,10 @@ final class LuceneIndexBackend implements IndexBackend {
       Checkpoint cp = Checkpoint.none();
       if (!exists) {
         // an empty first commit: from now on index files without a commit point mean corruption
-        w.setLiveCommitData(
-            Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, cp.encode()).entrySet());
+        w.setLiveCommitData(commitData(cp));
         w.commit();
       } else {
+        checkAnalysis(where, w.getLiveCommitData(), w.getDocStats().numDocs);
         cp = readCheckpoint(w);
       }
       SearcherManager sm = new SearcherManager(w, true, false, null);
@@ -276,6 +283,44 @@ final class LuceneIndexBackend implements IndexBackend {
     } catch (IOException | RuntimeException e) {
       rollbackQuietly(w);
       throw e;
+    }
+  }
+
+  /** What every commit stores besides the documents: the checkpoint and the analysis version. */
+  private static Iterable<Map.Entry<String, String>> commitData(Checkpoint cp) {
+    return Map.of(
+            LuceneIndexBackendProvider.CHECKPOINT_KEY,
+            cp.encode(),
+            LuceneIndexBackendProvider.ANALYSIS_KEY,
+            LuceneIndexBackendProvider.ANALYSIS_VERSION)
+        .entrySet();
+  }
+
+  /**
+   * Refuses an index whose documents were analysed by another version of the code analysis:
+   * searches would miss what they should find. An empty index takes the current version at its next
+   * commit.
+   */
+  static void checkAnalysis(String where, Iterable<Map.Entry<String, String>> data, int docs) {
+    String version = "1";
+    if (data != null) {
+      for (Map.Entry<String, String> e : data) {
+        if (LuceneIndexBackendProvider.ANALYSIS_KEY.equals(e.getKey())) {
+          version = e.getValue();
+        }
+      }
+    }
+    if (docs > 0 && !LuceneIndexBackendProvider.ANALYSIS_VERSION.equals(version)) {
+      throw new IllegalStateException(
+          "the Lucene index at "
+              + where
+              + " was built with code analysis version "
+              + version
+              + ", this version analyses code differently (version "
+              + LuceneIndexBackendProvider.ANALYSIS_VERSION
+              + ") and its searches would miss what they should find; rebuild the index: delete"
+              + " the directory and index the workspaces again from their files (the indexq tool:"
+              + " indexq repair)");
     }
   }
 
@@ -586,9 +631,7 @@ final class LuceneIndexBackend implements IndexBackend {
           before.isNone() || !before.hasLayout(checkpoint.partitions(), checkpoint.bands())
               ? checkpoint
               : before.mergedWith(checkpoint);
-      w.writer()
-          .setLiveCommitData(
-              Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, next.encode()).entrySet());
+      w.writer().setLiveCommitData(commitData(next));
       w.writer().commit();
       committed = next;
     } catch (IOException | RuntimeException | Error e) {

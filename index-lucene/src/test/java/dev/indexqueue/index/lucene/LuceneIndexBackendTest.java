@@ -462,4 +462,46 @@ class LuceneIndexBackendTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("ramBufferMB: must be between 1 and 2047, was: 0");
   }
+
+  @Test
+  void anIndexBuiltWithAnotherCodeAnalysisIsRefusedNamingHowToRebuildIt() throws IOException {
+    try (LuceneIndexBackend b = open()) {
+      b.apply(batch(indexFile("ws", "a.txt", "getUserName")));
+      b.commit(cp(1));
+    }
+    // as an index of an earlier version was committed: no analysis version in the commit data
+    try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(dir);
+        org.apache.lucene.index.IndexWriter w =
+            new org.apache.lucene.index.IndexWriter(
+                d, new org.apache.lucene.index.IndexWriterConfig())) {
+      w.setLiveCommitData(Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, "1").entrySet());
+      w.commit();
+    }
+    assertThatThrownBy(this::open)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("code analysis version 1")
+        .hasMessageContaining("indexq repair");
+    assertThatThrownBy(() -> LuceneIndexBackendProvider.openReadOnly(dir))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("code analysis version 1");
+  }
+
+  @Test
+  void anEmptyIndexOfAnEarlierVersionOpensAndTakesTheCurrentAnalysis() throws IOException {
+    try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(dir);
+        org.apache.lucene.index.IndexWriter w =
+            new org.apache.lucene.index.IndexWriter(
+                d, new org.apache.lucene.index.IndexWriterConfig())) {
+      w.setLiveCommitData(Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, "0").entrySet());
+      w.commit();
+    }
+    try (LuceneIndexBackend b = open()) {
+      b.apply(batch(indexFile("ws", "a.txt", "getUserName")));
+      b.commit(cp(1));
+    }
+    try (LuceneIndexBackend b = open()) {
+      assertThat(b.committedCheckpoint()).isEqualTo(cp(1));
+    }
+  }
 }
