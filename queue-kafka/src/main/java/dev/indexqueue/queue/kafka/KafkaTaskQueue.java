@@ -203,7 +203,12 @@ final class KafkaTaskQueue implements TaskQueue {
         c.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.timeoutMs());
         c.putIfAbsent(
             ProducerConfig.CLIENT_ID_CONFIG, "indexqueue-" + settings.topic() + "-producer");
-        producer = new KafkaProducer<>(c);
+        try {
+          producer = new KafkaProducer<>(c);
+        } catch (KafkaException e) {
+          throw new IllegalArgumentException(
+              "kafka.producer: the Kafka producer refuses its properties: " + rootMessage(e), e);
+        }
       }
       return producer;
     }
