@@ -31,9 +31,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * on 2 cores). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
  * directly: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.indexqueue.benchmarks.ComparisonRunner [--quick]
- * [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e]}; {@code -Dindexq.e2e.docs=N} changes the
- * end-to-end size (default 100,000; 20,000 with --quick). Forks run with a fixed heap ({@link
- * #FORK_HEAP}, pre-touched) so heap growth does not land on one side's iterations.
+ * [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e]}; {@code
+ * -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 20,000 with --quick). Forks
+ * run with a fixed heap ({@link #FORK_HEAP}, pre-touched) so heap growth does not land on one
+ * side's iterations.
  */
 public final class ComparisonRunner {
   private ComparisonRunner() {}

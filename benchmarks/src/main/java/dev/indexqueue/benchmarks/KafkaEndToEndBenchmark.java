@@ -102,7 +102,11 @@ public class KafkaEndToEndBenchmark {
               .build();
     } else {
       service =
-          Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), LANES)
+          dev.indexqueue.IndexingService.builder()
+              .queue("memory", Map.of("capacity", "65536")) // partitions = lanes
+              .backend(Bench.lucene(dir.resolve("index")))
+              .lanes(LANES)
+              .shutdownTimeouts(java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(30))
               .build();
     }
   }
