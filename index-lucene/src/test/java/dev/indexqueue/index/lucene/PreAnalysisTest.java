@@ -157,10 +157,24 @@ class PreAnalysisTest {
       for (String q : queries) {
         List<SearchHit> expected = inline.search("ws", q, 200);
         hits += expected.size();
-        assertThat(helped.search("ws", q, 200)).as(q).isEqualTo(expected);
+        // the same hits, lines and highlights; not the same scores: each index merges away its
+        // deleted (updated) documents on its own schedule, and deleted documents still count in
+        // the collection statistics until then
+        assertThat(withoutScores(helped.search("ws", q, 200)))
+            .as(q)
+            .isEqualTo(withoutScores(expected));
       }
       assertThat(hits).isGreaterThan(100);
     }
+  }
+
+  /** Each hit's path and matched lines, by path. */
+  private static java.util.Map<String, Object> withoutScores(List<SearchHit> hits) {
+    java.util.Map<String, Object> out = new java.util.TreeMap<>();
+    for (SearchHit h : hits) {
+      out.put(h.path(), h.lines());
+    }
+    return out;
   }
 
   /** An analyzer whose tokenizer throws for texts holding "BOOM". */
