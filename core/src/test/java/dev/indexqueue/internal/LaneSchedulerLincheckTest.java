@@ -173,7 +173,6 @@ class LaneSchedulerLincheckTest {
     private final LaneScheduler lane =
         new LaneScheduler(
             0,
-            new int[] {0, 1},
             queue,
             FrozenClock.INSTANCE,
             new LaneControl(1),
@@ -192,7 +191,8 @@ class LaneSchedulerLincheckTest {
 
     public Harness() {
       Checkpoint zero = Checkpoint.of(2, 2, 0, 0, 0, 0);
-      lane.start(zero, zero);
+      lane.assign(0, zero, zero);
+      lane.assign(1, zero, zero);
     }
 
     /** Whether a producer wakes the lane after appending (the broken harness does not). */

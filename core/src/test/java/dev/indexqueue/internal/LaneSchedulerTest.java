@@ -108,7 +108,6 @@ class LaneSchedulerTest {
     LaneScheduler lane =
         new LaneScheduler(
             0,
-            new int[] {0},
             queue,
             LaneSchedulerLincheckTest.FrozenClock.INSTANCE,
             new LaneControl(1),
@@ -118,7 +117,7 @@ class LaneSchedulerTest {
             1_000_000_000L,
             new LongAdder());
     Checkpoint zero = Checkpoint.of(1, 2, 0, 0);
-    lane.start(zero, zero);
+    lane.assign(0, zero, zero);
     return lane;
   }
 

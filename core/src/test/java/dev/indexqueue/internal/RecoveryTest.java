@@ -19,6 +19,17 @@ import org.junit.jupiter.api.Test;
 
 /** Where a starting service reads from: layouts, clamping, the start acknowledge, the tails. */
 class RecoveryTest {
+
+  /** What the service does at start in one process: the committed checkpoint, all partitions. */
+  private static Recovery.Start recover(String name, TaskQueue queue, IndexBackend backend) {
+    Checkpoint cp = Recovery.committed(name, queue, backend);
+    List<Integer> all = new ArrayList<>();
+    for (int p = 0; p < queue.partitions(); p++) {
+      all.add(p);
+    }
+    return Recovery.forPartitions(name, queue, cp, all);
+  }
+
   private static final Instant T0 = Instant.EPOCH;
 
   /** A queue of {@code partitions × 2} logs with dense positions, persistent or not. */
@@ -116,7 +127,13 @@ class RecoveryTest {
   }
 
   /** A backend that only has a committed checkpoint. */
-  record Committed(Checkpoint checkpoint) implements IndexBackend {
+  static final class Committed implements IndexBackend {
+    private volatile Checkpoint checkpoint;
+
+    Committed(Checkpoint checkpoint) {
+      this.checkpoint = checkpoint;
+    }
+
     @Override
     public void apply(Batch batch) {
       throw new UnsupportedOperationException();
@@ -124,7 +141,7 @@ class RecoveryTest {
 
     @Override
     public void commit(Checkpoint checkpoint) {
-      throw new UnsupportedOperationException();
+      this.checkpoint = checkpoint;
     }
 
     @Override
@@ -152,7 +169,11 @@ class RecoveryTest {
   @Test
   void anotherLayoutWithAnEmptyQueueStartsClean() {
     Logs queue = new Logs(4, true);
-    Recovery.Start start = Recovery.run("t", queue, new Committed(Checkpoint.of(2, 2, 5, 1, 7, 0)));
+    Committed backend = new Committed(Checkpoint.of(2, 2, 5, 1, 7, 0));
+    Recovery.Start start = recover("t", queue, backend);
+    assertThat(backend.committedCheckpoint())
+        .as("the new layout is committed at once")
+        .isEqualTo(Checkpoint.of(4, 2, new long[8]));
     assertThat(start.from()).isEqualTo(Checkpoint.of(4, 2, new long[8]));
     assertThat(start.ends()).isEqualTo(Checkpoint.of(4, 2, new long[8]));
     assertThat(start.replayed()).isZero();
@@ -164,8 +185,7 @@ class RecoveryTest {
     Logs queue = new Logs(4, true);
     queue.add(0, 0, "w", null);
     queue.add(3, 1, "v", null);
-    assertThatThrownBy(
-            () -> Recovery.run("t", queue, new Committed(Checkpoint.of(2, 2, 5, 1, 7, 0))))
+    assertThatThrownBy(() -> recover("t", queue, new Committed(Checkpoint.of(2, 2, 5, 1, 7, 0))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith(
             "partitions: the index was committed with 2x2 partitions x bands, but the queue has"
@@ -180,7 +200,7 @@ class RecoveryTest {
     queue.add(0, 0, "w", null);
     queue.add(0, 0, "w", new Predecessor(0, 0));
     queue.add(1, 1, "v", null);
-    Recovery.Start start = Recovery.run("t", queue, new Committed(Checkpoint.none()));
+    Recovery.Start start = recover("t", queue, new Committed(Checkpoint.none()));
     assertThat(start.from()).isEqualTo(Checkpoint.of(2, 2, 0, 0, 0, 0));
     assertThat(start.ends()).isEqualTo(Checkpoint.of(2, 2, 2, 0, 0, 1));
     assertThat(start.replayed()).isEqualTo(3);
@@ -199,8 +219,7 @@ class RecoveryTest {
     queue.add(1, 0, "x", null);
     // a crash between a commit and its acknowledge: the queue still holds committed tasks
     Recovery.Start start =
-        Recovery.run(
-            "t", queue, new Committed(Checkpoint.of(2, 2, 3, Checkpoint.NOT_COVERED, 0, 2)));
+        recover("t", queue, new Committed(Checkpoint.of(2, 2, 3, Checkpoint.NOT_COVERED, 0, 2)));
     assertThat(start.from()).isEqualTo(Checkpoint.of(2, 2, 3, 0, 0, 2));
     assertThat(start.replayed()).isEqualTo(2 + 1 + 1);
     assertThat(queue.firstPosition(0, 0)).as("acknowledged up to the checkpoint").isEqualTo(3);
@@ -216,14 +235,14 @@ class RecoveryTest {
       persistent.add(0, 0, "w", null);
     }
     persistent.acknowledge(0, 0, 2); // acknowledged beyond the checkpoint (a lost commit)
-    Recovery.Start below = Recovery.run("t", persistent, new Committed(Checkpoint.of(1, 2, 1, 9)));
+    Recovery.Start below = recover("t", persistent, new Committed(Checkpoint.of(1, 2, 1, 9)));
     assertThat(below.from())
         .as("below the first position: from there; past the end of a persistent queue: its end")
         .isEqualTo(Checkpoint.of(1, 2, 2, 0));
 
     Logs memory = new Logs(1, false);
     memory.add(0, 1, "w", null);
-    Recovery.Start past = Recovery.run("t", memory, new Committed(Checkpoint.of(1, 2, 0, 9)));
+    Recovery.Start past = recover("t", memory, new Committed(Checkpoint.of(1, 2, 0, 9)));
     assertThat(past.from())
         .as("past the end of a queue that does not persist: a new queue, read from its start")
         .isEqualTo(Checkpoint.of(1, 2, 0, 0));
@@ -248,7 +267,7 @@ class RecoveryTest {
     long zu0 = queue.add(0, 1, "z", null);
     long zn0 = queue.add(0, 0, "z", new Predecessor(1, zu0));
 
-    Recovery.Start start = Recovery.run("t", queue, new Committed(Checkpoint.none()));
+    Recovery.Start start = recover("t", queue, new Committed(Checkpoint.none()));
     assertThat(start.tails()).hasSize(5);
     assertThat(start.tails().get("w")).containsExactly(0, wn1);
     assertThat(start.tails().get("v")).containsExactly(1, vu1);
