@@ -50,7 +50,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and paths so tasks collide, all four task types, urgent and normal tasks mixed in one workspace),
  * separated by restarts on the same queue and index: a crash (uncommitted work lost, the queue
  * keeps everything) or a stop without drain. Each phase runs a fresh {@link IndexingService}, so
- * replays follow predecessor chains across the bands of a partition.
+ * replays follow predecessor chains across the bands of a partition; within a phase the backend may
+ * also lose its uncommitted work ({@link CrashableBackend}), and the lanes rewind and replay
+ * without a restart.
  *
  * <p>The checker, for every run:
  *
@@ -161,7 +163,7 @@ class ModelMatrixTest {
     }
     System.out.printf(
         "model matrix %s × priorities=%s: %d runs from seed %d, %d tasks, %d restarts, %d"
-            + " replayed, %d coalesced, %d urgent%n",
+            + " replayed, %d coalesced, %d urgent, %d state losses%n",
         cell,
         priorities,
         runs.get(),
@@ -170,7 +172,8 @@ class ModelMatrixTest {
         stats.restarts.get(),
         stats.replayed.get(),
         stats.coalesced.get(),
-        stats.urgent.get());
+        stats.urgent.get(),
+        stats.losses.get());
     if (fixed == null) {
       assertThat(runs.get()).as("runs").isGreaterThanOrEqualTo(examples);
     }
@@ -181,6 +184,7 @@ class ModelMatrixTest {
       // the generator does reach what the matrix is for
       assertThat(stats.restarts.get()).as("restarts").isPositive();
       assertThat(stats.replayed.get()).as("tasks replayed").isPositive();
+      assertThat(stats.losses.get()).as("state losses").isPositive();
       if (priorities == Runs.Priorities.MIXED) {
         assertThat(stats.urgent.get()).as("urgent tasks").isPositive();
       }
@@ -210,6 +214,7 @@ class ModelMatrixTest {
     final AtomicLong replayed = new AtomicLong();
     final AtomicLong coalesced = new AtomicLong();
     final AtomicLong urgent = new AtomicLong();
+    final AtomicLong losses = new AtomicLong();
   }
 
   private Path scratch;
@@ -276,7 +281,8 @@ class ModelMatrixTest {
       for (int i = 0; i < run.phases().size(); i++) {
         Runs.Phase phase = run.phases().get(i);
         boolean last = i == run.phases().size() - 1;
-        CrashableBackend crashable = new CrashableBackend(store.get());
+        CrashableBackend crashable = new CrashableBackend(store);
+        crashable.loseStateAt(phase.loseStateAt());
         CheckingBackend backend = CheckingBackend.wrap(crashable);
         IndexingService service =
             IndexingService.builder()
@@ -349,7 +355,15 @@ class ModelMatrixTest {
                       + report.coalesced()
                       + report.deadLettered()
                       + report.remaining());
-          assertThat(report.replayed()).as("replayed: %s", report).isEqualTo(replayed);
+          if (crashable.losses() == 0) {
+            assertThat(report.replayed()).as("replayed: %s", report).isEqualTo(replayed);
+          } else {
+            // tasks finished before the loss were read and finished again
+            assertThat(report.replayed())
+                .as("replayed: %s", report)
+                .isGreaterThanOrEqualTo(replayed);
+            stats.losses.addAndGet(crashable.losses());
+          }
           assertThat(report.deadLettered()).as("dead letters").isZero();
           stats.coalesced.addAndGet(report.coalesced());
           leftByStop = report.remaining();
@@ -357,9 +371,11 @@ class ModelMatrixTest {
           service.close();
         }
         backend.assertNoViolations();
-        assertAppliedInRankOrder(backend.log(), rank, acceptedByWorkspace, i);
-        for (QueuedTask q : backend.log()) {
-          appliedInSomeLife.add(q.id());
+        assertAppliedInRankOrder(crashable.log(), rank, acceptedByWorkspace, i);
+        for (QueuedTask q : crashable.log()) {
+          if (q != null) {
+            appliedInSomeLife.add(q.id());
+          }
         }
       }
 
@@ -514,7 +530,8 @@ class ModelMatrixTest {
 
   /**
    * Asserts that in one service's life each workspace's applied tasks are accepted tasks (the same
-   * task at the same place), in increasing acceptance rank across both bands.
+   * task at the same place), in increasing acceptance rank across both bands, between replays
+   * (marked {@code null} in the log: a replay applies earlier tasks again).
    */
   private static void assertAppliedInRankOrder(
       List<QueuedTask> log,
@@ -523,6 +540,10 @@ class ModelMatrixTest {
       int phase) {
     Map<String, Integer> lastRank = new HashMap<>();
     for (QueuedTask q : log) {
+      if (q == null) {
+        lastRank.clear();
+        continue;
+      }
       String ws = q.task().workspace();
       Integer r = rank.get(q.id());
       assertThat(r).as("phase %d applied %s, which was never accepted", phase, q.id()).isNotNull();
