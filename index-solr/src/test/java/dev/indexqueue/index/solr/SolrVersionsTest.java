@@ -281,7 +281,7 @@ class SolrVersionsTest {
   }
 
   private static void runHistories(int bands, Run run) {
-    int examples = Budget.of("indexq.solr.examples", 25);
+    int examples = Budget.of("indexq.solr.examples", 15);
     AtomicInteger runs = new AtomicInteger();
     qt().withExamples(examples)
         .forAll(histories(bands, "placeholder"))
