@@ -7,6 +7,17 @@
 # e.g. -Dindexq.corpus.dir=/path/to/real/files or -Dindexq.bench.tmp=/dev/shm/x).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+if [[ " $* " == *"--only="*solr* ]]; then
+  # e2e-solr-vs-lucene needs the solr profile (an in-process SolrCloud from solr-test-framework,
+  # kept out of the default build and of benchmarks.jar): build it, run JMH from the class path
+  if [[ ! -f "$here/target/solr.classpath" ]]; then
+    echo "building the benchmarks with -Psolr ..." >&2
+    (cd "$here/.." && mvn -B -ntp -o -q -Psolr -pl benchmarks -am package -DskipTests) >&2
+  fi
+  exec "${JAVA:-java}" ${BENCH_JAVA_OPTS:-} \
+    -cp "$here/target/classes:$(cat "$here/target/solr.classpath")" \
+    dev.indexqueue.benchmarks.ComparisonRunner "$@"
+fi
 jar="$here/target/benchmarks.jar"
 if [[ ! -f "$jar" ]]; then
   echo "building $jar ..." >&2
