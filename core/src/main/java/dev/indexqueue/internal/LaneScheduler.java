@@ -5,6 +5,7 @@ import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.LaneStatus;
 import dev.indexqueue.LifecycleState;
 import dev.indexqueue.PartitionStatus;
+import dev.indexqueue.TaskId;
 import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.Predecessor;
 import dev.indexqueue.spi.QueuedTask;
@@ -117,7 +118,12 @@ final class LaneScheduler {
    */
   private final AtomicBoolean wakeSent = new AtomicBoolean();
 
+  /** Entries read and ready in their workspaces' lists (bounded by readAhead for reading). */
   private int pendingCount;
+
+  /** Entries read but held until their predecessor joins (see {@link #admit}). */
+  private int heldCount;
+
   private int inFlight;
   private long readOrder;
   private int roundRobin;
@@ -216,6 +222,7 @@ final class LaneScheduler {
         while (wp.pollFirst() != null) {
           pendingCount--;
         }
+        heldCount -= wp.dropHeld();
         wp.urgentCount = 0;
         if (wp.inFlight == 0) {
           pendingByWorkspace.remove(wp.workspace);
@@ -357,7 +364,7 @@ final class LaneScheduler {
 
   /** Reads what the window allows: urgent bands first, then normal bands round-robin. */
   private void fill() {
-    if (bands > 1) {
+    if (bands > 1 && heldCount < readAhead) {
       for (LogWindow[] ws : windows) {
         readLog(ws[TaskQueue.URGENT_BAND]);
       }
@@ -377,6 +384,14 @@ final class LaneScheduler {
     if (w.revoked) {
       return;
     }
+    try {
+      readInOrder(w);
+    } finally {
+      w.absorbAhead();
+    }
+  }
+
+  private void readInOrder(LogWindow w) {
     int budget = readAhead;
     while (budget > 0 && pendingCount < readAhead) {
       int want = Math.min(Math.min(readAhead - pendingCount, budget), Math.max(batchSize, 1024));
@@ -394,12 +409,9 @@ final class LaneScheduler {
           continue;
         }
         Entry e = new Entry(q, now, readOrder++);
-        if (!admit(e, w, now)) {
-          w.stalled = true;
-          return;
-        }
-        w.stalled = false;
+        w.add(e);
         w.readPosition = q.position() + 1;
+        admit(e, now);
       }
       budget -= read.size();
       if (read.size() < want) {
@@ -409,22 +421,29 @@ final class LaneScheduler {
   }
 
   /**
-   * Adds an entry read in order to its window and its workspace, first reading its unread
-   * predecessors. Returns false (adding nothing) when the chain is longer than the window.
+   * Adds an entry read in order to its workspace. When its predecessor was not read yet, first
+   * reads the chain of predecessors out of order (so an urgent task brings its workspace's earlier
+   * tasks along); when that chain is longer than the window, or leads to a task that is itself
+   * held, the entry is <em>held</em>: it joins its workspace's pending list once its predecessor
+   * does (read in order by its own log's window). Either way the pending list stays in acceptance
+   * order, and one workspace's long chain never blocks another workspace's urgent task.
    */
-  private boolean admit(Entry e, LogWindow w, long now) {
+  private void admit(Entry e, long now) {
+    LogWindow[] logs = byPartition.get(e.partition);
+    WorkspacePending wp = workspace(e);
     List<QueuedTask> chain = null;
     Predecessor p = e.predecessor;
-    LogWindow[] logs = byPartition.get(e.partition);
+    boolean complete = true;
     while (p != null) {
       LogWindow pw = logs[p.band()];
       if (p.position() < pw.readPosition
           || pw.ahead.containsKey(p.position())
           || p.position() < queue.firstPosition(e.partition, p.band())) {
-        break; // read before (pending or finished), or acknowledged: committed
+        break; // read before (pending, held or finished), or acknowledged: committed
       }
       if (chain != null && chain.size() >= readAhead) {
-        return false;
+        complete = false;
+        break;
       }
       List<QueuedTask> one = queue.read(e.partition, p.band(), p.position(), 1);
       if (one.isEmpty() || one.get(0).position() != p.position()) {
@@ -436,26 +455,75 @@ final class LaneScheduler {
       chain.add(one.get(0));
       p = one.get(0).predecessor();
     }
+    if (!complete) {
+      hold(wp, e); // its predecessor joins through its own window; the fetched chain is dropped
+      return;
+    }
     if (chain != null) {
       for (int i = chain.size() - 1; i >= 0; i--) {
         Entry c = new Entry(chain.get(i), now, readOrder++);
         c.fetchedAhead = true;
         logs[c.band].ahead.put(c.position, c);
-        addToWorkspace(c);
+        join(wp, c);
+      }
+      for (LogWindow other : logs) {
+        if (other != logs[e.band]) {
+          other.absorbAhead(); // (e's own log is being read in order; it absorbs when done)
+        }
       }
     }
-    w.add(e);
-    addToWorkspace(e);
-    return true;
+    join(wp, e);
   }
 
-  private void addToWorkspace(Entry e) {
+  /** The workspace's pending state, created when missing. */
+  private WorkspacePending workspace(Entry e) {
     String ws = e.task.workspace();
     WorkspacePending wp = pendingByWorkspace.get(ws);
     if (wp == null) {
       wp = new WorkspacePending(ws, e.partition);
       pendingByWorkspace.put(ws, wp);
-    } else if (wp.size > 0) {
+    }
+    return wp;
+  }
+
+  /**
+   * Adds an entry whose predecessor is read (or none) to its workspace's list, unless that
+   * predecessor is held, then holds it too; releases the held entries waiting for it.
+   */
+  private void join(WorkspacePending wp, Entry e) {
+    if (e.predecessor != null && wp.isHeld(predecessorId(e))) {
+      hold(wp, e);
+      return;
+    }
+    Entry x = e;
+    while (x != null) {
+      addToWorkspace(wp, x);
+      Entry next = wp.release(x.id());
+      if (next != null) {
+        heldCount--;
+      }
+      x = next;
+    }
+  }
+
+  private static TaskId predecessorId(Entry e) {
+    return new TaskId(e.partition, e.predecessor.band(), e.predecessor.position());
+  }
+
+  /** Holds an entry until its predecessor joins the workspace's list. */
+  private void hold(WorkspacePending wp, Entry e) {
+    if (wp.head != null) {
+      active.remove(wp);
+    }
+    wp.hold(predecessorId(e), e, rankKey(e.rankPriority, e.rankNanos, agingNanos));
+    heldCount++;
+    if (wp.head != null) {
+      rerank(wp);
+    }
+  }
+
+  private void addToWorkspace(WorkspacePending wp, Entry e) {
+    if (wp.size > 0) {
       active.remove(wp);
     }
     e.covers[0] = wp.lastCovers[0];
@@ -540,9 +608,13 @@ final class LaneScheduler {
       wp.urgentRankKey = Long.MAX_VALUE;
     }
     Entry h = wp.head;
-    wp.rankedUrgent = wp.urgentCount > 0;
-    wp.rankKey =
-        wp.rankedUrgent ? wp.urgentRankKey : rankKey(h.rankPriority, h.rankNanos, agingNanos);
+    boolean heldUrgent = wp.heldUrgentCount() > 0;
+    wp.rankedUrgent = wp.urgentCount > 0 || heldUrgent;
+    long urgentKey =
+        Math.min(
+            wp.urgentCount > 0 ? wp.urgentRankKey : Long.MAX_VALUE,
+            heldUrgent ? wp.heldUrgentRankKey() : Long.MAX_VALUE);
+    wp.rankKey = wp.rankedUrgent ? urgentKey : rankKey(h.rankPriority, h.rankNanos, agingNanos);
     wp.rankOrder = h.readOrder;
   }
 
@@ -551,7 +623,7 @@ final class LaneScheduler {
     if (wp.head == null) {
       wp.urgentCount = 0;
       wp.urgentRankKey = Long.MAX_VALUE;
-      if (wp.inFlight == 0) {
+      if (wp.inFlight == 0 && !wp.holdsAny()) {
         pendingByWorkspace.remove(wp.workspace);
       }
       return;
@@ -614,7 +686,7 @@ final class LaneScheduler {
         }
       }
       for (WorkspacePending wp : touched.values()) {
-        if (wp.head == null && wp.inFlight == 0) {
+        if (wp.head == null && wp.inFlight == 0 && !wp.holdsAny()) {
           pendingByWorkspace.remove(wp.workspace);
         }
       }
@@ -726,6 +798,7 @@ final class LaneScheduler {
       pendingByWorkspace.clear();
       active.clear();
       pendingCount = 0;
+      heldCount = 0;
       inFlight = 0;
       if (drainedReported) {
         drainedReported = false;

@@ -37,9 +37,6 @@ final class LogWindow {
   /** Entries fetched ahead of {@link #readPosition} by following predecessors, by position. */
   final TreeMap<Long, Entry> ahead = new TreeMap<>();
 
-  /** Set when reading stopped at an entry whose chain of predecessors was too long to follow. */
-  boolean stalled;
-
   /** Set while the lane gives the partition up: nothing more is read. */
   boolean revoked;
 
@@ -167,6 +164,28 @@ final class LogWindow {
     return Math.max(0, n);
   }
 
+  /**
+   * Moves the entries fetched ahead that lie at the read position into the in-order window: they
+   * are the log's next tasks, which an in-order read would only find there again. So an entry
+   * fetched ahead never waits beyond the read position for a read that may not come (a full window,
+   * a stop), and the checkpoint, which looks at the in-order window, passes it once it is finished.
+   */
+  void absorbAhead() {
+    while (!ahead.isEmpty() && ahead.firstKey() == readPosition) {
+      Entry e = ahead.pollFirstEntry().getValue();
+      add(e);
+      readPosition = e.position + 1;
+    }
+  }
+
+  /**
+   * How many tasks of the log below {@code end} are not read yet: from the read position on, less
+   * the entries fetched ahead (they lie at or beyond the read position and count as read).
+   */
+  long unreadCount(long end) {
+    return Math.max(0, end - readPosition - ahead.size());
+  }
+
   /** Forgets everything and reads from {@code position} next. */
   void reset(long position) {
     Arrays.fill(ring, null);
@@ -177,7 +196,6 @@ final class LogWindow {
     crossHead = 0;
     crossSize = 0;
     ahead.clear();
-    stalled = false;
     readPosition = position;
   }
 

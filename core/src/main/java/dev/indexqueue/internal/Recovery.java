@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Where a service reads a partition from when it gets it (at start, or when a cluster queue assigns
  * it): for each log, the backend's committed checkpoint (within what the queue still holds), and,
  * for each workspace with tasks beyond it, its last task (so the next task of that workspace is
- * linked to it). Runs on the thread that assigns the partitions.
+ * linked to it). Acknowledges each log up to its committed checkpoint (a crash may have come
+ * between a commit and its acknowledge). Runs on the thread that assigns the partitions.
  *
  * <p>Partitioning changes: a checkpoint committed for another number of partitions or bands than
  * the queue has is ignored when the queue is empty (the new partitioning starts clean: nothing is
@@ -126,6 +127,15 @@ final class Recovery {
         from[p * bands + b] = at;
         ends[p * bands + b] = end;
         replayed += Math.max(0, end - at);
+      }
+    }
+    // a crash between a commit and its acknowledge leaves committed tasks in the queue: release
+    // them now, or a queue they fill would never free space (nothing left to apply, no commit)
+    for (int p : owned) {
+      for (int b = 0; b < bands; b++) {
+        if (cp.covers(p, b)) {
+          queue.acknowledge(p, b, from[p * bands + b]);
+        }
       }
     }
     Map<String, long[]> tails =

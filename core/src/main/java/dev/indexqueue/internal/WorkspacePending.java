@@ -43,6 +43,15 @@ final class WorkspacePending {
     return new TreeSet[2];
   }
 
+  /** Held entries by the id of the predecessor they wait for (one successor per task). */
+  private HashMap<TaskId, Entry> heldByPredecessor;
+
+  /** The ids of the held entries (a successor of a held entry is held too). */
+  private java.util.HashSet<TaskId> heldIds;
+
+  private int heldUrgent;
+  private long heldUrgentKey = Long.MAX_VALUE;
+
   /** The covers of the last entry added: the start of the next entry's covers. */
   final long[] lastCovers = {-1, -1};
 
@@ -89,6 +98,62 @@ final class WorkspacePending {
     if (e.task.path() != null && byPath.get(e.task.path()) == e) {
       byPath.remove(e.task.path());
     }
+  }
+
+  /** Holds {@code e} until the task {@code predecessor} joins the list. */
+  void hold(TaskId predecessor, Entry e, long rankKey) {
+    if (heldByPredecessor == null) {
+      heldByPredecessor = new HashMap<>();
+      heldIds = new java.util.HashSet<>();
+    }
+    heldByPredecessor.put(predecessor, e);
+    heldIds.add(e.id());
+    if (e.rankPriority < 0) {
+      heldUrgent++;
+      heldUrgentKey = Math.min(heldUrgentKey, rankKey);
+    }
+  }
+
+  /** Whether the task {@code id} is held here. */
+  boolean isHeld(TaskId id) {
+    return heldIds != null && heldIds.contains(id);
+  }
+
+  /** Removes and returns the entry held for predecessor {@code id}, or null. */
+  Entry release(TaskId id) {
+    if (heldByPredecessor == null) {
+      return null;
+    }
+    Entry e = heldByPredecessor.remove(id);
+    if (e != null) {
+      heldIds.remove(e.id());
+      if (e.rankPriority < 0 && --heldUrgent == 0) {
+        heldUrgentKey = Long.MAX_VALUE;
+      }
+    }
+    return e;
+  }
+
+  /** Forgets every held entry; returns how many. */
+  int dropHeld() {
+    int n = heldByPredecessor == null ? 0 : heldByPredecessor.size();
+    heldByPredecessor = null;
+    heldIds = null;
+    heldUrgent = 0;
+    heldUrgentKey = Long.MAX_VALUE;
+    return n;
+  }
+
+  boolean holdsAny() {
+    return heldByPredecessor != null && !heldByPredecessor.isEmpty();
+  }
+
+  int heldUrgentCount() {
+    return heldUrgent;
+  }
+
+  long heldUrgentRankKey() {
+    return heldUrgentKey;
   }
 
   /** A task of this workspace was dropped; its superseder is pending. */

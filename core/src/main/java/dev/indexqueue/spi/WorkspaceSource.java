@@ -21,6 +21,18 @@ public interface WorkspaceSource {
   List<SourceFile> list(String workspace);
 
   /**
+   * Lists the indexable files of a workspace and the files skipped with their reason, in one walk.
+   * The default lists the files and reports no skipped file; a source that can tell why it skips a
+   * file overrides it.
+   *
+   * @param workspace a valid workspace name
+   * @throws UncheckedIOException when the listing fails
+   */
+  default SourceListing listing(String workspace) {
+    return new SourceListing(list(workspace), List.of());
+  }
+
+  /**
    * Reads one file as text.
    *
    * @param workspace a valid workspace name

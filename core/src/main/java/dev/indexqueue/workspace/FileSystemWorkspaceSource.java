@@ -1,7 +1,9 @@
 package dev.indexqueue.workspace;
 
 import dev.indexqueue.IndexTask;
+import dev.indexqueue.spi.SkippedFile;
 import dev.indexqueue.spi.SourceFile;
+import dev.indexqueue.spi.SourceListing;
 import dev.indexqueue.spi.WorkspaceSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,27 +28,40 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link WorkspaceSource} over a root directory that holds one sub-directory per workspace.
- * Immutable and thread-safe; it reads the file system on every call and caches nothing, so it
- * always reports the files as they are now.
+ * A {@link WorkspaceSource} over directories on the file system: a root directory that holds one
+ * sub-directory per workspace, and any directory {@link #register registered} under a workspace
+ * name (a registered name takes precedence over the root's sub-directory). Thread-safe: its
+ * settings are immutable, registrations may change while it is read, and it reads the file system
+ * on every call and caches nothing, so it always reports the files as they are now.
  *
  * <p>Guarantee: {@link #list} and {@link #read} agree: a file is listed exactly when it is
  * indexable, and {@code read} returns text exactly for the paths {@code list} would list. A file is
  * indexable when its relative path is a valid {@link IndexTask} path, it matches an include glob
  * (every file when none is given) and no exclude glob, no segment of its path is hidden (starts
  * with {@code .}) or a version-control directory ({@code .git}, {@code .svn}, {@code .hg}) unless
- * allowed, it is at most {@code maxFileBytes} long, it is not binary (a NUL byte in the first
- * {@value #BINARY_PROBE_BYTES} bytes) unless allowed, and it decodes as UTF-8 per the {@link
+ * allowed, its text is at most {@code maxFileBytes} UTF-8 bytes long (the file's size for a UTF-8
+ * file; bytes that {@link DecodingPolicy#REPLACE} replaces count as the 3 bytes of U+FFFD, so the
+ * text read never exceeds the bound), it is not binary (a NUL byte in the first {@value
+ * #BINARY_PROBE_BYTES} bytes) unless allowed, and it decodes as UTF-8 per the {@link
  * DecodingPolicy}. Symbolic links are never followed out of a workspace's directory: a linked file
  * is listed only when its target is a regular file inside the same workspace, and linked
- * directories are not entered. A workspace directory that is itself a symbolic link has no files.
+ * directories are not entered. A workspace directory under the root that is itself a symbolic link
+ * has no files; a registered directory is resolved to its real path when registered.
+ *
+ * <p>{@link #listing} also reports the files it skips that a user would expect indexed, with the
+ * reason ({@link SkippedFile.Reason}): binary, too large, unreadable, a name that cannot be a
+ * document path, a link out of the workspace, not UTF-8. Files excluded by a rule (hidden,
+ * version-control, glob) are not reported.
  *
  * <p>Globs use {@link java.nio.file.FileSystem#getPathMatcher glob syntax}. A glob without a {@code
  * /} is matched against the file name (so {@code *.java} matches at any depth); a glob with a
@@ -75,6 +90,7 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
   private static final Set<String> VCS_DIRECTORIES = Set.of(".git", ".svn", ".hg");
 
   private final Path root;
+  private final Map<String, Path> registered = new ConcurrentHashMap<>();
   private final List<Glob> includes;
   private final List<Glob> excludes;
   private final boolean skipHidden;
@@ -100,7 +116,15 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
    * @param root the directory holding one sub-directory per workspace
    */
   public static Builder builder(Path root) {
-    return new Builder(root);
+    return new Builder(Objects.requireNonNull(root, "root"));
+  }
+
+  /**
+   * Starts building a source without a root: its workspaces are the directories {@link #register
+   * registered} on it.
+   */
+  public static Builder builder() {
+    return new Builder(null);
   }
 
   /**
@@ -113,9 +137,86 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
     return builder(root).build();
   }
 
-  /** The root directory, as a real (symbolic-link free) absolute path. */
+  /**
+   * The root directory, as a real (symbolic-link free) absolute path, or null for a source built
+   * without one.
+   */
   public Path root() {
     return root;
+  }
+
+  /**
+   * The largest text indexed, in UTF-8 bytes: larger files are skipped ({@link
+   * SkippedFile.Reason#TOO_LARGE}). {@link WorkspaceManager} refuses to write larger content.
+   */
+  public long maxFileBytes() {
+    return maxFileBytes;
+  }
+
+  /**
+   * Makes {@code workspace} read the files of {@code directory}, any directory: its own name, a
+   * symbolic link on the way and its place on the file system do not matter (it is resolved to its
+   * real path now). Registering a name again points it to the new directory.
+   *
+   * @param workspace a valid workspace name
+   * @param directory an existing, readable directory
+   * @return the real directory registered
+   * @throws IllegalArgumentException naming {@code workspace} or {@code directory} when invalid
+   */
+  public Path register(String workspace, Path directory) {
+    IndexTask.checkWorkspace(workspace);
+    Path real = realDirectory(directory);
+    registered.put(workspace, real);
+    return real;
+  }
+
+  /**
+   * Forgets a registration; the workspace then reads the root's sub-directory again, if any.
+   *
+   * @param workspace a valid workspace name
+   * @return the directory it was registered with, or null
+   */
+  public Path unregister(String workspace) {
+    IndexTask.checkWorkspace(workspace);
+    return registered.remove(workspace);
+  }
+
+  /** The registered workspaces and their real directories, sorted by name. */
+  public Map<String, Path> registered() {
+    return Collections.unmodifiableMap(new TreeMap<>(registered));
+  }
+
+  /**
+   * The real, absolute directory of {@code directory}.
+   *
+   * @throws IllegalArgumentException naming {@code directory} when it is missing, not a directory,
+   *     not readable or the file system root
+   */
+  static Path realDirectory(Path directory) {
+    if (directory == null) {
+      throw new IllegalArgumentException("directory: is required, was: null");
+    }
+    Path abs = directory.toAbsolutePath().normalize();
+    if (!Files.exists(abs)) {
+      throw new IllegalArgumentException("directory: does not exist, was: " + abs);
+    }
+    if (!Files.isDirectory(abs)) {
+      throw new IllegalArgumentException("directory: is not a directory, was: " + abs);
+    }
+    if (!Files.isReadable(abs) || !Files.isExecutable(abs)) {
+      throw new IllegalArgumentException("directory: cannot be read (permission denied): " + abs);
+    }
+    Path real;
+    try {
+      real = abs.toRealPath();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("directory: cannot be resolved (" + e + "): " + abs, e);
+    }
+    if (real.getParent() == null) {
+      throw new IllegalArgumentException(
+          "directory: must not be the file system root, was: " + real);
+    }
+    return real;
   }
 
   /** The policy for undecodable bytes. */
@@ -130,11 +231,16 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
    * @throws UncheckedIOException when the root cannot be listed
    */
   public List<String> workspaces() {
-    List<String> names = new ArrayList<>();
+    List<String> names = new ArrayList<>(registered.keySet());
+    if (root == null) {
+      Collections.sort(names);
+      return names;
+    }
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
       for (Path d : dirs) {
         String name = d.getFileName().toString();
         if (IndexTask.isValidWorkspace(name)
+            && !registered.containsKey(name)
             && Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)
             && !name.startsWith(TEMP_PREFIX)) {
           names.add(name);
@@ -149,26 +255,42 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
 
   @Override
   public List<SourceFile> list(String workspace) {
+    return listing(workspace).files();
+  }
+
+  @Override
+  public SourceListing listing(String workspace) {
     IndexTask.checkWorkspace(workspace);
-    Path dir = root.resolve(workspace);
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      if (Files.isSymbolicLink(dir)) {
+    Path dir = directoryOf(workspace);
+    if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      if (dir != null && Files.isSymbolicLink(dir)) {
         LOG.warn("workspace directory {} is a symbolic link: it is not listed", dir);
       }
-      return List.of();
+      return new SourceListing(List.of(), List.of());
     }
     List<SourceFile> files = new ArrayList<>();
+    List<SkippedFile> skipped = new ArrayList<>();
     try {
       Files.walkFileTree(
           dir,
           EnumSet.noneOf(java.nio.file.FileVisitOption.class),
           Integer.MAX_VALUE,
-          new Lister(dir, files));
+          new Lister(dir, files, skipped));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list workspace " + workspace + " at " + dir, e);
     }
     files.sort(Comparator.comparing(SourceFile::path));
-    return List.copyOf(files);
+    skipped.sort(Comparator.comparing(SkippedFile::path));
+    return new SourceListing(files, skipped);
+  }
+
+  /** The directory of a workspace: registered, else under the root, else null. */
+  private Path directoryOf(String workspace) {
+    Path r = registered.get(workspace);
+    if (r != null) {
+      return r;
+    }
+    return root == null ? null : root.resolve(workspace);
   }
 
   @Override
@@ -178,8 +300,8 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
     if (!pathIndexable(path)) {
       return Optional.empty();
     }
-    Path dir = root.resolve(workspace);
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+    Path dir = directoryOf(workspace);
+    if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
     Path file = dir;
@@ -215,10 +337,24 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
     return !(skipBinary && hasNul(utf8, Math.min(utf8.length, BINARY_PROBE_BYTES)));
   }
 
-  /** The directory of a workspace (it may not exist). */
+  /**
+   * The directory of a workspace (it may not exist).
+   *
+   * @throws IllegalArgumentException when the workspace is not registered and there is no root
+   */
   Path workspaceDirectory(String workspace) {
     IndexTask.checkWorkspace(workspace);
-    return root.resolve(workspace);
+    Path dir = directoryOf(workspace);
+    if (dir == null) {
+      throw new IllegalArgumentException(
+          "workspace: is not registered (this source has no root directory), was: " + workspace);
+    }
+    return dir;
+  }
+
+  /** Whether the workspace's directory was registered (not under the root). */
+  boolean isRegistered(String workspace) {
+    return registered.containsKey(workspace);
   }
 
   // ------------------------------------------------------------------------------ rules
@@ -313,7 +449,13 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
     if (skipBinary && hasNul(bytes, Math.min(bytes.length, BINARY_PROBE_BYTES))) {
       return Optional.empty();
     }
-    return decode(bytes);
+    Optional<String> text = decode(bytes);
+    if (text.isPresent()
+        && bytes.length > maxFileBytes / 3
+        && utf8Length(text.get()) > maxFileBytes) {
+      return Optional.empty(); // replacement characters made the text larger than the bound
+    }
+    return text;
   }
 
   private Optional<String> decode(byte[] bytes) {
@@ -333,18 +475,52 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
     }
   }
 
-  /** Whether {@code file} (regular, size known) is indexable by content, reading what it must. */
-  private boolean contentIndexable(Path file) throws IOException {
-    if (decoding == DecodingPolicy.REJECT) {
-      return decodeFile(file).isPresent();
+  /**
+   * Why {@code file} (regular, at most {@code maxFileBytes} long) is not indexable by its content,
+   * or null when it is; reads what it must.
+   */
+  private SkippedFile.Reason contentProblem(Path file, long size) throws IOException {
+    if (decoding == DecodingPolicy.REJECT || size > maxFileBytes / 3) {
+      byte[] bytes = readAtMost(file, maxFileBytes);
+      if (bytes == null) {
+        return SkippedFile.Reason.TOO_LARGE; // grew meanwhile
+      }
+      if (skipBinary && hasNul(bytes, Math.min(bytes.length, BINARY_PROBE_BYTES))) {
+        return SkippedFile.Reason.BINARY;
+      }
+      Optional<String> text = decode(bytes);
+      if (text.isEmpty()) {
+        return SkippedFile.Reason.UNDECODABLE;
+      }
+      return utf8Length(text.get()) > maxFileBytes ? SkippedFile.Reason.TOO_LARGE : null;
     }
     if (!skipBinary) {
-      return true;
+      return null;
     }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] probe = in.readNBytes(BINARY_PROBE_BYTES);
-      return !hasNul(probe, probe.length);
+      return hasNul(probe, probe.length) ? SkippedFile.Reason.BINARY : null;
     }
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   /** The file's bytes, or null when it has more than {@code max}. */
@@ -378,10 +554,12 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
   private final class Lister extends SimpleFileVisitor<Path> {
     private final Path dir;
     private final List<SourceFile> out;
+    private final List<SkippedFile> skipped;
 
-    Lister(Path dir, List<SourceFile> out) {
+    Lister(Path dir, List<SourceFile> out, List<SkippedFile> skipped) {
       this.dir = dir;
       this.out = out;
+      this.skipped = skipped;
     }
 
     @Override
@@ -398,30 +576,53 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
     @Override
     public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
       String rel = relative(f);
+      if (!pathIndexable(rel)) {
+        return FileVisitResult.CONTINUE; // excluded by a rule: not reported
+      }
       if (!validPath(rel)) {
         LOG.debug("skipping {}: not a valid document path", f);
-        return FileVisitResult.CONTINUE;
-      }
-      if (!pathIndexable(rel)) {
+        skipped.add(new SkippedFile(rel, SkippedFile.Reason.UNSUPPORTED_NAME));
         return FileVisitResult.CONTINUE;
       }
       try {
         Path target = regularTarget(dir, f);
         if (target == null) {
+          if (attrs.isSymbolicLink() && !linksInsideToDirectory(f)) {
+            skipped.add(new SkippedFile(rel, SkippedFile.Reason.LINK_OUTSIDE));
+          }
           return FileVisitResult.CONTINUE;
         }
         BasicFileAttributes a =
             target == f ? attrs : Files.readAttributes(target, BasicFileAttributes.class);
-        if (a.size() > maxFileBytes || !contentIndexable(target)) {
+        SkippedFile.Reason problem =
+            a.size() > maxFileBytes
+                ? SkippedFile.Reason.TOO_LARGE
+                : contentProblem(target, a.size());
+        if (problem != null) {
+          skipped.add(new SkippedFile(rel, problem));
           return FileVisitResult.CONTINUE;
         }
         out.add(new SourceFile(rel, a.size(), a.lastModifiedTime().toMillis()));
       } catch (NoSuchFileException e) {
         // deleted while we looked: not there
       } catch (AccessDeniedException e) {
-        LOG.warn("skipping {}: access denied", f);
+        LOG.debug("skipping {}: access denied", f);
+        skipped.add(new SkippedFile(rel, SkippedFile.Reason.UNREADABLE));
+      } catch (IOException e) {
+        LOG.debug("skipping {}: {}", f, e.toString());
+        skipped.add(new SkippedFile(rel, SkippedFile.Reason.UNREADABLE));
       }
       return FileVisitResult.CONTINUE;
+    }
+
+    /** Whether a link points to a directory inside the workspace (not followed, not reported). */
+    private boolean linksInsideToDirectory(Path link) {
+      try {
+        Path real = link.toRealPath();
+        return real.startsWith(dir) && Files.isDirectory(real);
+      } catch (IOException e) {
+        return false;
+      }
     }
 
     @Override
@@ -432,7 +633,11 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
       if (f.equals(dir)) {
         throw e;
       }
-      LOG.warn("skipping {}: {}", f, e.toString());
+      LOG.debug("skipping {}: {}", f, e.toString());
+      String rel = relative(f);
+      if (pathIndexable(rel)) {
+        skipped.add(new SkippedFile(rel, SkippedFile.Reason.UNREADABLE));
+      }
       return FileVisitResult.CONTINUE;
     }
 
@@ -488,7 +693,7 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
     private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
 
     private Builder(Path root) {
-      this.root = Objects.requireNonNull(root, "root");
+      this.root = root;
     }
 
     /** Adds globs a file must match one of (default: every file). */
@@ -550,6 +755,9 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
      * @throws UncheckedIOException when the root cannot be created or resolved
      */
     public FileSystemWorkspaceSource build() {
+      if (root == null) {
+        return new FileSystemWorkspaceSource(this, null);
+      }
       Path abs = root.toAbsolutePath().normalize();
       if (Files.exists(abs) && !Files.isDirectory(abs)) {
         throw new IllegalArgumentException("root: must be a directory, was: " + abs);
@@ -565,6 +773,6 @@ public final class FileSystemWorkspaceSource implements WorkspaceSource {
 
   @Override
   public String toString() {
-    return "FileSystemWorkspaceSource[" + root + "]";
+    return "FileSystemWorkspaceSource[" + (root == null ? registered() : root) + "]";
   }
 }

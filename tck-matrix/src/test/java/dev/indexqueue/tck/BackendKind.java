@@ -1,7 +1,10 @@
 package dev.indexqueue.tck;
 
+import dev.indexqueue.index.lucene.LuceneIndexBackendProvider;
+import dev.indexqueue.index.lucene.LuceneIndexOptions;
 import dev.indexqueue.spi.IndexBackend;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * The backends of the matrix, one constant each (Caffeine-style enum of factories). Thread-safe.
@@ -13,8 +16,8 @@ import java.nio.file.Path;
  *
  * <pre>{@code
  * LUCENE {
- *   IndexBackend open(Path dir) {
- *     return new LuceneBackendProvider().create(Map.of("directory", dir.toString()));
+ *   Supplier<IndexBackend> store(Path dir) {
+ *     return () -> LuceneIndexBackendProvider.open(LuceneIndexOptions.of(dir));
  *   }
  * },
  * }</pre>
@@ -24,24 +27,34 @@ import java.nio.file.Path;
 enum BackendKind {
   RECORDING {
     @Override
-    IndexBackend open(Path dir) {
-      return new RecordingBackend();
+    Supplier<IndexBackend> store(Path dir) {
+      RecordingBackend.Storage storage = new RecordingBackend.Storage();
+      return () -> new RecordingBackend(storage);
     }
   },
   LUCENE {
     @Override
-    IndexBackend open(Path dir) {
-      return dev.indexqueue.index.lucene.LuceneIndexBackendProvider.open(
-          dev.indexqueue.index.lucene.LuceneIndexOptions.of(dir));
+    Supplier<IndexBackend> store(Path dir) {
+      return () -> LuceneIndexBackendProvider.open(LuceneIndexOptions.of(dir));
     }
   };
+
+  /**
+   * A place for one index: each call of the returned supplier opens a backend on it, with what the
+   * backends opened before committed (and nothing they did not commit), as after a restart.
+   *
+   * @param dir an empty directory for the index files
+   */
+  abstract Supplier<IndexBackend> store(Path dir);
 
   /**
    * Opens an empty backend.
    *
    * @param dir an empty directory for the index files
    */
-  abstract IndexBackend open(Path dir);
+  IndexBackend open(Path dir) {
+    return store(dir).get();
+  }
 
   @Override
   public String toString() {

@@ -18,15 +18,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class CoalescingPropertyTest {
 
-  @ParameterizedTest(name = "lanes={0} coalescing={1}")
-  @CsvSource({"1,true", "1,false", "2,true", "2,false"})
-  void finalStateEqualsTheSequentialModel(int lanes, boolean coalescing) {
+  @ParameterizedTest(name = "lanes={0} partitions={1} coalescing={2}")
+  @CsvSource({"1,1,true", "1,1,false", "2,2,true", "2,4,false"})
+  void finalStateEqualsTheSequentialModel(int lanes, int partitions, boolean coalescing) {
     qt().withExamples(Budget.examples(200))
         .forAll(Scenarios.scenarios(40, 1))
-        .checkAssert(scenario -> check(scenario, lanes, coalescing));
+        .checkAssert(scenario -> check(scenario, lanes, partitions, coalescing));
   }
 
-  private static void check(Scenario scenario, int lanes, boolean coalescing) {
+  private static void check(Scenario scenario, int lanes, int partitions, boolean coalescing) {
     MapWorkspaceSource source = Scenarios.source();
     RecordingBackend backend = new RecordingBackend();
     RecordingBackend.Gate gate = backend.gate();
@@ -34,7 +34,7 @@ class CoalescingPropertyTest {
       ScenarioCheck.run(
           scenario,
           IndexingService.builder()
-              .queue(MemoryTaskQueueProvider.newQueue(1024))
+              .queue(MemoryTaskQueueProvider.newQueue(partitions, 1024))
               .backend(backend)
               .workspaceSource(source)
               .lanes(lanes)

@@ -90,7 +90,7 @@ class HostileInputTest {
     CheckingBackend backend = CheckingBackend.wrap(backendKind.open(cell.resolve("index")));
     IndexingService service =
         IndexingService.builder()
-            .queue(queueKind.create(cell.resolve("queue"), 1024))
+            .queue(queueKind.create(cell.resolve("queue"), 2, 1024))
             .backend(backend)
             .workspaceSource(source)
             .lanes(2)

@@ -12,8 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Priorities order workspaces, never the tasks of one workspace; age raises priority. A gated
- * backend holds the worker while the test lines tasks up, so no test depends on timing.
+ * Priorities order workspaces, never the tasks of one workspace; an urgent task's earlier tasks
+ * inherit its priority; age raises priority. A gated backend holds the worker while the test lines
+ * tasks up, so no test depends on timing.
  */
 class PriorityTest {
 
@@ -50,9 +51,11 @@ class PriorityTest {
     }
     service.close();
 
+    // low/2 (-10) is the most urgent task: low/1 before it inherits its priority, so both go
+    // first, in order; then urgent/1 (-3); then the normal workspace; urgent/2 (7) last
     assertThat(appliedPaths(backend))
         .containsExactly(
-            "hold/x", "urgent/1", "normal/1", "normal/2", "low/1", "low/2", "urgent/2");
+            "hold/x", "low/1", "low/2", "urgent/1", "normal/1", "normal/2", "urgent/2");
     backend.assertNoViolations();
   }
 
@@ -69,7 +72,9 @@ class PriorityTest {
             .batchSize(1)
             .clock(clock)
             .priorityAging(Duration.ofSeconds(agingSeconds))
-            .commitPolicy(dev.indexqueue.CommitPolicy.of(1_000_000, Duration.ofDays(365)))
+            // a commit after each batch is due at once: the maintainer never waits on the clock
+            // (a timed wait would move it by the wait), so only the test moves time
+            .commitPolicy(dev.indexqueue.CommitPolicy.everyBatch())
             .refreshInterval(Duration.ofDays(365))
             .build();
     service.submit(IndexTask.indexFile("hold", "x", "taken first"));

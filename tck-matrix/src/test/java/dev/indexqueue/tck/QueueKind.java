@@ -12,39 +12,36 @@ import java.nio.file.Path;
  *
  * <pre>{@code
  * CHRONICLE {
- *   TaskQueue create(Path dir, int capacity) {
+ *   TaskQueue create(Path dir, int partitions, int capacity) {
  *     return new ChronicleTaskQueueProvider()
- *         .create(Map.of("directory", dir.toString(), "capacity", Integer.toString(capacity)));
+ *         .create(Map.of("directory", dir.toString(), "partitions", Integer.toString(partitions),
+ *             "capacity", Integer.toString(capacity)));
  *   }
  * },
  * }</pre>
  *
  * Every matrix test then runs with it.
+ *
+ * <p>On this branch the matrix holds the memory queue only: the Chronicle queue is being rewritten
+ * for the partitioned SPI on its own branch and does not compile against it here, so neither its
+ * module nor its constant is part of the matrix until that rewrite is merged.
  */
 enum QueueKind {
   MEMORY {
     @Override
-    TaskQueue create(Path dir, int capacity) {
-      return MemoryTaskQueueProvider.newQueue(capacity);
-    }
-  },
-  CHRONICLE {
-    @Override
-    TaskQueue create(Path dir, int capacity) {
-      return new dev.indexqueue.queue.chronicle.ChronicleTaskQueueProvider()
-          .create(
-              java.util.Map.of(
-                  "directory", dir.toString(), "capacity", Integer.toString(capacity)));
+    TaskQueue create(Path dir, int partitions, int capacity) {
+      return MemoryTaskQueueProvider.newQueue(partitions, capacity);
     }
   };
 
   /**
-   * Creates an empty queue.
+   * Creates an empty queue with two bands (normal and urgent).
    *
    * @param dir an empty directory for a persistent queue's files
-   * @param capacity the most unacknowledged tasks
+   * @param partitions the number of partitions
+   * @param capacity the most unacknowledged tasks, over all partitions
    */
-  abstract TaskQueue create(Path dir, int capacity);
+  abstract TaskQueue create(Path dir, int partitions, int capacity);
 
   @Override
   public String toString() {

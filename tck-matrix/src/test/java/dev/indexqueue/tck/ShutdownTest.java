@@ -11,6 +11,7 @@ import dev.indexqueue.ShutdownReport;
 import dev.indexqueue.TaskStage;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
+import dev.indexqueue.spi.Checkpoint;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,7 @@ class ShutdownTest {
     IndexingService service =
         IndexingService.builder()
             .name("drain")
-            .queue(MemoryTaskQueueProvider.newQueue(10_000))
+            .queue(MemoryTaskQueueProvider.newQueue(2, 10_000))
             .backend(backend)
             .lanes(2)
             .build();
@@ -45,7 +46,9 @@ class ShutdownTest {
     assertThat(report.timedOut()).isFalse();
     assertThat(report.applied()).isEqualTo(5_000);
     assertThat(report.remaining()).isZero();
-    assertThat(backend.storage().checkpoint()).isEqualTo(5_000);
+    Checkpoint cp = backend.storage().checkpoint();
+    assertThat(cp.position(0, 0) + cp.position(1, 0)).isEqualTo(5_000);
+    assertThat(cp.position(0, 1) + cp.position(1, 1)).isZero();
     assertThat(service.queueStatus().state()).isEqualTo(LifecycleState.STOPPED);
     assertThat(threadsNamed("drain-")).isEmpty();
     backend.assertNoViolations();

@@ -32,7 +32,7 @@ class WakeupStressTest {
     RecordingBackend backend = new RecordingBackend();
     IndexingService service =
         IndexingService.builder()
-            .queue(MemoryTaskQueueProvider.newQueue(4096))
+            .queue(MemoryTaskQueueProvider.newQueue(3, 4096))
             .backend(backend)
             .lanes(3)
             .refreshInterval(Duration.ofDays(1))

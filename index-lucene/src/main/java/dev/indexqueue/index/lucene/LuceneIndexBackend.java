@@ -140,6 +140,9 @@ final class LuceneIndexBackend implements IndexBackend {
   private volatile boolean replayPending;
   private volatile boolean closed;
 
+  /** Opened by {@link #openReadOnly}: no writer, searches see the last commit. */
+  private final boolean readOnly;
+
   /** A writer and the NRT searchers over it. */
   private record Writer(IndexWriter writer, SearcherManager searchers) {}
 
@@ -157,6 +160,7 @@ final class LuceneIndexBackend implements IndexBackend {
     this.where = where;
     this.options = options;
     this.maxBufferedDocs = maxBufferedDocs;
+    this.readOnly = false;
     this.preAnalysis =
         new PreAnalysis(
             indexAnalyzer,
@@ -173,6 +177,54 @@ final class LuceneIndexBackend implements IndexBackend {
     } catch (RuntimeException e) {
       preAnalysis.close();
       closeQuietly(directory);
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the committed index read-only: no writer and no write lock, so it works while another
+   * process writes; searches see the last commit, and {@link #makeVisible} moves to the newest
+   * commit. {@code apply} and {@code commit} are refused.
+   */
+  private LuceneIndexBackend(Directory directory, String where, SearcherManager committed) {
+    this.directory = directory;
+    this.where = where;
+    this.options = LuceneIndexOptions.of(Path.of(where)).withAnalysisThreads(0);
+    this.maxBufferedDocs = 0;
+    this.readOnly = true;
+    this.preAnalysis = new PreAnalysis(indexAnalyzer, F_CONTENT, 0, "unused", 1);
+    this.current = new Writer(null, committed);
+  }
+
+  /**
+   * Opens an existing index read-only (see the private constructor): nothing is created or locked.
+   *
+   * @throws IllegalArgumentException naming {@code directory} when it holds no index
+   * @throws IllegalStateException when the index is corrupt
+   * @throws UncheckedIOException when it cannot be read
+   */
+  static LuceneIndexBackend openReadOnly(Path directory) {
+    Path dir = directory.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("directory: holds no index (does not exist): " + dir);
+    }
+    Directory d = null;
+    try {
+      d = FSDirectory.open(dir);
+      if (!DirectoryReader.indexExists(d)) {
+        throw new IllegalArgumentException("directory: holds no index yet: " + dir);
+      }
+      return new LuceneIndexBackend(
+          d, dir.toString(), new SearcherManager(DirectoryReader.open(d), null));
+    } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+      closeQuietly(d);
+      throw new IllegalStateException(
+          "the Lucene index at " + dir + " is corrupt or unreadable (" + e.getMessage() + ")", e);
+    } catch (IOException e) {
+      closeQuietly(d);
+      throw new UncheckedIOException("cannot read the Lucene index at " + dir, e);
+    } catch (RuntimeException e) {
+      closeQuietly(d);
       throw e;
     }
   }
@@ -295,6 +347,10 @@ final class LuceneIndexBackend implements IndexBackend {
 
   /** Returns the writer with the read lock held, reopening it first when a reopen failed. */
   private Writer enter() {
+    if (readOnly) {
+      throw new UnsupportedOperationException(
+          "the Lucene index at " + where + " was opened read-only");
+    }
     while (true) {
       lock.readLock().lock();
       boolean entered = false;
@@ -592,6 +648,10 @@ final class LuceneIndexBackend implements IndexBackend {
 
   @Override
   public void makeVisible() {
+    if (readOnly) {
+      refreshReadOnly();
+      return;
+    }
     Writer w = enter();
     Throwable failure = null;
     try {
@@ -603,6 +663,15 @@ final class LuceneIndexBackend implements IndexBackend {
     }
     if (failure != null) {
       throw failure(w, failure, "refresh");
+    }
+  }
+
+  /** Read-only: moves the searchers to the newest commit. */
+  private void refreshReadOnly() {
+    try {
+      current.searchers().maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot refresh the Lucene index at " + where, e);
     }
   }
 
@@ -778,7 +847,9 @@ final class LuceneIndexBackend implements IndexBackend {
       preAnalysis.close();
       if (current != null) {
         closeQuietly(current.searchers());
-        rollbackQuietly(current.writer());
+        if (current.writer() != null) {
+          rollbackQuietly(current.writer());
+        }
         current = null;
       }
       closeQuietly(directory);

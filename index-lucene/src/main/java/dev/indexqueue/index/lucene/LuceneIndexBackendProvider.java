@@ -57,6 +57,22 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
   }
 
   /**
+   * Opens an existing index read-only, without the service loader: no writer and no write lock, so
+   * it can be searched (and its {@code documents} listed) while another process writes it. It sees
+   * the last commit of that process; {@link IndexBackend#makeVisible()} moves it to the newest
+   * commit. {@code apply} and {@code commit} throw {@link UnsupportedOperationException}. Nothing
+   * is created: a directory without an index is refused.
+   *
+   * @param directory the index directory
+   * @throws IllegalArgumentException naming {@code directory} when it holds no index
+   * @throws IllegalStateException when the index is corrupt
+   * @throws java.io.UncheckedIOException when it cannot be read
+   */
+  public static IndexBackend openReadOnly(java.nio.file.Path directory) {
+    return LuceneIndexBackend.openReadOnly(directory);
+  }
+
+  /**
    * Opens a Lucene backend directly, without the service loader.
    *
    * @param options the settings

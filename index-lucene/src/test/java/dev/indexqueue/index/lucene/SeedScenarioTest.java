@@ -6,6 +6,7 @@ import dev.indexqueue.IndexStatus;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
+import dev.indexqueue.spi.SkippedFile;
 import dev.indexqueue.workspace.FileSystemWorkspaceSource;
 import dev.indexqueue.workspace.WorkspaceManager;
 import java.nio.charset.StandardCharsets;
@@ -168,7 +169,13 @@ class SeedScenarioTest {
       IndexStatus stale = service.indexStatus(ws);
       assertThat(stale.isComplete()).isFalse();
       assertThat(stale.indexCoverage()).isLessThan(100.0);
-      assertThat(stale.missingPaths()).contains("new/dir/Added.java", existing.get(0));
+      assertThat(stale.isUpToDate()).isFalse();
+      assertThat(stale.missingPaths()).contains("new/dir/Added.java");
+      assertThat(stale.stalePaths()).contains(existing.get(0));
+      assertThat(stale.skipped())
+          .extracting(SkippedFile::path, SkippedFile::reason)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("new/blob.bin", SkippedFile.Reason.BINARY));
       assertThat(stale.extraPaths()).containsExactlyElementsOf(existing.subList(3, 5));
 
       assertThat(manager.forceReindex(ws).visible().get(WAIT.toSeconds(), TimeUnit.SECONDS))

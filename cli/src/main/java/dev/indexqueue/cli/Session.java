@@ -1,0 +1,198 @@
+package dev.indexqueue.cli;
+
+import dev.indexqueue.IndexTask;
+import dev.indexqueue.IndexingService;
+import dev.indexqueue.LifecycleState;
+import dev.indexqueue.ShutdownReport;
+import dev.indexqueue.workspace.FileSystemWorkspaceSource;
+import dev.indexqueue.workspace.WorkspaceManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One command's hold on a data directory: the lock, the workspace registry, an {@link
+ * IndexingService} on the Lucene index and the chosen queue, and a {@link WorkspaceManager} over
+ * the registered directories. Not thread-safe for opening and closing; {@link #service()} and
+ * {@link #manager()} are thread-safe. {@link #close()} shuts the service down gracefully (drain,
+ * commit), keeps its dead letters, and releases the lock.
+ */
+final class Session implements AutoCloseable {
+  /** How long a command waits for the work left by an earlier run (replay) before giving up. */
+  static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(5);
+
+  private final DataDirectory data;
+  private final WorkspaceRegistry registry;
+  private final FileSystemWorkspaceSource source;
+  private final IndexingService service;
+  private final WorkspaceManager manager;
+  private final DeadLetterFile deadLetters;
+  private WorkspaceManager prioritized;
+  private Duration shutdownTimeout = Duration.ofSeconds(30);
+  private ShutdownReport report;
+
+  private Session(
+      DataDirectory data,
+      WorkspaceRegistry registry,
+      FileSystemWorkspaceSource source,
+      IndexingService service) {
+    this.data = data;
+    this.registry = registry;
+    this.source = source;
+    this.service = service;
+    this.manager = new WorkspaceManager(source, service);
+    this.prioritized = manager;
+    this.deadLetters = new DeadLetterFile(data.path());
+  }
+
+  /**
+   * Locks the data directory and starts the service (which replays what an earlier run left in a
+   * persistent queue).
+   *
+   * @param root the global options
+   * @param command what this run does, for the lock file
+   * @throws UsageException when the data directory cannot be used or is busy
+   * @throws CliException when the queue is damaged
+   */
+  static Session open(Indexq root, String command) {
+    DataDirectory data = DataDirectory.open(root.dataDirectory(), command);
+    try {
+      WorkspaceRegistry registry = WorkspaceRegistry.load(data.path());
+      FileSystemWorkspaceSource source = FileSystemWorkspaceSource.builder().build();
+      for (Map.Entry<String, Path> e : registry.workspaces().entrySet()) {
+        if (Files.isDirectory(e.getValue())) {
+          source.register(e.getKey(), e.getValue());
+        }
+      }
+      IndexingService service;
+      try {
+        service =
+            WorkspaceManager.configure(IndexingService.builder(), source)
+                .name("indexq")
+                .queue(
+                    root.queueKind().name(),
+                    root.queueKind() == Indexq.QueueKind.chronicle
+                        ? Map.of("directory", data.queue().toString())
+                        : Map.of())
+                .backend("lucene", Map.of("directory", data.index().toString()))
+                .lanes(2)
+                .batchSize(64) // smaller batches: smoother progress, same commits
+                .build();
+      } catch (RuntimeException | AssertionError | InternalError e) {
+        throw QueueDamage.classify(data, e);
+      }
+      if (service.queueStatus().state() == LifecycleState.FAILED) {
+        String why = service.queueStatus().failure();
+        service.shutdown(Duration.ofSeconds(1));
+        throw QueueDamage.damaged(data, new IllegalStateException(why));
+      }
+      return new Session(data, registry, source, service);
+    } catch (RuntimeException | Error e) {
+      data.close();
+      throw e;
+    }
+  }
+
+  IndexingService service() {
+    return service;
+  }
+
+  WorkspaceManager manager() {
+    return prioritized;
+  }
+
+  /** This session with the manager submitting at {@code priority}. */
+  Session withPriority(int priority) {
+    prioritized = manager.withPriority(priority);
+    return this;
+  }
+
+  FileSystemWorkspaceSource source() {
+    return source;
+  }
+
+  WorkspaceRegistry registry() {
+    return registry;
+  }
+
+  DataDirectory data() {
+    return data;
+  }
+
+  DeadLetterFile deadLetterFile() {
+    return deadLetters;
+  }
+
+  /** How long {@link #close()} drains at most (Ctrl-C: short). */
+  void shutdownTimeout(Duration timeout) {
+    this.shutdownTimeout = timeout;
+  }
+
+  /**
+   * Registers a workspace (or points it to another directory) and saves the registry.
+   *
+   * @param name the workspace
+   * @param directory its directory
+   * @return the directory it pointed to before, or null
+   */
+  Path register(String name, Path directory) {
+    Path before = registry.workspaces().get(name);
+    Path real = manager.register(name, directory);
+    registry.register(name, real);
+    return before;
+  }
+
+  /**
+   * The workspaces a command works on: the one selected, or every registered one.
+   *
+   * @param selected a workspace name or null
+   * @throws UsageException when {@code selected} is not registered, or nothing is
+   */
+  List<String> workspaces(String selected) {
+    return workspaces(registry, selected);
+  }
+
+  static List<String> workspaces(WorkspaceRegistry registry, String selected) {
+    if (selected != null) {
+      IndexTask.checkWorkspace(selected);
+      registry.directory(selected);
+      return List.of(selected);
+    }
+    if (registry.workspaces().isEmpty()) {
+      throw new UsageException("no workspace is registered yet: run 'indexq index DIR' first");
+    }
+    return new ArrayList<>(registry.workspaces().keySet());
+  }
+
+  /** Waits until what earlier runs left in the queue is applied and visible. */
+  void awaitReady(List<String> workspaces) throws InterruptedException {
+    for (String ws : workspaces) {
+      if (!service.awaitIndexReady(ws, REPLAY_TIMEOUT)) {
+        throw new IllegalStateException(
+            "workspace " + ws + " is not ready after " + REPLAY_TIMEOUT.toSeconds() + " s");
+      }
+    }
+  }
+
+  /** The shutdown report, once closed. */
+  ShutdownReport report() {
+    return report;
+  }
+
+  /** Keeps the dead letters, shuts the service down gracefully and releases the lock. */
+  @Override
+  public void close() {
+    if (report != null) {
+      return;
+    }
+    try {
+      report = service.shutdown(shutdownTimeout);
+      deadLetters.append(service.deadLetters().list());
+    } finally {
+      data.close();
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.indexqueue.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.indexqueue.IndexStatus;
+import dev.indexqueue.QueueStatus;
+import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
+import dev.indexqueue.spi.SkippedFile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON shapes of the CLI's {@code --json} output and of the server's answers, and the one place
+ * that turns the service's types into them (so a change of {@link QueueStatus} is adapted here
+ * only). The client reads the server's answers back into the same records, so the CLI prints a
+ * local and a remote answer with the same code. Stateless; the records are immutable and
+ * thread-safe.
+ */
+final class Views {
+  private Views() {}
+
+  /** A search answer. */
+  record Search(String query, long totalHits, List<Hit> hits) {}
+
+  /** One file found. */
+  record Hit(String workspace, String path, float score, boolean pathOnly, List<Line> lines) {}
+
+  /** One matching line; highlights are {@code [start, end)} character ranges. */
+  record Line(int line, String text, List<int[]> highlights) {}
+
+  /** A workspace's index status, as printed and served. */
+  record Workspace(
+      String directory,
+      int filesystemFiles,
+      int indexedFiles,
+      int upToDate,
+      int missingFiles,
+      int staleFiles,
+      int extraIndexed,
+      int skippedFiles,
+      @JsonProperty("isUpToDate") boolean isUpToDate,
+      double indexCoverage,
+      Map<String, Integer> skippedByReason,
+      List<Skipped> skipped) {}
+
+  /** A skipped file. */
+  record Skipped(String path, String reason) {}
+
+  /** {@code status}: the queue (null when no process runs the service) and the workspaces. */
+  record Status(Map<String, Object> queue, String note, Map<String, Workspace> workspaces) {}
+
+  static Search search(String query, SearchResults r, int limit) {
+    List<Hit> hits = new ArrayList<>();
+    for (SearchHit h : r.hits()) {
+      if (hits.size() == limit) {
+        break;
+      }
+      hits.add(hit(h));
+    }
+    return new Search(query, r.totalHits(), hits);
+  }
+
+  static Hit hit(SearchHit h) {
+    List<Line> lines = new ArrayList<>();
+    for (SearchHit.MatchLine l : h.lines()) {
+      List<int[]> ranges = new ArrayList<>();
+      for (SearchHit.Range r : l.highlights()) {
+        ranges.add(new int[] {r.start(), r.end()});
+      }
+      lines.add(new Line(l.lineNumber(), l.text(), ranges));
+    }
+    return new Hit(h.workspace(), h.path(), h.score(), h.pathOnly(), lines);
+  }
+
+  /**
+   * A workspace's status.
+   *
+   * @param withSkipped whether to list the skipped files (not only count them)
+   */
+  static Workspace workspace(String directory, IndexStatus s, boolean withSkipped) {
+    Map<String, Integer> byReason = new TreeMap<>();
+    List<Skipped> skipped = new ArrayList<>();
+    for (SkippedFile f : s.skipped()) {
+      byReason.merge(f.reason().description(), 1, Integer::sum);
+      if (withSkipped) {
+        skipped.add(new Skipped(f.path(), f.reason().description()));
+      }
+    }
+    return new Workspace(
+        directory,
+        s.filesystemFiles(),
+        s.indexedFiles(),
+        s.upToDate(),
+        s.missingFiles(),
+        s.staleFiles(),
+        s.extraIndexed(),
+        s.skippedFiles(),
+        s.isUpToDate(),
+        s.indexCoverage(),
+        byReason,
+        withSkipped ? skipped : null);
+  }
+
+  /** The queue status: the one place that reads {@link QueueStatus}. */
+  static Map<String, Object> queue(QueueStatus q, int storedDeadLetters) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("state", q.state().name());
+    m.put("queueSize", q.queueSize());
+    m.put("capacity", q.capacity());
+    m.put("pending", q.pending());
+    m.put("inFlight", q.inFlight());
+    m.put("workerRunning", q.workerRunning());
+    m.put("accepted", q.accepted());
+    m.put("applied", q.applied());
+    m.put("coalesced", q.coalesced());
+    m.put("retried", q.retried());
+    m.put("deadLettered", q.deadLettered());
+    m.put("storedDeadLetters", storedDeadLetters);
+    m.put("oldestPendingMillis", q.oldestPendingAge().toMillis());
+    m.put("lastCheckpoint", q.lastCheckpoint());
+    m.put("failure", q.failure());
+    return m;
+  }
+
+  /** The queue status on one line, from its view (local or from a server). */
+  static String queueText(Map<String, Object> q) {
+    Object failure = q.get("failure");
+    return String.format(
+        Locale.ROOT,
+        "queue: %s, %,d queued (capacity %,d), %,d pending, %,d in flight; accepted %,d, applied"
+            + " %,d, coalesced %,d, retried %,d, dead-lettered %,d (%,d stored); checkpoint %,d%s",
+        q.get("state"),
+        num(q, "queueSize"),
+        num(q, "capacity"),
+        num(q, "pending"),
+        num(q, "inFlight"),
+        num(q, "accepted"),
+        num(q, "applied"),
+        num(q, "coalesced"),
+        num(q, "retried"),
+        num(q, "deadLettered"),
+        num(q, "storedDeadLetters"),
+        num(q, "lastCheckpoint"),
+        failure == null ? "" : "; FAILED: " + failure);
+  }
+
+  private static long num(Map<String, Object> m, String key) {
+    Object v = m.get(key);
+    return v instanceof Number n ? n.longValue() : 0;
+  }
+
+  static String coverage(double c) {
+    return c == 100.0 ? "100.0" : String.format(Locale.ROOT, "%.1f", Math.min(c, 99.9));
+  }
+
+  static String bytes(long b) {
+    if (b < 1024) {
+      return b + " B";
+    }
+    if (b < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KB", b / 1024.0);
+    }
+    return String.format(Locale.ROOT, "%.1f MB", b / (1024.0 * 1024));
+  }
+}

@@ -1,5 +1,0 @@
-/**
- * The {@code indexq} command line ({@link dev.indexqueue.examples.cli.Indexq}), run by the {@code
- * ./indexq} launcher at the repository root.
- */
-package dev.indexqueue.examples.cli;

@@ -1,0 +1,53 @@
+package com.example;
+
+import dev.indexqueue.IndexTask;
+import dev.indexqueue.IndexingService;
+import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
+import dev.indexqueue.Ticket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The README's Java quick start with the Chronicle queue: the README's code block with the queue
+ * line the README gives for Chronicle. Its JVM needs the options of queue-chronicle/README.md.
+ */
+public final class ChronicleQuickStart {
+  private ChronicleQuickStart() {}
+
+  /**
+   * Runs the quick start in a temporary directory.
+   *
+   * @param args ignored
+   * @throws Exception when something fails
+   */
+  public static void main(String[] args) throws Exception {
+    // README:begin
+    Path dir = Files.createTempDirectory("quickstart");
+    try (IndexingService service =
+        IndexingService.builder()
+            .queue("chronicle", Map.of("directory", dir.resolve("queue").toString()))
+            .backend("lucene", Map.of("directory", dir.resolve("index").toString()))
+            .lanes(2)
+            .build()) {
+      Ticket t =
+          service.submit(IndexTask.indexFile("docs", "guide/intro.md", "Hello, getUserName!"));
+      t.visible().join(); // searchable now; or t.await(TaskStage.DURABLE, ...)
+      SearchResults found = service.search("docs", "user name", 10);
+      System.out.println(found.totalHits() + " files match");
+      for (SearchHit hit : found.hits()) {
+        if (hit.pathOnly() || hit.lines().isEmpty()) {
+          System.out.println(hit.path()); // the file name matched, not the content
+        } else {
+          SearchHit.MatchLine best = hit.lines().get(0);
+          System.out.println(hit.path() + ":" + best.lineNumber() + ": " + best.text());
+        }
+      }
+      service.awaitIndexReady("docs", Duration.ofSeconds(10));
+      System.out.println(service.queueStatus());
+    }
+    // README:end
+  }
+}
