@@ -31,9 +31,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * on 2 cores). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
  * directly: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.indexqueue.benchmarks.ComparisonRunner [--quick]
- * [--only=e2e,churn,submit,visibility,recovery]}; {@code -Dindexq.e2e.docs=N} changes the
- * end-to-end size (default 100,000; 20,000 with --quick). Forks run with a fixed heap ({@link
- * #FORK_HEAP}, pre-touched) so heap growth does not land on one side's iterations.
+ * [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e]}; {@code
+ * -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 20,000 with --quick). Forks
+ * run with a fixed heap ({@link #FORK_HEAP}, pre-touched) so heap growth does not land on one
+ * side's iterations.
  */
 public final class ComparisonRunner {
   private ComparisonRunner() {}
@@ -107,7 +108,7 @@ public final class ComparisonRunner {
       } else {
         System.err.println(
             "usage: run-comparison.sh [--quick]"
-                + " [--only=e2e,churn,submit,visibility,recovery,solr]");
+                + " [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e,solr]");
         System.exit(2);
       }
     }
@@ -274,6 +275,28 @@ public final class ComparisonRunner {
     }
     g.add(
         new Group(
+            "kafka-submit",
+            "KafkaSubmitBenchmark",
+            "p4",
+            List.of("RAW_PRODUCER", "KAFKA_SERVICE"),
+            Map.of(),
+            quick ? 1 : 2,
+            quick ? 2 : 4,
+            TimeValue.seconds(3),
+            2));
+    g.add(
+        new Group(
+            "kafka-e2e",
+            "KafkaEndToEndBenchmark",
+            "run",
+            List.of("SERVICE_MEMORY", "SERVICE_KAFKA"),
+            Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "20000" : "100000")),
+            quick ? 1 : 2,
+            2,
+            null,
+            2));
+    g.add(
+        new Group(
             "churn",
             "ChurnBenchmark",
             "run",
@@ -362,6 +385,26 @@ public final class ComparisonRunner {
             ">=",
             0.90,
             "same, Chronicle queue / memory queue (1 lane each)"),
+        new Comparison(
+            "e2e-kafka-vs-memory",
+            new Side("KafkaEndToEndBenchmark", "run", "SERVICE_KAFKA"),
+            new Side("KafkaEndToEndBenchmark", "run", "SERVICE_MEMORY"),
+            Metric.SCORE,
+            true,
+            ">=",
+            0.70,
+            "throughput of 100k distinct docs until DURABLE, 16 submitters, 2 lanes: Kafka queue"
+                + " (in-process 1+3 cluster, RF 3) / memory queue"),
+        new Comparison(
+            "submit-kafka-4p-vs-raw-producer",
+            new Side("KafkaSubmitBenchmark", "p4", "KAFKA_SERVICE"),
+            new Side("KafkaSubmitBenchmark", "p4", "RAW_PRODUCER"),
+            Metric.SCORE,
+            false,
+            ">=",
+            0.50,
+            "submit throughput, 4 producers, each waiting for the broker's ack / a raw"
+                + " KafkaProducer sending the same bytes, same settings"),
         new Comparison(
             "churn-vs-lucene-every-update",
             new Side("ChurnBenchmark", "run", "SERVICE"),

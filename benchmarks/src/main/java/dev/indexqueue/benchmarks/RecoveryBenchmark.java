@@ -8,6 +8,7 @@ import dev.indexqueue.index.lucene.LuceneIndexOptions;
 import dev.indexqueue.queue.chronicle.ChronicleTaskQueueProvider;
 import dev.indexqueue.queue.chronicle.SyncPolicy;
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
@@ -93,12 +94,13 @@ public class RecoveryBenchmark {
     try (TaskQueue q =
         ChronicleTaskQueueProvider.newQueue(template.resolve("queue"), 1L << 30, SyncPolicy.NONE)) {
       for (int i = 0; i < committed; i++) {
-        q.append(IndexTask.indexFile(WS, small.path(i % 1000), small.content(i % 1000)));
+        q.append(
+            0, 0, IndexTask.indexFile(WS, small.path(i % 1000), small.content(i % 1000)), null);
       }
       for (int i = 0; i < tail; i++) {
-        q.append(IndexTask.indexFile(WS, corpus.path(i), corpus.content(i)));
+        q.append(0, 0, IndexTask.indexFile(WS, corpus.path(i), corpus.content(i)), null);
       }
-      q.acknowledge(committed);
+      q.acknowledge(0, 0, committed);
     }
     try (IndexBackend b =
         LuceneIndexBackendProvider.open(LuceneIndexOptions.of(template.resolve("index")))) {
@@ -106,10 +108,13 @@ public class RecoveryBenchmark {
       for (int i = 0; i < 1000; i++) {
         tasks.add(
             new QueuedTask(
-                committed - 1000 + i, IndexTask.indexFile(WS, small.path(i), small.content(i))));
+                0,
+                0,
+                committed - 1000 + i,
+                IndexTask.indexFile(WS, small.path(i), small.content(i))));
       }
       b.apply(new Batch(0, tasks, WorkspaceSource.none()));
-      b.commit(committed);
+      b.commit(Checkpoint.of(1, 2, committed, 0)); // the queue: one partition, two bands
     }
   }
 

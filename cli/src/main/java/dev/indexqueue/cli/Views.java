@@ -2,6 +2,7 @@ package dev.indexqueue.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.indexqueue.IndexStatus;
+import dev.indexqueue.PartitionStatus;
 import dev.indexqueue.QueueStatus;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.SearchResults;
@@ -115,13 +116,27 @@ final class Views {
     m.put("inFlight", q.inFlight());
     m.put("workerRunning", q.workerRunning());
     m.put("accepted", q.accepted());
+    m.put("replayed", q.replayed());
     m.put("applied", q.applied());
     m.put("coalesced", q.coalesced());
     m.put("retried", q.retried());
     m.put("deadLettered", q.deadLettered());
     m.put("storedDeadLetters", storedDeadLetters);
     m.put("oldestPendingMillis", q.oldestPendingAge().toMillis());
-    m.put("lastCheckpoint", q.lastCheckpoint());
+    List<Map<String, Object>> partitions = new ArrayList<>();
+    for (PartitionStatus p : q.partitions()) {
+      Map<String, Object> pm = new LinkedHashMap<>();
+      pm.put("partition", p.partition());
+      pm.put("lane", p.lane());
+      pm.put("depth", p.depth());
+      pm.put("checkpoint", p.checkpoint());
+      pm.put("urgentCheckpoint", p.urgentCheckpoint());
+      pm.put("end", p.end());
+      pm.put("urgentEnd", p.urgentEnd());
+      pm.put("oldestPendingMillis", p.oldestPendingAge().toMillis());
+      partitions.add(pm);
+    }
+    m.put("partitions", partitions);
     m.put("failure", q.failure());
     return m;
   }
@@ -131,21 +146,49 @@ final class Views {
     Object failure = q.get("failure");
     return String.format(
         Locale.ROOT,
-        "queue: %s, %,d queued (capacity %,d), %,d pending, %,d in flight; accepted %,d, applied"
-            + " %,d, coalesced %,d, retried %,d, dead-lettered %,d (%,d stored); checkpoint %,d%s",
+        "queue: %s, %,d queued (capacity %,d), %,d pending, %,d in flight; accepted %,d, replayed"
+            + " %,d, applied %,d, coalesced %,d, retried %,d, dead-lettered %,d (%,d stored);"
+            + " %s%s",
         q.get("state"),
         num(q, "queueSize"),
         num(q, "capacity"),
         num(q, "pending"),
         num(q, "inFlight"),
         num(q, "accepted"),
+        num(q, "replayed"),
         num(q, "applied"),
         num(q, "coalesced"),
         num(q, "retried"),
         num(q, "deadLettered"),
         num(q, "storedDeadLetters"),
-        num(q, "lastCheckpoint"),
+        partitionsText(q.get("partitions")),
         failure == null ? "" : "; FAILED: " + failure);
+  }
+
+  /** "partition 0: depth 0, checkpoint 351 (urgent 2)" for each partition, joined. */
+  private static String partitionsText(Object partitions) {
+    if (!(partitions instanceof List<?> list) || list.isEmpty()) {
+      return "no partitions";
+    }
+    List<String> parts = new ArrayList<>();
+    for (Object o : list) {
+      if (o instanceof Map<?, ?> p) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pm = (Map<String, Object>) p;
+        long urgent = num(pm, "urgentCheckpoint");
+        parts.add(
+            String.format(
+                Locale.ROOT,
+                "partition %d: depth %,d, checkpoint %,d%s",
+                num(pm, "partition"),
+                num(pm, "depth"),
+                num(pm, "checkpoint"),
+                urgent >= 0 && pm.containsKey("urgentCheckpoint")
+                    ? String.format(Locale.ROOT, " (urgent %,d)", urgent)
+                    : ""));
+      }
+    }
+    return String.join("; ", parts);
   }
 
   private static long num(Map<String, Object> m, String key) {

@@ -247,6 +247,20 @@ public final class DefaultIndexingService implements IndexingService {
       Checkpoint cp = first ? atStart : Recovery.committed(settings.name(), queue, backend);
       Recovery.Start start = Recovery.forPartitions(settings.name(), queue, cp, assigned);
       counters.replayed.add(start.replayed());
+      for (Recovery.Gap g : start.gaps()) {
+        reportLoss(
+            g.partition(),
+            g.band(),
+            g.from(),
+            g.to(),
+            null,
+            "the backend's checkpoint is "
+                + g.from()
+                + " but the queue's first position is "
+                + g.to()
+                + ": the tasks in between were deleted by the queue's retention (or"
+                + " acknowledged) before a backend commit covered them");
+      }
       for (Map.Entry<String, long[]> t : start.tails().entrySet()) {
         admission.restoreTail(t.getKey(), (int) t.getValue()[0], t.getValue()[1]);
       }
@@ -296,6 +310,74 @@ public final class DefaultIndexingService implements IndexingService {
     public void arrived(int partition) {
       lanes[LaneScheduler.laneOf(partition, lanes.length)].dataArrived();
     }
+
+    @Override
+    public void lost(int partition, int band, long from, long to, String workspace, String reason) {
+      reportLoss(partition, band, from, to, workspace, reason);
+    }
+  }
+
+  /**
+   * Tasks that can never be applied (see {@link dev.indexqueue.spi.PartitionListener#lost}): an
+   * error in the log, and a REINDEX_WORKSPACE dead letter per affected workspace (the one named, or
+   * every workspace of the partition the backend holds), whose replay is the way back. Not counted
+   * as dead-lettered tasks: they were never read, so no counter of the shutdown report holds them.
+   */
+  private void reportLoss(
+      int partition, int band, long from, long to, String workspace, String reason) {
+    java.util.SortedSet<String> affected = new java.util.TreeSet<>();
+    if (workspace != null && IndexTask.isValidWorkspace(workspace)) {
+      affected.add(workspace);
+    } else {
+      try {
+        for (String ws : backend.workspaces()) {
+          if (Partitioning.partitionOf(ws, partitions) == partition) {
+            affected.add(ws);
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("{}: cannot list the backend's workspaces: {}", settings.name(), e.toString());
+      }
+    }
+    String what =
+        "partition "
+            + partition
+            + (band == 1 ? " (urgent band)" : "")
+            + ", positions "
+            + from
+            + " to "
+            + (to - 1)
+            + " ("
+            + (to - from)
+            + " task(s))";
+    java.time.Instant now = settings.clock().now();
+    for (String ws : affected) {
+      deadLetters.add(
+          new DeadLetter(
+              new TaskId(partition, band, from),
+              IndexTask.reindexWorkspace(ws),
+              "lost before it was applied: " + what + ": " + reason,
+              true,
+              1,
+              now,
+              now));
+    }
+    LOG.error(
+        "{}: LOST {}: {}. {}",
+        settings.name(),
+        what,
+        reason,
+        affected.isEmpty()
+            ? "The index holds no workspace of partition "
+                + partition
+                + ": reindex every workspace whose name maps to it (Partitioning.partitionOf) from"
+                + " its files"
+            : "Stored "
+                + affected.size()
+                + " REINDEX_WORKSPACE dead letter(s) for "
+                + affected
+                + ": replaying them (deadLetters().replay(), with a workspace source) reindexes"
+                + " those workspaces from their files");
   }
 
   // ------------------------------------------------------------------------------ submit

@@ -4,6 +4,7 @@ import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,7 +35,15 @@ final class Recovery {
       Checkpoint from,
       Checkpoint ends,
       long replayed,
-      Map<String, long[]> tails /* workspace -> {band, position} */) {}
+      Map<String, long[]> tails /* workspace -> {band, position} */,
+      List<Gap> gaps) {}
+
+  /**
+   * Positions {@code [from, to)} of a log that the backend's checkpoint says are not applied, but
+   * that the queue no longer holds (deleted by its retention, or acknowledged without a commit that
+   * covers them): their tasks are lost.
+   */
+  record Gap(int partition, int band, long from, long to) {}
 
   private Recovery() {}
 
@@ -60,7 +69,17 @@ final class Recovery {
           cp.layout(),
           partitions,
           bands);
-      return Checkpoint.none();
+      // record the new partitioning at once: a crash before the first commit must not leave the
+      // old layout's checkpoint beside a queue that already holds tasks of the new one
+      long[] ends = new long[partitions * bands];
+      for (int p = 0; p < partitions; p++) {
+        for (int b = 0; b < bands; b++) {
+          ends[p * bands + b] = queue.endPosition(p, b);
+        }
+      }
+      Checkpoint fresh = Checkpoint.of(partitions, bands, ends);
+      backend.commit(fresh);
+      return fresh;
     }
     throw new IllegalStateException(
         "partitions: the index was committed with "
@@ -90,6 +109,7 @@ final class Recovery {
     Arrays.fill(from, Checkpoint.NOT_COVERED);
     Arrays.fill(ends, Checkpoint.NOT_COVERED);
     long replayed = 0;
+    List<Gap> gaps = new ArrayList<>();
     for (int p : owned) {
       for (int b = 0; b < bands; b++) {
         long first = queue.firstPosition(p, b);
@@ -97,16 +117,7 @@ final class Recovery {
         long at = cp.covers(p, b) ? cp.position(p, b) : first;
         if (at < first) {
           if (at > 0 || queue.isPersistent()) {
-            LOG.warn(
-                "{}: partition {} band {}: the backend's checkpoint {} is below the queue's first"
-                    + " position {}; tasks in between were acknowledged (or deleted by the queue's"
-                    + " retention) without a commit that covers them: reindex the workspaces of"
-                    + " this partition from their files",
-                name,
-                p,
-                b,
-                at,
-                first);
+            gaps.add(new Gap(p, b, at, first)); // the service reports it (an error, dead letters)
           }
           at = first;
         } else if (at > end) {
@@ -153,7 +164,8 @@ final class Recovery {
         Checkpoint.of(partitions, bands, from),
         Checkpoint.of(partitions, bands, ends),
         replayed,
-        tails);
+        tails,
+        List.copyOf(gaps));
   }
 
   /** Per workspace: the last position seen in each band, and the other band's positions linked. */

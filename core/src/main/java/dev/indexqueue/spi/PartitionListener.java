@@ -37,4 +37,22 @@ public interface PartitionListener {
    * @param partition the partition with new tasks
    */
   void arrived(int partition);
+
+  /**
+   * Tasks of one log can never be read, so they were not applied and never will be: the positions
+   * {@code [from, to)} of (partition, band) were deleted by the queue's retention before a backend
+   * commit covered them, or a record there cannot be decoded. The core logs an error naming the
+   * partition, band and positions, and stores a {@code REINDEX_WORKSPACE} dead letter for {@code
+   * workspace} when the queue knows it, else for each workspace of the partition the backend holds:
+   * replaying the dead letters reindexes them from their files. Never blocks on the queue.
+   *
+   * @param partition the partition
+   * @param band the band
+   * @param from the first position lost
+   * @param to the position after the last one lost
+   * @param workspace the workspace of the lost tasks when the queue knows it (a corrupt record's
+   *     key), else {@code null}
+   * @param reason what happened, for the log and the dead letters
+   */
+  void lost(int partition, int band, long from, long to, String workspace, String reason);
 }

@@ -21,7 +21,7 @@ class MicrometerMetricsTest {
     MicrometerMetrics metrics = new MicrometerMetrics(registry, "test");
     IndexingService service =
         IndexingService.builder()
-            .queue(MemoryTaskQueueProvider.newQueue(1000))
+            .queue(MemoryTaskQueueProvider.newQueue(2, 1000))
             .backend(new RecordingBackend())
             .lanes(2)
             .listener(metrics)

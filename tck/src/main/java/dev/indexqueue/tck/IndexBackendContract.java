@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
+import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.ContentHash;
@@ -44,9 +46,17 @@ import org.junit.jupiter.api.io.TempDir;
  * there); visibility after {@link IndexBackend#makeVisible()}; {@link IndexBackend#documents}
  * sorted by path ({@link String#compareTo}) with {@link ContentHash} and length; {@link
  * IndexBackend#workspaces()} lists exactly the workspaces with documents; concurrent applies of
- * disjoint workspaces with commits and refreshes; close twice is a no-op. A backend that cannot
- * reopen what it committed opts out of the round-trip by overriding {@link #persistent()} (reported
- * as skipped):
+ * disjoint workspaces with commits and refreshes; close twice is a no-op; search: operators and
+ * annotations searched as written, lines that hold the whole identifier (best first), the phrase or
+ * an OR alternative, exact totals, path-only hits marked. A backend that cannot reopen what it
+ * committed opts out of the round-trip by overriding {@link #persistent()}, one that cannot search
+ * out of the search tests by overriding {@link #searchable()} (reported as skipped).
+ *
+ * <p>The search tests use only this much query syntax, which every searching backend supports:
+ * words that must all occur, {@code "quoted phrases"}, {@code OR} between words, and operators
+ * written as they are ({@code |+|}, {@code >>=}, {@code ::}, {@code ->}, {@code ===}, <code>
+ * &#64;tailrec</code>, {@code <*>}, {@code *>}); matching ignores case. A word also matches the
+ * file's path.
  *
  * <pre>{@code
  * class MyBackendTest extends IndexBackendContract {
@@ -82,6 +92,14 @@ public abstract class IndexBackendContract {
    * When false the round-trip tests are skipped. Default true.
    */
   protected boolean persistent() {
+    return true;
+  }
+
+  /**
+   * Whether the backend searches ({@link IndexBackend#search}). When false the search tests are
+   * skipped. Default true.
+   */
+  protected boolean searchable() {
     return true;
   }
 
@@ -502,6 +520,215 @@ public abstract class IndexBackendContract {
           .isEqualTo(expected(model.contents("lane-" + lane)));
     }
     pool.shutdown();
+  }
+
+  // ------------------------------------------------------------------------------ search
+
+  /** Files of code a search must read as code (written for these tests). */
+  private static final Map<String, String> CODE =
+      Map.of(
+          "src/Semigroup.scala",
+          "trait Semigroup[A] {\n"
+              + "  def combine(x: A, y: A): A\n"
+              + "  def |+|(y: A): A = combine(this, y)\n"
+              + "}\n",
+          "src/FlatMap.scala",
+          "import scala.annotation.tailrec\n"
+              + "\n"
+              + "trait FlatMap[F[_]] {\n"
+              + "  def >>=[B](f: A => F[B]): F[B]\n"
+              + "  def <*>[B](ff: F[A => B]): F[B]\n"
+              + "  def *>[B](fb: F[B]): F[B]\n"
+              + "  @tailrec\n"
+              + "  final def loop(n: Int, acc: List[Int]): List[Int] =\n"
+              + "    if (n == 0) acc else loop(n - 1, n :: acc)\n"
+              + "}\n",
+          "src/Ior.scala",
+          "object Ior {\n"
+              + "  val a = Map.empty\n"
+              + "  val b = Map.empty\n"
+              + "  val c = Map.empty\n"
+              + "  def left(ior: Ior) = ior.leftMap(f)\n"
+              + "  val pairs = List(\"a\" -> 1)\n"
+              + "}\n",
+          "src/Eq.scala",
+          "trait Eq {\n"
+              + "  def ===(y: A): Boolean\n"
+              + "  val M = Alternative[List]\n"
+              + "  def twice = M.tailRecM(0)\n"
+              + "}\n",
+          "src/Best.scala",
+          "val leftMapK = 1\nval x = leftMap(y)\n",
+          "docs/zebra-notes.md",
+          "Nothing about the animal here.\n",
+          "docs/phrase.md",
+          "implicit values\nfinal words\nimplicit final class Foo\nclass final implicit\n");
+
+  private IndexBackend searchableBackend() {
+    assumeTrue(searchable(), "the backend does not search");
+    IndexBackend b = backend();
+    List<IndexTask> tasks = new ArrayList<>();
+    new TreeMap<>(CODE).forEach((p, c) -> tasks.add(index("ws", p, c)));
+    apply(b, 0, NONE, tasks);
+    b.makeVisible();
+    return b;
+  }
+
+  private static List<String> paths(SearchResults r) {
+    return r.hits().stream().map(SearchHit::path).sorted().toList();
+  }
+
+  /** The highlighted texts of a hit's lines. */
+  private static List<String> highlighted(SearchHit hit) {
+    List<String> out = new ArrayList<>();
+    for (SearchHit.MatchLine l : hit.lines()) {
+      for (SearchHit.Range r : l.highlights()) {
+        out.add(l.text().substring(r.start(), r.end()));
+      }
+    }
+    return out;
+  }
+
+  /** The one hit for {@code path}. */
+  private static SearchHit hit(SearchResults r, String path) {
+    return r.hits().stream()
+        .filter(h -> h.path().equals(path))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no hit for " + path + " in " + r));
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Operators and annotations are searched as written ({@code |+|}, {@code >>=}, {@code ::}, {@code
+   * ->}, {@code ===}, <code>&#64;tailrec</code>, {@code <*>}, {@code *>}): exactly the files that
+   * hold them, lines that hold them, highlights that cover exactly them.
+   */
+  @Test
+  public void operatorsAndAnnotationsAreSearchable() {
+    IndexBackend b = searchableBackend();
+    Map<String, List<String>> expected = new TreeMap<>();
+    expected.put("|+|", List.of("src/Semigroup.scala"));
+    expected.put(">>=", List.of("src/FlatMap.scala"));
+    expected.put("::", List.of("src/FlatMap.scala"));
+    expected.put("->", List.of("src/Ior.scala"));
+    expected.put("===", List.of("src/Eq.scala"));
+    expected.put("@tailrec", List.of("src/FlatMap.scala"));
+    expected.put("<*>", List.of("src/FlatMap.scala"));
+    expected.put("*>", List.of("src/FlatMap.scala"));
+    expected.forEach(
+        (op, files) -> {
+          SearchResults r = b.search("ws", op, 10);
+          assertThat(paths(r)).as("files holding %s", op).isEqualTo(files);
+          for (SearchHit h : r.hits()) {
+            assertThat(h.pathOnly()).as("%s in %s", op, h.path()).isFalse();
+            assertThat(h.lines()).as("lines of %s in %s", op, h.path()).isNotEmpty();
+            for (SearchHit.MatchLine l : h.lines()) {
+              assertThat(l.text()).as("a line shown for %s", op).contains(op);
+            }
+            assertThat(highlighted(h)).as("highlights of %s", op).isNotEmpty().containsOnly(op);
+          }
+        });
+    assertThat(hit(b.search("ws", "@tailrec", 10), "src/FlatMap.scala").lines())
+        .as("the annotation's line, not the import of scala.annotation.tailrec")
+        .extracting(SearchHit.MatchLine::lineNumber)
+        .containsExactly(7);
+  }
+
+  /**
+   * Every line shown holds the whole identifier searched, never only a fragment of it ({@code val M
+   * = ...} for {@code tailRecM}, {@code Map.empty} for {@code leftMap}); a line holding it as a
+   * whole word comes before a line holding it inside a longer one.
+   */
+  @Test
+  public void linesHoldTheWholeIdentifierBestFirst() {
+    IndexBackend b = searchableBackend();
+    SearchHit eq = hit(b.search("ws", "tailRecM", 10), "src/Eq.scala");
+    assertThat(eq.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(4);
+    assertThat(highlighted(eq)).containsOnly("tailRecM");
+
+    SearchHit ior = hit(b.search("ws", "leftMap", 10), "src/Ior.scala");
+    assertThat(ior.lines())
+        .as("the occurrence after three Map.empty lines")
+        .extracting(SearchHit.MatchLine::lineNumber)
+        .containsExactly(5);
+    assertThat(highlighted(ior)).containsExactly("leftMap");
+
+    SearchHit best = hit(b.search("ws", "leftMap", 10), "src/Best.scala");
+    assertThat(best.lines()).as("leftMap(y) before leftMapK").isNotEmpty();
+    assertThat(best.lines().get(0).lineNumber()).isEqualTo(2);
+    for (SearchHit.MatchLine l : best.lines()) {
+      assertThat(lower(l.text())).contains("leftmap");
+    }
+  }
+
+  /** A phrase shows the lines that hold the phrase, not lines with its words apart. */
+  @Test
+  public void phraseQueriesShowLinesWithThePhrase() {
+    IndexBackend b = searchableBackend();
+    SearchResults r = b.search("ws", "\"implicit final class\"", 10);
+    assertThat(paths(r)).containsExactly("docs/phrase.md");
+    SearchHit h = r.hits().get(0);
+    assertThat(h.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(3);
+    assertThat(highlighted(h)).containsExactly("implicit final class");
+  }
+
+  /** An OR shows lines holding either alternative, and files holding either. */
+  @Test
+  public void orQueriesShowLinesWithAnAlternative() {
+    IndexBackend b = searchableBackend();
+    SearchResults r = b.search("ws", "combine OR tailRecM", 10);
+    assertThat(paths(r)).containsExactly("src/Eq.scala", "src/Semigroup.scala");
+    for (SearchHit h : r.hits()) {
+      assertThat(h.lines()).isNotEmpty();
+      for (SearchHit.MatchLine l : h.lines()) {
+        assertThat(lower(l.text())).containsAnyOf("combine", "tailrecm");
+      }
+      for (String t : highlighted(h)) {
+        assertThat(lower(t)).isIn("combine", "tailrecm");
+      }
+    }
+    assertThat(hit(r, "src/Semigroup.scala").lines())
+        .extracting(SearchHit.MatchLine::lineNumber)
+        .contains(2, 3);
+  }
+
+  /** totalHits counts every matching file, also those beyond the limit. */
+  @Test
+  public void totalHitsCountEveryMatchingFile() {
+    assumeTrue(searchable(), "the backend does not search");
+    IndexBackend b = backend();
+    List<IndexTask> tasks = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      tasks.add(index("ws", "f" + i + ".txt", "common word " + i));
+    }
+    tasks.add(index("ws-2", "other.txt", "common too"));
+    apply(b, 0, NONE, tasks);
+    b.makeVisible();
+    SearchResults some = b.search("ws", "common", 10);
+    assertThat(some.hits()).hasSize(10);
+    assertThat(some.totalHits()).isEqualTo(25);
+    assertThat(some.hasMore()).isTrue();
+    SearchResults all = b.search("ws", "common", 100);
+    assertThat(all.hits()).hasSize(25);
+    assertThat(all.totalHits()).isEqualTo(25);
+    assertThat(all.hasMore()).isFalse();
+    assertThat(b.search("ws", "absent", 10).totalHits()).isZero();
+  }
+
+  /** A file found by its path only is marked path-only and has no lines. */
+  @Test
+  public void pathOnlyHitsAreMarked() {
+    IndexBackend b = searchableBackend();
+    SearchResults r = b.search("ws", "zebra", 10);
+    assertThat(paths(r)).containsExactly("docs/zebra-notes.md");
+    assertThat(r.hits().get(0).pathOnly()).isTrue();
+    assertThat(r.hits().get(0).lines()).isEmpty();
+    SearchHit content = hit(b.search("ws", "animal", 10), "docs/zebra-notes.md");
+    assertThat(content.pathOnly()).isFalse();
+    assertThat(content.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(1);
   }
 
   // ------------------------------------------------------------------------------ close

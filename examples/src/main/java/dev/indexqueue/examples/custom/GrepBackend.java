@@ -4,6 +4,7 @@ import dev.indexqueue.IndexTask;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.SearchResults;
 import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.ContentHash;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
@@ -26,10 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A complete {@link IndexBackend} in one class: documents in memory, searched like {@code grep -i}
- * (every query word must occur in the document, case-insensitively; the score counts the
- * occurrences). Thread-safe as the SPI requires: {@link #apply} runs concurrently from different
- * lanes on disjoint workspaces, and {@link #commit} and {@link #makeVisible} run concurrently with
- * it.
+ * (every query word must occur in the document's content or path, case-insensitively; {@code
+ * "quoted text"} and {@code a OR b} work too; the score counts the occurrences). Thread-safe as the
+ * SPI requires: {@link #apply} runs concurrently from different lanes on disjoint workspaces, and
+ * {@link #commit} and {@link #makeVisible} run concurrently with it.
  *
  * <p>Guarantees: apply is idempotent (an upsert or delete by (workspace, path)); searches and
  * {@link #documents} see exactly what was applied before the last {@link #makeVisible}; the
@@ -45,7 +46,7 @@ public final class GrepBackend implements IndexBackend {
   /** What searches see: replaced as a whole by makeVisible. */
   private volatile Map<String, Map<String, String>> visible = Map.of();
 
-  private volatile long committed;
+  private volatile Checkpoint committed = Checkpoint.none();
   private volatile boolean closed;
 
   /** Creates an empty backend. */
@@ -89,13 +90,19 @@ public final class GrepBackend implements IndexBackend {
   }
 
   @Override
-  public void commit(long checkpoint) {
+  public void commit(Checkpoint checkpoint) {
     checkOpen();
-    committed = checkpoint; // a durable backend would write documents + checkpoint atomically here
+    // a durable backend would write documents + checkpoint atomically here; a partial checkpoint
+    // (a node of a cluster owns some partitions) keeps the positions of the other logs
+    Checkpoint before = committed;
+    committed =
+        before.isNone() || !before.hasLayout(checkpoint.partitions(), checkpoint.bands())
+            ? checkpoint
+            : before.mergedWith(checkpoint);
   }
 
   @Override
-  public long committedCheckpoint() {
+  public Checkpoint committedCheckpoint() {
     return committed;
   }
 
@@ -125,39 +132,98 @@ public final class GrepBackend implements IndexBackend {
     return new TreeSet<>(visible.keySet());
   }
 
+  /**
+   * Searches like {@code grep -i} over the content and the path: words must all occur (a word
+   * written as {@code |+|} or {@code @tailrec} is searched as written), {@code "quoted text"} must
+   * occur as it is, and {@code a OR b} needs either. Hits hold up to three lines that contain an
+   * alternative, whole-word occurrences first, then in line order; a file whose content holds none
+   * of them matched by its path and is path-only.
+   */
   @Override
   public SearchResults search(String workspace, String query, int limit) {
+    SearchResults.checkQuery(query);
     if (limit < 1) {
       throw new IllegalArgumentException("limit: must be at least 1, was: " + limit);
     }
-    List<String> words = new ArrayList<>();
-    for (String w : query.toLowerCase(Locale.ROOT).split("\\s+")) {
-      if (!w.isEmpty()) {
-        words.add(w);
-      }
-    }
-    if (words.isEmpty()) {
-      throw new IllegalArgumentException("query: must hold a word, was: \"" + query + "\"");
-    }
+    List<List<String>> clauses = parse(query);
     List<SearchHit> hits = new ArrayList<>();
     visible
         .getOrDefault(workspace, Map.of())
         .forEach(
             (path, content) -> {
               String lower = content.toLowerCase(Locale.ROOT);
+              String lowerPath = path.toLowerCase(Locale.ROOT);
               int score = 0;
-              for (String w : words) {
-                int n = count(lower, w);
-                if (n == 0) {
+              boolean inContent = false;
+              for (List<String> alternatives : clauses) {
+                boolean found = false;
+                for (String w : alternatives) {
+                  int n = count(lower, w);
+                  score += n;
+                  inContent |= n > 0;
+                  found |= n > 0 || lowerPath.contains(w);
+                }
+                if (!found) {
                   return;
                 }
-                score += n;
               }
+              if (!inContent) {
+                hits.add(new SearchHit(workspace, path, 1, true, List.of()));
+                return;
+              }
+              List<String> words = new ArrayList<>();
+              clauses.forEach(words::addAll);
               hits.add(new SearchHit(workspace, path, score, lines(content, words)));
             });
     hits.sort(
         Comparator.comparingDouble((SearchHit h) -> -h.score()).thenComparing(SearchHit::path));
     return new SearchResults(hits.size(), hits.subList(0, Math.min(limit, hits.size())));
+  }
+
+  /** The query as clauses that must all match, each a list of lower-cased alternatives. */
+  private static List<List<String>> parse(String query) {
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < query.length(); ) {
+      char c = query.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (c == '"') {
+        int end = query.indexOf('"', i + 1);
+        if (end < 0) {
+          throw new IllegalArgumentException("query: a quote is not closed");
+        }
+        if (end > i + 1) {
+          tokens.add(query.substring(i + 1, end));
+        }
+        i = end + 1;
+      } else {
+        int end = i;
+        while (end < query.length() && !Character.isWhitespace(query.charAt(end))) {
+          end++;
+        }
+        tokens.add(query.substring(i, end));
+        i = end;
+      }
+    }
+    List<List<String>> clauses = new ArrayList<>();
+    boolean or = false;
+    for (String t : tokens) {
+      if (t.equals("OR") && !clauses.isEmpty()) {
+        or = true;
+        continue;
+      }
+      String w = t.toLowerCase(Locale.ROOT);
+      if (or) {
+        clauses.get(clauses.size() - 1).add(w);
+      } else {
+        clauses.add(new ArrayList<>(List.of(w)));
+      }
+      or = false;
+    }
+    if (clauses.isEmpty()) {
+      throw new IllegalArgumentException("query: must hold a word");
+    }
+    return clauses;
   }
 
   private static int count(String text, String word) {
@@ -168,16 +234,21 @@ public final class GrepBackend implements IndexBackend {
     return n;
   }
 
-  /** Up to 3 lines holding a query word, with the words' ranges. */
+  /** Up to 3 lines holding a query word, whole-word occurrences first, with the words' ranges. */
   private static List<SearchHit.MatchLine> lines(String content, List<String> words) {
-    List<SearchHit.MatchLine> out = new ArrayList<>();
+    List<SearchHit.MatchLine> found = new ArrayList<>();
+    List<Boolean> whole = new ArrayList<>();
     String[] lines = content.split("\n", -1);
-    for (int i = 0; i < lines.length && out.size() < 3; i++) {
-      String lower = lines[i].toLowerCase(Locale.ROOT);
+    for (int i = 0; i < lines.length; i++) {
+      String line =
+          lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+      String lower = line.toLowerCase(Locale.ROOT);
       TreeMap<Integer, Integer> ranges = new TreeMap<>();
+      boolean wholeWord = false;
       for (String w : words) {
         for (int at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + w.length())) {
           ranges.merge(at, at + w.length(), Math::max);
+          wholeWord |= isBoundary(lower, at - 1) && isBoundary(lower, at + w.length());
         }
       }
       if (!ranges.isEmpty()) {
@@ -194,10 +265,26 @@ public final class GrepBackend implements IndexBackend {
           end = Math.max(end, r.getValue());
         }
         merged.add(new SearchHit.Range(start, end));
-        out.add(new SearchHit.MatchLine(i + 1, lines[i], merged));
+        found.add(new SearchHit.MatchLine(i + 1, line, merged));
+        whole.add(wholeWord);
+      }
+    }
+    List<SearchHit.MatchLine> out = new ArrayList<>();
+    for (boolean pass : new boolean[] {true, false}) {
+      for (int i = 0; i < found.size() && out.size() < 3; i++) {
+        if (whole.get(i) == pass) {
+          out.add(found.get(i));
+        }
       }
     }
     return out;
+  }
+
+  /** Whether the character at {@code i} (or the text's edge) does not continue a word. */
+  private static boolean isBoundary(String s, int i) {
+    return i < 0
+        || i >= s.length()
+        || !Character.isLetterOrDigit(s.charAt(i)) && s.charAt(i) != '_';
   }
 
   private void checkOpen() {

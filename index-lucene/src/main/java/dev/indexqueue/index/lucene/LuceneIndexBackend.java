@@ -2,8 +2,8 @@ package dev.indexqueue.index.lucene;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
-import dev.indexqueue.SearchHit;
 import dev.indexqueue.SearchResults;
+import dev.indexqueue.index.lucene.internal.CodeSearch;
 import dev.indexqueue.spi.BackendStateLostException;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.Checkpoint;
@@ -19,15 +19,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.BinaryDocValuesField;
@@ -39,42 +36,19 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.MultiTerms;
-import org.apache.lucene.index.NumericDocValues;
-import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.queryparser.classic.ParseException;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.IndexSearcher.TooManyClauses;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.TotalHits;
-import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
-import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +56,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Lucene {@link IndexBackend}: one {@link IndexWriter} over one directory, with an NRT {@link
  * SearcherManager}. Thread-safe as {@link IndexBackend} requires: {@code apply} runs concurrently
- * from lanes, {@code commit} and {@code makeVisible} concurrently with it.
+ * from lanes, {@code commit} and {@code makeVisible} concurrently with it. This class owns the
+ * writer, its searchers and their lifecycle; the read side (search, documents, workspaces, line
+ * matching) lives in {@link LuceneReads}, which borrows searchers from it.
  *
  * <p>Each document holds: {@code id} (workspace + NUL + path, the update key), {@code workspace},
  * {@code path} (analyzed, for search by file name and extension), {@code path_key} (stored and
@@ -106,12 +82,11 @@ final class LuceneIndexBackend implements IndexBackend {
 
   static final String F_ID = "id";
   static final String F_WORKSPACE = "workspace";
-  static final String F_PATH = "path";
+  static final String F_PATH = CodeSearch.PATH;
   static final String F_PATH_KEY = "path_key";
-  static final String F_CONTENT = "content";
+  static final String F_CONTENT = CodeSearch.CONTENT;
   static final String F_HASH = "hash";
   static final String F_LENGTH = "length";
-  static final int MAX_MATCH_LINES = 3;
 
   private static final FieldType CONTENT_TYPE = new FieldType(TextField.TYPE_STORED);
 
@@ -123,8 +98,8 @@ final class LuceneIndexBackend implements IndexBackend {
   private final String where;
   private final LuceneIndexOptions options;
   private final int maxBufferedDocs;
-  private final Analyzer indexAnalyzer = new CodeAnalyzer(true);
-  private final Analyzer queryAnalyzer = new CodeAnalyzer(false);
+  private final Analyzer indexAnalyzer = CodeSearch.analyzer();
+  private final LuceneReads reads = new LuceneReads(this::withSearcher);
   private final PreAnalysis preAnalysis;
 
   /** How many lanes are inside {@link #apply} now. */
@@ -214,8 +189,15 @@ final class LuceneIndexBackend implements IndexBackend {
       if (!DirectoryReader.indexExists(d)) {
         throw new IllegalArgumentException("directory: holds no index yet: " + dir);
       }
-      return new LuceneIndexBackend(
-          d, dir.toString(), new SearcherManager(DirectoryReader.open(d), null));
+      DirectoryReader reader = DirectoryReader.open(d);
+      try {
+        checkAnalysis(
+            dir.toString(), reader.getIndexCommit().getUserData().entrySet(), reader.numDocs());
+      } catch (RuntimeException e) {
+        reader.close();
+        throw e;
+      }
+      return new LuceneIndexBackend(d, dir.toString(), new SearcherManager(reader, null));
     } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
       closeQuietly(d);
       throw new IllegalStateException(
@@ -287,10 +269,10 @@ final class LuceneIndexBackend implements IndexBackend {
       Checkpoint cp = Checkpoint.none();
       if (!exists) {
         // an empty first commit: from now on index files without a commit point mean corruption
-        w.setLiveCommitData(
-            Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, cp.encode()).entrySet());
+        w.setLiveCommitData(commitData(cp));
         w.commit();
       } else {
+        checkAnalysis(where, w.getLiveCommitData(), w.getDocStats().numDocs);
         cp = readCheckpoint(w);
       }
       SearcherManager sm = new SearcherManager(w, true, false, null);
@@ -302,6 +284,44 @@ final class LuceneIndexBackend implements IndexBackend {
     } catch (IOException | RuntimeException e) {
       rollbackQuietly(w);
       throw e;
+    }
+  }
+
+  /** What every commit stores besides the documents: the checkpoint and the analysis version. */
+  private static Iterable<Map.Entry<String, String>> commitData(Checkpoint cp) {
+    return Map.of(
+            LuceneIndexBackendProvider.CHECKPOINT_KEY,
+            cp.encode(),
+            LuceneIndexBackendProvider.ANALYSIS_KEY,
+            LuceneIndexBackendProvider.ANALYSIS_VERSION)
+        .entrySet();
+  }
+
+  /**
+   * Refuses an index whose documents were analysed by another version of the code analysis:
+   * searches would miss what they should find. An empty index takes the current version at its next
+   * commit.
+   */
+  static void checkAnalysis(String where, Iterable<Map.Entry<String, String>> data, int docs) {
+    String version = "1";
+    if (data != null) {
+      for (Map.Entry<String, String> e : data) {
+        if (LuceneIndexBackendProvider.ANALYSIS_KEY.equals(e.getKey())) {
+          version = e.getValue();
+        }
+      }
+    }
+    if (docs > 0 && !LuceneIndexBackendProvider.ANALYSIS_VERSION.equals(version)) {
+      throw new IllegalStateException(
+          "the Lucene index at "
+              + where
+              + " was built with code analysis version "
+              + version
+              + ", this version analyses code differently (version "
+              + LuceneIndexBackendProvider.ANALYSIS_VERSION
+              + ") and its searches would miss what they should find; rebuild the index: delete"
+              + " the directory and index the workspaces again from their files (the indexq tool:"
+              + " indexq repair)");
     }
   }
 
@@ -612,9 +632,7 @@ final class LuceneIndexBackend implements IndexBackend {
           before.isNone() || !before.hasLayout(checkpoint.partitions(), checkpoint.bands())
               ? checkpoint
               : before.mergedWith(checkpoint);
-      w.writer()
-          .setLiveCommitData(
-              Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, next.encode()).entrySet());
+      w.writer().setLiveCommitData(commitData(next));
       w.writer().commit();
       committed = next;
     } catch (IOException | RuntimeException | Error e) {
@@ -678,7 +696,7 @@ final class LuceneIndexBackend implements IndexBackend {
   // ------------------------------------------------------------------------------ reading
 
   /** Runs {@code body} on the current searcher. */
-  private <T> T withSearcher(SearcherFunction<T> body) {
+  private <T> T withSearcher(LuceneReads.SearcherFunction<T> body) {
     SearcherManager sm;
     IndexSearcher s;
     lock.readLock().lock();
@@ -710,127 +728,25 @@ final class LuceneIndexBackend implements IndexBackend {
     }
   }
 
-  @FunctionalInterface
-  private interface SearcherFunction<T> {
-    T apply(IndexSearcher searcher) throws IOException;
-  }
-
   @Override
   public List<IndexedDocument> documents(String workspace) {
-    IndexTask.checkWorkspace(workspace);
-    return withSearcher(s -> documents(s, workspace));
+    return reads.documents(workspace);
   }
 
+  /** The documents of a workspace on {@code s}, sorted by path (the reindex compares with them). */
   private static List<IndexedDocument> documents(IndexSearcher s, String workspace)
       throws IOException {
-    List<IndexedDocument> out = new ArrayList<>();
-    Query q = new TermQuery(new Term(F_WORKSPACE, workspace));
-    Weight weight = s.createWeight(s.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1f);
-    for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
-      Scorer scorer = weight.scorer(ctx);
-      if (scorer == null) {
-        continue;
-      }
-      SortedDocValues paths = DocValues.getSorted(ctx.reader(), F_PATH_KEY);
-      BinaryDocValues hashes = DocValues.getBinary(ctx.reader(), F_HASH);
-      NumericDocValues lengths = DocValues.getNumeric(ctx.reader(), F_LENGTH);
-      Bits live = ctx.reader().getLiveDocs();
-      DocIdSetIterator it = scorer.iterator();
-      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-        if (live != null && !live.get(doc)) {
-          continue;
-        }
-        if (!paths.advanceExact(doc) || !hashes.advanceExact(doc) || !lengths.advanceExact(doc)) {
-          throw new CorruptIndexException(
-              "document without path, hash or length", ctx.reader().toString());
-        }
-        out.add(
-            new IndexedDocument(
-                paths.lookupOrd(paths.ordValue()).utf8ToString(),
-                hashes.binaryValue().utf8ToString(),
-                lengths.longValue()));
-      }
-    }
-    out.sort(Comparator.comparing(IndexedDocument::path));
-    return out;
+    return LuceneReads.documents(s, workspace);
   }
 
   @Override
   public Set<String> workspaces() {
-    return withSearcher(
-        s -> {
-          Set<String> out = new TreeSet<>();
-          Terms terms = MultiTerms.getTerms(s.getIndexReader(), F_WORKSPACE);
-          if (terms == null) {
-            return out;
-          }
-          TermsEnum te = terms.iterator();
-          for (BytesRef t = te.next(); t != null; t = te.next()) {
-            Term term = new Term(F_WORKSPACE, BytesRef.deepCopyOf(t));
-            if (s.count(new TermQuery(term)) > 0) {
-              out.add(term.text());
-            }
-          }
-          return out;
-        });
+    return reads.workspaces();
   }
 
   @Override
   public SearchResults search(String workspace, String query, int limit) {
-    IndexTask.checkWorkspace(workspace);
-    SearchResults.checkQuery(query);
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit: must be at least 1, was: " + limit);
-    }
-    Query parsed;
-    try {
-      parsed = new CodeQueryParser(queryAnalyzer).parse(query);
-    } catch (ParseException | TooManyClauses | IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "query: cannot parse \"" + query + "\": " + firstLine(e.getMessage()), e);
-    }
-    Query full =
-        new BooleanQuery.Builder()
-            .add(new TermQuery(new Term(F_WORKSPACE, workspace)), BooleanClause.Occur.FILTER)
-            .add(parsed, BooleanClause.Occur.MUST)
-            .build();
-    LineMatcher matcher = LineMatcher.forQuery(parsed, F_CONTENT, queryAnalyzer);
-    return withSearcher(
-        s -> {
-          TopDocs top;
-          try {
-            top = s.search(full, limit);
-          } catch (TooManyClauses e) {
-            throw new IllegalArgumentException(
-                "query: matches too many terms, was: \"" + query + "\"", e);
-          }
-          long total =
-              top.totalHits.relation == TotalHits.Relation.EQUAL_TO
-                  ? top.totalHits.value
-                  : s.count(full);
-          List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
-          List<LeafReaderContext> leaves = s.getIndexReader().leaves();
-          for (ScoreDoc sd : top.scoreDocs) {
-            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
-            Document doc =
-                leaf.reader()
-                    .storedFields()
-                    .document(sd.doc - leaf.docBase, Set.of(F_PATH_KEY, F_CONTENT));
-            List<SearchHit.MatchLine> lines =
-                matcher.matchingLines(doc.get(F_CONTENT), MAX_MATCH_LINES);
-            hits.add(
-                new SearchHit(workspace, doc.get(F_PATH_KEY), sd.score, lines.isEmpty(), lines));
-          }
-          return new SearchResults(total, hits);
-        });
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    return reads.search(workspace, query, limit);
   }
 
   // ------------------------------------------------------------------------------ close

@@ -27,6 +27,18 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
   /** The commit user data key holding the checkpoint. */
   public static final String CHECKPOINT_KEY = "indexqueue.checkpoint";
 
+  /**
+   * The commit user data key holding the version of the code analysis the documents went through.
+   */
+  public static final String ANALYSIS_KEY = "indexqueue.analysis";
+
+  /**
+   * The version of the code analysis (tokenizer, parts, operators) this backend indexes with. An
+   * index built with another version (or before versions were recorded: "1") is refused at open,
+   * naming how to rebuild it.
+   */
+  public static final String ANALYSIS_VERSION = "2";
+
   private static final Set<String> KEYS = Set.of("directory", "ramBufferMB", "analysisThreads");
 
   /** For {@link java.util.ServiceLoader}. */

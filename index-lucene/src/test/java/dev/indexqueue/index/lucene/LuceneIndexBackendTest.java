@@ -10,7 +10,9 @@ import static dev.indexqueue.index.lucene.TestSupport.expected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.indexqueue.IndexTask;
 import dev.indexqueue.SearchHit;
+import dev.indexqueue.SearchResults;
 import dev.indexqueue.index.lucene.TestSupport.MemorySource;
 import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
@@ -83,21 +85,37 @@ class LuceneIndexBackendTest {
       assertThat(hit.workspace()).isEqualTo("ws");
       assertThat(hit.path()).isEqualTo("User.java");
       assertThat(hit.score()).isPositive();
-      assertThat(hit.lines()).hasSize(3); // at most three
-      SearchHit.MatchLine first = hit.lines().get(0);
-      assertThat(first.lineNumber()).isEqualTo(2);
-      assertThat(first.text()).isEqualTo("class User {");
-      assertThat(first.highlights()).containsExactly(new SearchHit.Range(6, 10));
-      SearchHit.MatchLine second = hit.lines().get(1);
-      assertThat(second.lineNumber()).isEqualTo(3);
-      assertThat(second.highlights()).containsExactly(new SearchHit.Range(9, 20));
-      assertThat(second.text().substring(9, 20)).isEqualTo("getUserName");
-      assertThat(hit.lines().get(2).lineNumber()).isEqualTo(4);
+      assertThat(hit.pathOnly()).isFalse();
+      // only the line that holds the identifier, not "User" or "userName" (fragments of it)
+      assertThat(hit.lines()).hasSize(1);
+      SearchHit.MatchLine only = hit.lines().get(0);
+      assertThat(only.lineNumber()).isEqualTo(3);
+      assertThat(only.highlights()).containsExactly(new SearchHit.Range(9, 20));
+      assertThat(only.text().substring(9, 20)).isEqualTo("getUserName");
 
-      // negated terms are not highlighted; a path-only match has no lines
+      // a run of parts: the whole identifier's line first, then the one holding it inside another
+      SearchHit parts = b.search("ws", "UserName", 5).hits().get(0);
+      assertThat(parts.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(4, 3);
+      assertThat(parts.lines().get(0).highlights()).containsExactly(new SearchHit.Range(11, 19));
+      assertThat(parts.lines().get(1).highlights()).containsExactly(new SearchHit.Range(12, 20));
+
+      // quoted, the word itself only: userName, not getUserName
+      assertThat(b.search("ws", "\"UserName\"", 5).hits().get(0).lines())
+          .extracting(SearchHit.MatchLine::lineNumber)
+          .containsExactly(4);
+
+      // whole words spelled as in the query first, then other whole words, then parts; CRLF cut
+      SearchHit user = b.search("ws", "user", 5).hits().get(0);
+      assertThat(user.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(6, 7, 2);
+      assertThat(user.lines().get(2).text()).isEqualTo("class User {");
+      assertThat(user.lines().get(2).highlights()).containsExactly(new SearchHit.Range(6, 10));
+
+      // negated terms are not highlighted; a path-only match is marked and has no lines
       SearchHit exact = b.search("ws", "getUserName -nothing", 5).hits().get(0);
-      assertThat(exact.lines()).isNotEmpty();
-      assertThat(b.search("ws", "path:User.java", 5).hits().get(0).lines()).isEmpty();
+      assertThat(exact.lines()).isEqualTo(hit.lines());
+      SearchHit path = b.search("ws", "path:User.java", 5).hits().get(0);
+      assertThat(path.pathOnly()).isTrue();
+      assertThat(path.lines()).isEmpty();
     }
   }
 
@@ -112,14 +130,174 @@ class LuceneIndexBackendTest {
       b.makeVisible();
 
       SearchHit hit = b.search("ws", "ReentrantReadWriteLock", 5).hits().get(0);
-      // 3 lines shown, in line order: the identifier's line and the first two licence lines
-      assertThat(hit.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(1, 2, 4);
-      assertThat(hit.lines().get(2).text()).isEqualTo("class ReentrantReadWriteLock {}");
+      // the identifier's line only: the licence lines hold "write", a fragment of it
+      assertThat(hit.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(4);
+      assertThat(hit.lines().get(0).text()).isEqualTo("class ReentrantReadWriteLock {}");
+      // "write" alone: the whole words first, the part of the identifier last (cut at three)
+      assertThat(b.search("ws", "write", 5).hits().get(0).lines())
+          .extracting(SearchHit.MatchLine::lineNumber)
+          .containsExactly(1, 2, 3);
 
       // the parts of an identifier count as a phrase, not as three unrelated words
       assertThat(b.search("ws", "computeIfAbsent", 5).hits()).isEmpty();
       assertThat(paths(b.search("ws", "compute if absent", 5).hits()))
           .containsExactly("Noise.java");
+    }
+  }
+
+  /** The lines of the first hit as "line: text". */
+  private static List<String> lines(SearchHit hit) {
+    return hit.lines().stream().map(l -> l.lineNumber() + ": " + l.text().strip()).toList();
+  }
+
+  /** The highlighted texts of a hit. */
+  private static List<String> highlighted(SearchHit hit) {
+    List<String> out = new java.util.ArrayList<>();
+    for (SearchHit.MatchLine l : hit.lines()) {
+      for (SearchHit.Range r : l.highlights()) {
+        out.add(l.text().substring(r.start(), r.end()));
+      }
+    }
+    return out;
+  }
+
+  private static SearchHit hit(LuceneIndexBackend b, String query, String path) {
+    return b.search("ws", query, 50).hits().stream()
+        .filter(h -> h.path().equals(path))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(query + " did not find " + path));
+  }
+
+  private LuceneIndexBackend scala() {
+    LuceneIndexBackend b = open();
+    List<IndexTask> tasks = new java.util.ArrayList<>();
+    ScalaSnippets.files().forEach((p, c) -> tasks.add(indexFile("ws", p, c)));
+    b.apply(batch(tasks.toArray(IndexTask[]::new)));
+    b.makeVisible();
+    return b;
+  }
+
+  @Test
+  void operatorsAndAnnotationsAreSearchableAsWritten() {
+    try (LuceneIndexBackend b = scala()) {
+      Map<String, List<String>> expected =
+          Map.of(
+              "|+|", List.of("core/src/main/scala/demo/Semigroup.scala"),
+              ">>=", List.of("core/src/main/scala/demo/FlatMap.scala", "docs/functor.md"),
+              "<*>", List.of("core/src/main/scala/demo/Apply.scala", "docs/functor.md"),
+              "*>", List.of("core/src/main/scala/demo/Apply.scala", "docs/functor.md"),
+              "===",
+                  List.of(
+                      "core/src/main/scala/demo/Eq.scala",
+                      "docs/functor.md",
+                      "tests/src/test/scala/demo/AlternativeSuite.scala"),
+              "::",
+                  List.of(
+                      "core/src/main/scala/demo/FlatMap.scala",
+                      "tests/src/test/scala/demo/AlternativeSuite.scala"),
+              "->", List.of("core/src/main/scala/demo/Ior.scala"),
+              "@tailrec", List.of("core/src/main/scala/demo/FlatMap.scala"),
+              "=!=", List.of("core/src/main/scala/demo/Eq.scala"));
+      expected.forEach(
+          (op, files) -> {
+            SearchResults r = b.search("ws", op, 50);
+            assertThat(paths(r.hits())).as(op).containsExactlyElementsOf(files);
+            assertThat(r.totalHits()).as(op).isEqualTo(files.size());
+            for (SearchHit h : r.hits()) {
+              assertThat(h.lines()).as("%s in %s", op, h.path()).isNotEmpty();
+              assertThat(highlighted(h)).as("%s in %s", op, h.path()).containsOnly(op);
+            }
+          });
+      // @tailrec is the annotation, not the import of scala.annotation.tailrec
+      assertThat(lines(hit(b, "@tailrec", "core/src/main/scala/demo/FlatMap.scala")))
+          .containsExactly("12: @tailrec");
+      // the identifier finds both
+      assertThat(lines(hit(b, "tailrec", "core/src/main/scala/demo/FlatMap.scala")))
+          .containsExactly("3: import scala.annotation.tailrec", "12: @tailrec");
+      // <* is not <*> nor *>
+      assertThat(lines(hit(b, "<*", "core/src/main/scala/demo/Apply.scala")))
+          .containsExactly(
+              "10: def <*[A, B](fa: F[A])(fb: F[B]): F[A] = map2(fa, fb)((a, _) => a)");
+      // || and && are code, not boolean operators
+      assertThat(paths(b.search("ws", "&&", 50).hits()))
+          .containsExactly("tests/src/test/scala/demo/AlternativeSuite.scala");
+    }
+  }
+
+  @Test
+  void linesHoldTheWholeIdentifierAndNeverOnlyAFragment() {
+    try (LuceneIndexBackend b = scala()) {
+      // tailRecM: never "val M = Alternative[List]" with M highlighted
+      SearchHit suite = hit(b, "tailRecM", "tests/src/test/scala/demo/AlternativeSuite.scala");
+      assertThat(lines(suite))
+          .containsExactly(
+              "5: test(\"tailRecM is stack safe\") {",
+              "7: val res = M.tailRecM(0)(i => if (i < n) List(Left(i + 1)) else List(Right(i)))");
+      assertThat(highlighted(suite)).containsOnly("tailRecM");
+      // leftMap after three Map.empty lines: the occurrence, not the fragments
+      SearchHit ior = hit(b, "leftMap", "core/src/main/scala/demo/Ior.scala");
+      assertThat(lines(ior))
+          .containsExactly(
+              "7: def left[A, B, C](ior: Ior[A, B], f: A => C): Ior[C, B] = ior.leftMap(f)");
+      assertThat(highlighted(ior)).containsExactly("leftMap");
+      // a term of several words is a phrase of whole words
+      SearchHit empty = hit(b, "Map.empty", "core/src/main/scala/demo/Ior.scala");
+      assertThat(empty.lines())
+          .extracting(SearchHit.MatchLine::lineNumber)
+          .containsExactly(4, 5, 6);
+      assertThat(highlighted(empty)).containsOnly("Map.empty");
+      assertThat(b.search("ws", "M.tailRecM", 50).hits()).hasSize(1);
+      // a quoted word is that word: no run of parts inside a longer identifier
+      assertThat(lines(hit(b, "\"leftMap\"", "core/src/main/scala/demo/Ior.scala"))).hasSize(1);
+    }
+  }
+
+  @Test
+  void phraseAndOrQueriesShowTheLinesThatHoldThem() {
+    try (LuceneIndexBackend b = scala()) {
+      SearchHit phrase =
+          hit(b, "\"implicit final class\"", "core/src/main/scala/demo/Semigroup.scala");
+      assertThat(lines(phrase))
+          .containsExactly(
+              "8: implicit final class SemigroupOps[A](private val lhs: A) extends AnyVal {");
+      assertThat(highlighted(phrase)).containsExactly("implicit final class");
+      // the phrase's words alone elsewhere are not shown
+      assertThat(lines(hit(b, "\"implicit A\"", "core/src/main/scala/demo/Semigroup.scala")))
+          .containsExactly(
+              "9: def |+|(rhs: A)(implicit A: Semigroup[A]): A = A.combine(lhs, rhs)",
+              "10: def combineN(n: Int)(implicit A: Semigroup[A]): A =");
+      // OR: lines with either alternative, the one holding both first, then the longer match
+      SearchHit or = hit(b, "combineN OR |+|", "core/src/main/scala/demo/Semigroup.scala");
+      assertThat(or.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(11, 10, 9);
+      assertThat(highlighted(or)).containsOnly("combineN", "|+|");
+      // AND across lines: each line holds one of the words
+      SearchHit and = hit(b, "eqv neqv", "core/src/main/scala/demo/Eq.scala");
+      assertThat(and.lines()).extracting(SearchHit.MatchLine::lineNumber).containsExactly(5, 11, 4);
+      assertThat(highlighted(and)).containsOnly("eqv", "neqv");
+      // NOT: the excluded word is not highlighted and its files are gone
+      assertThat(paths(b.search("ws", "Functor -Apply", 50).hits()))
+          .doesNotContain("core/src/main/scala/demo/Apply.scala");
+    }
+  }
+
+  @Test
+  void totalsCountEveryMatchingFileAndPathOnlyHitsAreMarked() {
+    try (LuceneIndexBackend b = scala()) {
+      SearchResults r = b.search("ws", "def", 2);
+      assertThat(r.hits()).hasSize(2);
+      assertThat(r.totalHits()).isEqualTo(5);
+      assertThat(r.hasMore()).isTrue();
+      assertThat(b.search("ws", "def", 50).totalHits()).isEqualTo(5);
+      assertThat(b.search("ws", "nosuchword", 5).totalHits()).isZero();
+      // "functor" is in the path of docs/functor.md and in its content; "scala" only in paths
+      SearchResults scala = b.search("ws", "scala", 50);
+      assertThat(scala.totalHits()).isEqualTo(6);
+      for (SearchHit h : scala.hits()) {
+        boolean inContent = ScalaSnippets.files().get(h.path()).toLowerCase().contains("scala");
+        assertThat(h.pathOnly()).as(h.path()).isEqualTo(!inContent);
+        assertThat(h.lines().isEmpty()).as(h.path()).isEqualTo(!inContent);
+      }
+      assertThat(scala.hits()).anyMatch(SearchHit::pathOnly);
     }
   }
 
@@ -133,6 +311,15 @@ class LuceneIndexBackendTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("unknown field 'workspace'");
       assertThatThrownBy(() -> b.search("ws", " ", 10).hits()).hasMessageStartingWith("query:");
+      assertThatThrownBy(() -> b.search("ws", ". , ;", 10))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("query: holds nothing searchable");
+      assertThatThrownBy(() -> b.search("ws", "x:Int", 10))
+          .hasMessageContaining("unknown field 'x'")
+          .hasMessageContaining("quote a term");
+      assertThatThrownBy(() -> b.search("ws", "secret ".repeat(200), 10))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("query: must be at most 1024 characters, was 1400 characters");
       assertThatThrownBy(() -> b.search("ws", "x", 0).hits()).hasMessageStartingWith("limit:");
       assertThatThrownBy(() -> b.search("../x", "x", 1).hits())
           .hasMessageStartingWith("workspace:");
@@ -274,5 +461,47 @@ class LuceneIndexBackendTest {
                     "lucene", Map.of("directory", dir.toString(), "ramBufferMB", "0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("ramBufferMB: must be between 1 and 2047, was: 0");
+  }
+
+  @Test
+  void anIndexBuiltWithAnotherCodeAnalysisIsRefusedNamingHowToRebuildIt() throws IOException {
+    try (LuceneIndexBackend b = open()) {
+      b.apply(batch(indexFile("ws", "a.txt", "getUserName")));
+      b.commit(cp(1));
+    }
+    // as an index of an earlier version was committed: no analysis version in the commit data
+    try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(dir);
+        org.apache.lucene.index.IndexWriter w =
+            new org.apache.lucene.index.IndexWriter(
+                d, new org.apache.lucene.index.IndexWriterConfig())) {
+      w.setLiveCommitData(Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, "1").entrySet());
+      w.commit();
+    }
+    assertThatThrownBy(this::open)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("code analysis version 1")
+        .hasMessageContaining("indexq repair");
+    assertThatThrownBy(() -> LuceneIndexBackendProvider.openReadOnly(dir))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("code analysis version 1");
+  }
+
+  @Test
+  void anEmptyIndexOfAnEarlierVersionOpensAndTakesTheCurrentAnalysis() throws IOException {
+    try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(dir);
+        org.apache.lucene.index.IndexWriter w =
+            new org.apache.lucene.index.IndexWriter(
+                d, new org.apache.lucene.index.IndexWriterConfig())) {
+      w.setLiveCommitData(Map.of(LuceneIndexBackendProvider.CHECKPOINT_KEY, "0").entrySet());
+      w.commit();
+    }
+    try (LuceneIndexBackend b = open()) {
+      b.apply(batch(indexFile("ws", "a.txt", "getUserName")));
+      b.commit(cp(1));
+    }
+    try (LuceneIndexBackend b = open()) {
+      assertThat(b.committedCheckpoint()).isEqualTo(cp(1));
+    }
   }
 }

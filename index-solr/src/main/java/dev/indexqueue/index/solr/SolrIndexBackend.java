@@ -3,7 +3,9 @@ package dev.indexqueue.index.solr;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.SearchResults;
-import dev.indexqueue.index.lucene.CodeSearch;
+import dev.indexqueue.index.lucene.internal.CodeSearch;
+import dev.indexqueue.index.lucene.internal.LineMatcher;
+import dev.indexqueue.index.solr.plugin.CodeQParserPlugin;
 import dev.indexqueue.spi.BackendStateLostException;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.Checkpoint;
@@ -28,15 +30,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.memory.MemoryIndex;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.SolrRequest;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.AbstractUpdateRequest;
 import org.apache.solr.client.solrj.request.UpdateRequest;
-import org.apache.solr.client.solrj.request.json.JsonQueryRequest;
 import org.apache.solr.client.solrj.response.FacetField;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
@@ -90,6 +95,9 @@ final class SolrIndexBackend implements IndexBackend {
   private static final long REQUEST_CHARS = 8L << 20;
 
   private static final int PAGE = 1000;
+
+  /** The code analysis, for the matching lines (thread-safe). */
+  private static final Analyzer ANALYZER = CodeSearch.analyzer();
 
   private final SolrIndexOptions options;
   private final String collection;
@@ -681,6 +689,13 @@ final class SolrIndexBackend implements IndexBackend {
     return client.query(collection, q).getResults().getNumFound();
   }
 
+  /**
+   * Searches with the Lucene backend's syntax: the query is parsed here (so a bad query is refused
+   * with the Lucene backend's message) and again by each shard with the same parser (the
+   * configset's {@code indexqueue} query parser), so Solr runs the very query the Lucene backend
+   * runs; a hit's lines come from Lucene's matches of that query on the hit's content (a memory
+   * index of its content and path).
+   */
   @Override
   public SearchResults search(String workspace, String query, int limit) {
     IndexTask.checkWorkspace(workspace);
@@ -690,44 +705,58 @@ final class SolrIndexBackend implements IndexBackend {
     }
     ensureOpen();
     Query parsed = CodeSearch.parse(query);
-    Object translated = QueryTranslator.translate(parsed);
+    SolrDocumentList docs;
     try {
       long[] state = states(List.of(workspace)).get(workspace);
-      JsonQueryRequest r = new JsonQueryRequest().setLimit(limit);
-      if (translated instanceof String s) {
-        r.setQuery(s);
-      } else {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) translated;
-        r.setQuery(m);
-      }
+      SolrQuery q = new SolrQuery("{!" + CodeQParserPlugin.NAME + " v=$qq}");
+      q.set("qq", query);
       for (String fq : filesOf(workspace, state)) {
-        r.withFilter(fq);
+        q.addFilterQuery(fq);
       }
-      r.returnFields(F_PATH_KEY, F_CONTENT, "score");
-      QueryResponse resp = r.process(client, collection);
-      SolrDocumentList docs = resp.getResults();
-      List<SearchHit> hits = new ArrayList<>(docs.size());
-      for (SolrDocument d : docs) {
-        String content = (String) d.getFieldValue(F_CONTENT);
-        List<SearchHit.MatchLine> lines =
-            CodeSearch.matchingLines(parsed, content, CodeSearch.MAX_MATCH_LINES);
-        Object score = d.getFieldValue("score");
-        hits.add(
-            new SearchHit(
-                workspace,
-                (String) d.getFieldValue(F_PATH_KEY),
-                score instanceof Number n ? n.floatValue() : 0f,
-                lines.isEmpty(),
-                lines));
-      }
-      return new SearchResults(Math.max(docs.getNumFound(), hits.size()), hits);
+      q.setFields(F_PATH_KEY, F_CONTENT, "score");
+      q.setRows(limit);
+      docs = client.query(collection, q, SolrRequest.METHOD.POST).getResults();
     } catch (SolrServerException | IOException | SolrException e) {
       if (e instanceof SolrException se && se.code() == 400) {
         throw new IllegalArgumentException(
             "query: Solr refused \"" + query + "\": " + firstLine(se.getMessage()), e);
       }
       throw readFailure(e, "searching " + workspace);
+    }
+    List<SearchHit> hits = new ArrayList<>(docs.size());
+    for (SolrDocument d : docs) {
+      String path = (String) d.getFieldValue(F_PATH_KEY);
+      String content = (String) d.getFieldValue(F_CONTENT);
+      LineMatcher.Result r = lines(parsed, query, path, content);
+      Object score = d.getFieldValue("score");
+      hits.add(
+          new SearchHit(
+              workspace,
+              path,
+              score instanceof Number n ? n.floatValue() : 0f,
+              r.pathOnly(),
+              r.lines()));
+    }
+    return new SearchResults(Math.max(docs.getNumFound(), hits.size()), hits);
+  }
+
+  /**
+   * The matching lines of one hit, as the Lucene backend finds them: Lucene's matches of the query
+   * on a memory index of the hit's content and path, analysed as they were indexed.
+   */
+  static LineMatcher.Result lines(Query parsed, String query, String path, String content) {
+    MemoryIndex one = new MemoryIndex();
+    one.addField(F_CONTENT, content == null ? "" : content, ANALYZER);
+    one.addField(F_PATH, path, ANALYZER);
+    IndexSearcher searcher = one.createSearcher();
+    try {
+      return CodeSearch.lineMatcher(searcher, parsed, query)
+          .match(searcher.getIndexReader().leaves().get(0), 0, content, CodeSearch.MAX_MATCH_LINES);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a memory index does no I/O
+    } catch (IndexSearcher.TooManyClauses e) {
+      throw new IllegalArgumentException(
+          "query: matches too many terms, was: \"" + query + "\"", e);
     }
   }
 

@@ -7,9 +7,9 @@ import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.SearchResults;
-import dev.indexqueue.index.lucene.CodeSearch;
 import dev.indexqueue.index.lucene.LuceneIndexBackendProvider;
 import dev.indexqueue.index.lucene.LuceneIndexOptions;
+import dev.indexqueue.index.lucene.internal.CodeSearch;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.QueuedTask;
@@ -64,6 +64,11 @@ class SolrSearchTest {
     CORPUS.put("docs/ünïcödé ✓.md", "Grüße aus Köln: straße, ÆØÅ and 日本語のテキスト\nnaïve café");
     CORPUS.put("a b/with space.txt", "space in the path; HTTPServer and XMLHttpRequest2");
     CORPUS.put("src/Order.java", "OrderTotal total = order.total();\nint orderTotal = 12_000;");
+    CORPUS.put(
+        "src/Monad.scala",
+        "import scala.annotation.tailrec\ntrait Monad[F[_]] {\n  def >>=[B](f: A => F[B]): F[B]\n"
+            + "  def |+|(y: A): A = combine(this, y)\n  @tailrec def go(n: Int) = n :: acc\n"
+            + "  val p = \"a\" -> 1 // a->b, x<*>y *> z === w\n  implicit final class Ops\n}");
   }
 
   static final List<String> QUERIES =
@@ -117,7 +122,17 @@ class SolrSearchTest {
           "path:ünïcödé",
           "nosuchword",
           "see here",
-          "OrderTotal");
+          "OrderTotal",
+          "|+|",
+          ">>=",
+          "::",
+          "->",
+          "<*>",
+          "@tailrec",
+          "tailrec",
+          "\"implicit final class\"",
+          "Map.empty OR >>=",
+          "combine(this");
 
   @TempDir static Path luceneDir;
   static IndexBackend lucene;
@@ -189,7 +204,7 @@ class SolrSearchTest {
 
   @Test
   void badQueriesAreRefusedAsTheLuceneBackendRefusesThem() {
-    for (String q : List.of("foo AND (", "workspace:ws", "path:[a TO", "\"unclosed")) {
+    for (String q : List.of("foo AND (", "workspace:ws", "path:(a", "a OR OR b", ".,;")) {
       Throwable want = catchThrowable(() -> lucene.search("ws", q, 10));
       assertThatThrownBy(() -> solr.search("ws", q, 10))
           .as(q)
@@ -232,10 +247,10 @@ class SolrSearchTest {
     for (String text : texts) {
       assertThat(tokens(code.getIndexAnalyzer(), text))
           .as("index tokens of %s", text)
-          .isEqualTo(tokens(CodeSearch.indexAnalyzer(), text));
+          .isEqualTo(tokens(CodeSearch.analyzer(), text));
       assertThat(tokens(code.getQueryAnalyzer(), text))
           .as("query tokens of %s", text)
-          .isEqualTo(tokens(CodeSearch.queryAnalyzer(), text));
+          .isEqualTo(tokens(CodeSearch.analyzer(), text));
     }
   }
 

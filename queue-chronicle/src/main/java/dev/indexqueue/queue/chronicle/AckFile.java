@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * The acknowledged position of a queue and its high-water mark (a position below which every task
+ * The acknowledged position of one log and its high-water mark (a position below which every task
  * was written), in a small file replaced atomically (write a temporary file, optionally force it,
  * rename it over the old one), so a crash leaves either the old or the new values. Thread-safe:
  * writes are serialized and never lower a stored value.
@@ -36,7 +36,11 @@ final class AckFile {
 
   private final Path file;
   private final Path temp;
+
+  /** The acknowledged position last read or written. Guarded by {@code this}. */
   private long storedAck;
+
+  /** The high-water mark last read or written. Guarded by {@code this}. */
   private long storedHighWater;
 
   AckFile(Path directory) {

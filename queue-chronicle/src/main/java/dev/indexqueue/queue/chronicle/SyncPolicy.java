@@ -11,17 +11,18 @@ package dev.indexqueue.queue.chronicle;
  *   <li>{@link #NONE}: never forces; the kernel writes pages back on its own schedule (typically
  *       within 30 s on Linux). No cost per task. A power loss may lose any task not yet written
  *       back, including tasks already applied.
- *   <li>{@link #BATCH} (the default): forces the queue files written since the last force once per
- *       core batch, when the core calls {@link dev.indexqueue.spi.TaskQueue#sync()} before applying
- *       the batch; so a task is on the device before its effect can reach the index. One {@code
- *       fdatasync} per batch (about 0.1–10 ms depending on the device), amortized over up to the
- *       batch size; {@code append} itself stays at memory speed (measured here: ~650,000 submits/s
- *       with 4 threads, the same as NONE). A power loss may lose tasks accepted but not yet handed
- *       to a batch.
+ *   <li>{@link #BATCH} (the default): forces the files of a partition's logs written since their
+ *       last force once per core batch, when the lane calls {@link
+ *       dev.indexqueue.spi.TaskQueue#sync(int)} before applying a batch with tasks of that
+ *       partition; so a task is on the device before its effect can reach the index. One {@code
+ *       fdatasync} per written log file per batch (about 0.1–10 ms depending on the device),
+ *       amortized over up to the batch size; {@code append} itself stays at memory speed (the
+ *       module README gives the rates measured). A power loss may lose tasks accepted but not yet
+ *       handed to a batch.
  *   <li>{@link #EVERY}: forces the record's mapped region ({@code msync}) before {@code append}
  *       returns, so an accepted task survives a power loss. Costs one {@code msync} per task
- *       (0.1–2.3 ms depending on the device; less with a power-safe write cache): measured here
- *       ~8,500 submits/s with 4 threads (their msyncs overlap), against ~650,000 with BATCH.
+ *       (0.1–2.3 ms depending on the device; less with a power-safe write cache): two orders of
+ *       magnitude fewer submits per second than BATCH (see the module README).
  * </ul>
  */
 public enum SyncPolicy {

@@ -2,40 +2,59 @@ package dev.indexqueue.queue.chronicle;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
+import dev.indexqueue.spi.Predecessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.zip.CRC32C;
 
 /**
- * The binary layout of one task in a queue file, version {@value #VERSION}. Stateless and
- * thread-safe (the encoding buffer belongs to the caller).
+ * The binary layout of one task in a queue file. Stateless and thread-safe (the encoding buffer
+ * belongs to the caller). Writes version {@value #VERSION}; reads versions 1 and 2.
  *
- * <p>All integers are little-endian:
+ * <p>All integers are little-endian. Version 2 (every record this build writes):
  *
  * <pre>
  * offset  size  field
- *      0     1  version (1)
+ *      0     1  version (2)
  *      1     1  type: 1 INDEX_FILE, 2 REMOVE_FILE, 3 REMOVE_WORKSPACE, 4 REINDEX_WORKSPACE
  *      2     4  priority
  *      6     8  timestamp, seconds since the epoch
  *     14     4  timestamp, nanoseconds of the second
- *     18     2  workspace length n (UTF-8 bytes), then n bytes
+ *     18     2  partition of the log the record belongs to
+ *     20     1  band of the log the record belongs to
+ *     21     1  predecessor band: 0 or 1, or 0xFF when the task has no predecessor
+ *     22     8  predecessor position (0 when none)
+ *     30     2  workspace length n (UTF-8 bytes), then n bytes
  *              4  path length, -1 when absent, then the bytes
  *              4  content length, -1 when absent, then the bytes
- *   len-12     8  position (the task's sequence number)
+ *   len-12     8  position (the task's place in its log)
  *    len-4     4  CRC32C of bytes [0, len-4)
  * </pre>
  *
- * The position comes last so the body can be encoded and check-summed before the position is
- * assigned, and only the last 8 bytes are added under the append lock.
+ * <p>Version 1, written by the single-log queue of earlier releases, lacks bytes 18 to 29: its
+ * records belong to partition 0, band 0 and have no predecessor. It is read so that a directory of
+ * that format can be drained after the upgrade (see {@link QueueLayout}).
+ *
+ * <p>The position comes last so the body can be encoded and check-summed before the position is
+ * assigned, and only the last 12 bytes are added under the append lock. The partition and band let
+ * a record found in the wrong log's files be reported instead of read.
  */
 final class TaskRecord {
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+
+  /** The version of the single-log format of earlier releases. */
+  static final byte VERSION_1 = 1;
 
   /**
-   * Bytes of the fixed fields: header 18, workspace length 2, path and content lengths 8, tail 12.
+   * Bytes of the fixed fields of a version 1 record, the shortest there is: header 18, workspace
+   * length 2, path and content lengths 8, tail 12. Every record's position is at {@code len - 12}.
    */
   static final int MIN_LENGTH = 18 + 2 + 4 + 4 + 12;
+
+  /** Bytes of the fixed fields of a version 2 record. */
+  static final int MIN_LENGTH_V2 = MIN_LENGTH + 12;
+
+  private static final int NO_PREDECESSOR = 0xff;
 
   private TaskRecord() {}
 
@@ -46,16 +65,16 @@ final class TaskRecord {
     final CRC32C crc = new CRC32C();
 
     /**
-     * Encodes the body of {@code task} (everything but position and checksum) and checksums it.
-     * Afterwards {@link #finish(long)} appends position and checksum.
+     * Encodes the body of a version 2 record (everything but position and checksum) and checksums
+     * it. Afterwards {@link #finish(long)} appends position and checksum.
      */
-    void encodeBody(IndexTask task) {
+    void encodeBody(int partition, int band, IndexTask task, Predecessor predecessor) {
       byte[] ws = task.workspace().getBytes(StandardCharsets.UTF_8);
       byte[] path = task.path() == null ? null : task.path().getBytes(StandardCharsets.UTF_8);
       byte[] content =
           task.content() == null ? null : task.content().getBytes(StandardCharsets.UTF_8);
       long need =
-          (long) MIN_LENGTH
+          (long) MIN_LENGTH_V2
               + ws.length
               + (path == null ? 0 : path.length)
               + (content == null ? 0 : content.length);
@@ -72,6 +91,11 @@ final class TaskRecord {
       p = putInt(buf, p, task.priority());
       p = putLong(buf, p, task.timestamp().getEpochSecond());
       p = putInt(buf, p, task.timestamp().getNano());
+      buf[p++] = (byte) partition;
+      buf[p++] = (byte) (partition >>> 8);
+      buf[p++] = (byte) band;
+      buf[p++] = (byte) (predecessor == null ? NO_PREDECESSOR : predecessor.band());
+      p = putLong(buf, p, predecessor == null ? 0 : predecessor.position());
       buf[p++] = (byte) ws.length;
       buf[p++] = (byte) (ws.length >>> 8);
       System.arraycopy(ws, 0, buf, p, ws.length);
@@ -98,7 +122,18 @@ final class TaskRecord {
   }
 
   /** What a decoded record holds. */
-  record Decoded(long position, IndexTask task) {}
+  record Decoded(
+      int version,
+      int partition,
+      int band,
+      long position,
+      IndexTask task,
+      Predecessor predecessor) {}
+
+  /** The position stored in a record of {@code len} bytes, without verifying anything. */
+  static long positionOf(byte[] b, int len) {
+    return getLong(b, len - 12);
+  }
 
   /**
    * Decodes and verifies one record.
@@ -127,16 +162,45 @@ final class TaskRecord {
               + (len - 4)
               + " bytes");
     }
-    if (b[0] != VERSION) {
+    int version = b[0];
+    if (version != VERSION && version != VERSION_1) {
       throw corrupt(
-          where, "unknown record version " + b[0] + " (this build reads " + VERSION + ")");
+          where,
+          "unknown record version "
+              + version
+              + " (this build reads "
+              + VERSION_1
+              + " and "
+              + VERSION
+              + ")");
     }
     IndexTaskType type = typeOf(b[1], where);
     int priority = getInt(b, 2);
     long seconds = getLong(b, 6);
     int nanos = getInt(b, 14);
-    int wsLen = (b[18] & 0xff) | (b[19] & 0xff) << 8;
-    int p = 20;
+    int p = 18;
+    int partition = 0;
+    int band = 0;
+    Predecessor predecessor = null;
+    if (version == VERSION) {
+      if (len < MIN_LENGTH_V2) {
+        throw corrupt(
+            where, "short record: " + len + " bytes, at least " + MIN_LENGTH_V2 + " needed");
+      }
+      partition = (b[18] & 0xff) | (b[19] & 0xff) << 8;
+      band = b[20] & 0xff;
+      int predBand = b[21] & 0xff;
+      long predPosition = getLong(b, 22);
+      if (predBand != NO_PREDECESSOR) {
+        if (predBand > 1 || predPosition < 0) {
+          throw corrupt(where, "bad predecessor: band " + predBand + ", position " + predPosition);
+        }
+        predecessor = new Predecessor(predBand, predPosition);
+      }
+      p = 30;
+    }
+    int wsLen = (b[p] & 0xff) | (b[p + 1] & 0xff) << 8;
+    p += 2;
     int bodyEnd = len - 12;
     if (p + wsLen > bodyEnd) {
       throw corrupt(where, "short record: workspace of " + wsLen + " bytes runs past the end");
@@ -153,12 +217,42 @@ final class TaskRecord {
     long position = getLong(b, bodyEnd);
     try {
       return new Decoded(
+          version,
+          partition,
+          band,
           position,
-          new IndexTask(type, ws, path, content, priority, Instant.ofEpochSecond(seconds, nanos)));
+          new IndexTask(type, ws, path, content, priority, Instant.ofEpochSecond(seconds, nanos)),
+          predecessor);
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "Corrupt chronicle queue record in " + where + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Decodes and verifies one record of the log (partition, band): {@link #decode} plus a check that
+   * the record belongs to that log (version 1 records belong to partition 0, band 0).
+   *
+   * @throws IllegalStateException naming {@code where} when the record is bad or belongs to another
+   *     log (a file moved between log directories)
+   */
+  static Decoded decode(int partition, int band, byte[] b, int len, String where) {
+    Decoded d = decode(b, len, where);
+    if (d.partition() != partition || d.band() != band) {
+      throw corrupt(
+          where,
+          "the record belongs to partition "
+              + d.partition()
+              + ", band "
+              + d.band()
+              + (d.version() == VERSION_1 ? " (a record of the single-log format)" : "")
+              + ", not to this log (partition "
+              + partition
+              + ", band "
+              + band
+              + "): was a file moved between log directories?");
+    }
+    return d;
   }
 
   private static String getString(byte[] b, int[] cursor, int end, String field, String where) {

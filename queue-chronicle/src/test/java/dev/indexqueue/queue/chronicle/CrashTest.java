@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.spi.ContentHash;
+import dev.indexqueue.spi.Partitioning;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,23 +15,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills real child JVMs ({@link CrashChild}) that submit into the chronicle queue + a persistent
- * backend, restarts them on the same directories, drains, and checks the index against the model of
- * acknowledged tasks. The number of kills comes from {@code -Dindexq.kills} (the parent pom sets
- * 50; {@code -Pstress} 1,000); the seed from {@code -Dindexq.seed} (printed).
+ * Kills real child JVMs ({@link CrashChild}) that submit into a service of {@value
+ * CrashChild#PARTITIONS} partitions and {@value CrashChild#LANES} lanes on the chronicle queue and
+ * the Lucene backend (urgent tasks mixed with normal ones in the same workspaces), restarts them on
+ * the same directories, drains, and checks the index against the model of acknowledged tasks: each
+ * workspace's tasks applied in acceptance order (one thread submits to a workspace, so its order is
+ * the thread's), nothing lost, nothing reordered. The number of kills comes from {@code
+ * -Dindexq.kills} (the parent pom sets 50; {@code -Pstress} 1,000); the seed from {@code
+ * -Dindexq.seed} (printed).
  */
 class CrashTest {
   static final int THREADS = 4;
@@ -38,21 +42,39 @@ class CrashTest {
 
   @TempDir Path tmp;
 
-  /** One submitted task the parent knows about. */
-  record Submitted(int generation, int thread, int i, long sequence, IndexTask task) {
-    String key() {
-      return task.workspace() + "\t" + task.path();
+  /** One submitted task the parent knows about; position -1 for one that may be in the queue. */
+  record Submitted(int generation, int thread, int i, int partition, int band, long position) {
+    IndexTask task() {
+      return CrashChild.task(generation, thread, i);
+    }
+
+    /** Whether this task was accepted after {@code o}, a task of the same workspace. */
+    boolean after(Submitted o) {
+      return generation != o.generation ? generation > o.generation : i > o.i;
+    }
+
+    /** Whether this task decides the state of {@code path} in its workspace. */
+    boolean touches(String path) {
+      return task().type() == IndexTaskType.REMOVE_WORKSPACE || path.equals(task().path());
     }
   }
 
   @Test
-  void everyAcknowledgedTaskSurvivesKills() throws Exception {
+  void everyAcknowledgedTaskSurvivesKillsInWorkspaceOrder() throws Exception {
+    // the workspaces spread over every partition (else the test would not test partitions)
+    Set<Integer> partitions = new TreeSet<>();
+    for (int t = 0; t < THREADS; t++) {
+      for (int k = 0; k < CrashChild.WORKSPACES_PER_THREAD; k++) {
+        partitions.add(Partitioning.partitionOf(CrashChild.workspace(t, k), CrashChild.PARTITIONS));
+      }
+    }
+    assertThat(partitions).hasSize(CrashChild.PARTITIONS);
     int kills = Integer.getInteger("indexq.kills", 50);
     long seed = Long.getLong("indexq.seed", System.nanoTime());
     Random rnd = new Random(seed);
     long start = System.nanoTime();
     int killed = 0;
-    long verified = 0;
+    long[] verified = new long[3];
     int round = 0;
     System.out.println(
         "crash test: " + kills + " kills, seed " + seed + " (-Dindexq.seed=" + seed + ")");
@@ -106,7 +128,10 @@ class CrashTest {
         if (d.exitValue() != 0) {
           throw new AssertionError("drain exited " + d.exitValue());
         }
-        verified += verify(sideDir, generations, dump);
+        long[] v = verify(sideDir, generations, dump);
+        for (int k = 0; k < v.length; k++) {
+          verified[k] += v[k];
+        }
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError(
             context + ": " + e.getMessage() + "\nchild output:" + outputs(base, generations), e);
@@ -114,16 +139,27 @@ class CrashTest {
       round++;
     }
     System.out.printf(
-        "crash test: %d kills in %d rounds, %d acknowledged tasks verified, %.1f s (seed %d)%n",
-        killed, round, verified, (System.nanoTime() - start) / 1e9, seed);
+        "crash test: %d kills in %d rounds; %d acknowledged tasks (%d urgent) verified, %d"
+            + " (workspace, path) final states: 0 lost, 0 reordered; %.1f s (seed %d)%n",
+        killed,
+        round,
+        verified[0],
+        verified[1],
+        verified[2],
+        (System.nanoTime() - start) / 1e9,
+        seed);
   }
 
-  /** Checks the final index against the acknowledged tasks; returns how many were checked. */
-  private long verify(Path sideDir, int generations, Path dump) throws IOException {
+  /**
+   * Checks the final index against the acknowledged tasks; returns {tasks, urgent tasks, final
+   * states} checked.
+   */
+  private long[] verify(Path sideDir, int generations, Path dump) throws IOException {
     List<Submitted> acked = new ArrayList<>();
     List<Submitted> inFlight = new ArrayList<>();
+    // per log (partition * 2 + band): the positions of each generation
+    Map<Integer, Map<Integer, List<Long>>> positions = new TreeMap<>();
     for (int g = 0; g < generations; g++) {
-      long genMin = Long.MAX_VALUE;
       for (int t = 0; t < THREADS; t++) {
         Path side = sideDir.resolve("side-g" + g + "-t" + t + ".log");
         int next = 0;
@@ -137,61 +173,120 @@ class CrashTest {
             String[] f = line.split(" ");
             int i = Integer.parseInt(f[0]);
             assertThat(i).as("side file %s in order", side).isEqualTo(next);
-            long seq = Long.parseLong(f[1]);
-            acked.add(new Submitted(g, t, i, seq, CrashChild.task(g, t, i)));
-            genMin = Math.min(genMin, seq);
+            Submitted s =
+                new Submitted(
+                    g, t, i, Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]));
+            IndexTask task = s.task();
+            assertThat(s.partition())
+                .as("partition of %s", task)
+                .isEqualTo(Partitioning.partitionOf(task.workspace(), CrashChild.PARTITIONS));
+            assertThat(s.band()).as("band of %s", task).isEqualTo(task.priority() < 0 ? 1 : 0);
+            acked.add(s);
+            positions
+                .computeIfAbsent(s.partition() * 2 + s.band(), k -> new TreeMap<>())
+                .computeIfAbsent(g, k -> new ArrayList<>())
+                .add(s.position());
             next++;
           }
         }
         // the task the thread was submitting when killed: maybe in the queue, maybe not
-        inFlight.add(new Submitted(g, t, next, -1, CrashChild.task(g, t, next)));
+        inFlight.add(new Submitted(g, t, next, -1, -1, -1));
       }
-      // positions are never reused: a generation's tasks come after every earlier generation's
-      final long min = genMin;
-      final int gen = g;
-      assertThat(acked.stream().filter(s -> s.generation() < gen).mapToLong(Submitted::sequence))
-          .as("generation %d starts after earlier generations", g)
-          .allMatch(s -> s < min);
     }
-    Set<Long> seqs = new HashSet<>();
-    for (Submitted s : acked) {
-      assertThat(seqs.add(s.sequence())).as("sequence %d unique", s.sequence()).isTrue();
-    }
-    Map<String, Submitted> lastAcked = new HashMap<>();
-    for (Submitted s : acked) {
-      lastAcked.merge(s.key(), s, (a, b) -> a.sequence() > b.sequence() ? a : b);
+    // positions are never reused: within a log, distinct, and a generation's come after earlier
+    // generations' (each log continues its own positions across restarts)
+    for (Map.Entry<Integer, Map<Integer, List<Long>>> log : positions.entrySet()) {
+      Set<Long> seen = new HashSet<>();
+      long maxBefore = -1;
+      for (Map.Entry<Integer, List<Long>> gen : log.getValue().entrySet()) {
+        long min = Long.MAX_VALUE;
+        long max = -1;
+        for (long p : gen.getValue()) {
+          assertThat(seen.add(p))
+              .as("position %d of log %d/%d unique", p, log.getKey() / 2, log.getKey() % 2)
+              .isTrue();
+          min = Math.min(min, p);
+          max = Math.max(max, p);
+        }
+        assertThat(min)
+            .as(
+                "generation %d of log %d/%d starts after earlier generations",
+                gen.getKey(), log.getKey() / 2, log.getKey() % 2)
+            .isGreaterThan(maxBefore);
+        maxBefore = Math.max(maxBefore, max);
+      }
     }
     Map<String, String> actual = new TreeMap<>();
     for (String line : Files.readAllLines(dump, StandardCharsets.UTF_8)) {
-      int tab = line.lastIndexOf('\t');
-      actual.put(line.substring(0, tab), line.substring(tab + 1));
+      String[] f = line.split("\t");
+      actual.put(f[0] + "\t" + f[1], f[2]);
     }
-    Set<String> keys = new HashSet<>(actual.keySet());
-    keys.addAll(lastAcked.keySet());
-    for (Submitted x : inFlight) {
-      keys.add(x.key());
+    // every (workspace, path) a task named, or the index holds
+    Set<String> keys = new TreeSet<>(actual.keySet());
+    for (Submitted s : acked) {
+      if (s.task().path() != null) {
+        keys.add(s.task().workspace() + "\t" + s.task().path());
+      }
     }
+    for (Submitted s : inFlight) {
+      for (int k = 0; k < CrashChild.WORKSPACES_PER_THREAD; k++) {
+        for (int f = 0; f < CrashChild.PATHS_PER_WORKSPACE; f++) {
+          keys.add(CrashChild.workspace(s.thread(), k) + "\tf" + f + ".txt");
+        }
+      }
+    }
+    List<String> wrong = new ArrayList<>();
     for (String key : keys) {
-      Submitted a = lastAcked.get(key);
+      String ws = key.substring(0, key.indexOf('\t'));
+      String path = key.substring(key.indexOf('\t') + 1);
+      // the model: the workspace's tasks in acceptance order; the last one touching the path
+      // decides, and an in-flight task after it may have been accepted too
+      Submitted last = null;
+      List<Submitted> history = new ArrayList<>();
+      for (Submitted s : acked) {
+        if (s.task().workspace().equals(ws) && s.touches(path)) {
+          history.add(s);
+          if (last == null || s.after(last)) {
+            last = s;
+          }
+        }
+      }
       Set<String> allowed = new HashSet<>();
-      allowed.add(effect(a));
+      allowed.add(effect(last));
       for (Submitted x : inFlight) {
-        // an unacknowledged task may show only if it comes after the last acknowledged one
-        if (x.key().equals(key)
-            && (a == null
-                || x.generation() > a.generation()
-                || (x.generation() == a.generation() && x.thread() == a.thread()))) {
+        if (x.task().workspace().equals(ws) && x.touches(path) && (last == null || x.after(last))) {
           allowed.add(effect(x));
         }
       }
       String got = actual.getOrDefault(key, "absent");
-      assertThat(allowed).as("final state of %s (last acknowledged: %s)", key, a).contains(got);
+      if (!allowed.contains(got)) {
+        String earlier = "an unknown content";
+        for (Submitted s : history) {
+          if (effect(s).equals(got)) {
+            earlier = "the effect of the earlier task " + s + " " + s.task();
+          }
+        }
+        wrong.add(
+            key.replace('\t', ' ')
+                + ": index has "
+                + got
+                + " ("
+                + earlier
+                + "), the model allows "
+                + allowed
+                + " (last acknowledged: "
+                + last
+                + (last == null ? "" : " " + last.task())
+                + ")");
+      }
     }
-    return acked.size();
+    assertThat(wrong).as("final states that break the model (lost or reordered tasks)").isEmpty();
+    long urgent = acked.stream().filter(s -> s.task().priority() < 0).count();
+    return new long[] {acked.size(), urgent, keys.size()};
   }
 
   private static String effect(Submitted s) {
-    if (s == null || s.task().type() == IndexTaskType.REMOVE_FILE) {
+    if (s == null || s.task().type() != IndexTaskType.INDEX_FILE) {
       return "absent";
     }
     return ContentHash.of(s.task().content());
@@ -290,12 +385,5 @@ class CrashTest {
       }
     }
     return sb.toString();
-  }
-
-  @SuppressWarnings("unused")
-  private static long count(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.count();
-    }
   }
 }

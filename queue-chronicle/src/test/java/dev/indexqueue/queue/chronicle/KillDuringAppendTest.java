@@ -18,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A focused version of {@link CrashTest}: kills a child JVM ({@link KillDuringAppendChild}) that
- * appends to a {@link ChronicleTaskQueue} in a tight loop, at random moments (often in the middle
- * of a Chronicle append), then reopens the same directory in this JVM and checks that every
- * position between the acknowledged one and the end reads back, in order, promptly. The next child
- * then appends after whatever the killed one left. Iterations: {@code -Dindexq.appendKills}
- * (default 8); seed: {@code -Dindexq.seed}.
+ * appends to the logs of a {@link ChronicleTaskQueue} (2 partitions × 2 bands) in a tight loop, at
+ * random moments (often in the middle of a Chronicle append), then reopens the same directory in
+ * this JVM and checks that in every log every position between the acknowledged one and the end
+ * reads back, in order, promptly. The next child then appends after whatever the killed one left.
+ * Iterations: {@code -Dindexq.appendKills} (default 8); seed: {@code -Dindexq.seed}.
  */
 class KillDuringAppendTest {
   @TempDir Path tmp;
@@ -97,31 +97,38 @@ class KillDuringAppendTest {
             + ")");
   }
 
-  /** Opens the queue, reads every unacknowledged position and closes it; returns how many. */
+  /** Opens the queue, reads every unacknowledged position of every log, closes it; how many. */
   private static long readAll(Path dir, String roll, String context) {
-    try (ChronicleTaskQueue q =
-        (ChronicleTaskQueue)
-            ChronicleTaskQueueProvider.newQueue(
-                dir, 10_000_000, SyncPolicy.NONE, ChronicleTaskQueueProvider.rollCycle(roll))) {
-      long from = q.firstPosition();
-      long end = q.endPosition();
-      long[] next = {from};
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofMillis(1))
-          .alias(
-              context + ": positions " + from + " to " + end + " readable (stuck at the next one?)")
-          .until(
-              () -> {
-                List<QueuedTask> r = q.read(next[0], 4096);
-                for (QueuedTask t : r) {
-                  assertThat(t.position()).as(context).isEqualTo(next[0]);
-                  next[0]++;
-                }
-                return next[0] >= end;
-              });
-      assertThat(q.endPosition()).isEqualTo(end);
-      return end - from;
+    try (ChronicleTaskQueue q = KillDuringAppendChild.open(dir, SyncPolicy.NONE, roll)) {
+      long checked = 0;
+      for (int p = 0; p < q.partitions(); p++) {
+        for (int b = 0; b < q.bands(); b++) {
+          int partition = p;
+          int band = b;
+          long from = q.firstPosition(p, b);
+          long end = q.endPosition(p, b);
+          long[] next = {from};
+          String log = context + ", log " + p + "/" + b;
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .pollInterval(Duration.ofMillis(1))
+              .alias(log + ": positions " + from + " to " + end + " readable (stuck at the next?)")
+              .until(
+                  () -> {
+                    List<QueuedTask> r = q.read(partition, band, next[0], 4096);
+                    for (QueuedTask t : r) {
+                      assertThat(t.position()).as(log).isEqualTo(next[0]);
+                      assertThat(t.partition()).as(log).isEqualTo(partition);
+                      assertThat(t.band()).as(log).isEqualTo(band);
+                      next[0]++;
+                    }
+                    return next[0] >= end;
+                  });
+          assertThat(q.endPosition(p, b)).isEqualTo(end);
+          checked += end - from;
+        }
+      }
+      return checked;
     }
   }
 

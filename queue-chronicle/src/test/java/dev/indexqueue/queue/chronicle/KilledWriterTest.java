@@ -26,14 +26,19 @@ class KilledWriterTest {
   @TempDir Path dir;
   final SetTimeProvider clock = new SetTimeProvider(Instant.parse("2026-04-01T10:00:00Z"));
 
+  /** The directory of log (0, 0), where these tests write. */
+  Path log() {
+    return QueueLayout.logDirectory(dir, 0, 0);
+  }
+
   ChronicleTaskQueue open() {
     return new ChronicleTaskQueue(
         new ChronicleTaskQueue.Settings(
-            dir, 1_000, SyncPolicy.BATCH, TestRollCycles.TEST_SECONDLY, clock));
+            dir, 2, 2, 1_000, SyncPolicy.BATCH, TestRollCycles.TEST_SECONDLY, clock));
   }
 
   List<Path> files(String suffix) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
+    try (Stream<Path> s = Files.list(log())) {
       return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
     }
   }
@@ -76,8 +81,8 @@ class KilledWriterTest {
   @Test
   void aCycleFileWhoseHeaderNeverCompletedIsMovedAsideAtOpen() throws IOException {
     try (ChronicleTaskQueue q = open()) {
-      q.append(task(0));
-      q.append(task(1));
+      q.append(0, 0, task(0), null);
+      q.append(0, 0, task(1), null);
     }
     Path good = files(".cq4").get(0);
     // the next second's file, as a writer killed while Chronicle created it leaves it
@@ -94,14 +99,14 @@ class KilledWriterTest {
     try (ChronicleTaskQueue q = open()) {
       assertThat(files(".cq4")).containsExactly(good);
       assertThat(files(".discard")).hasSize(1);
-      assertThat(q.endPosition()).isEqualTo(2);
-      assertThat(q.read(0, 10)).extracting(QueuedTask::position).containsExactly(0L, 1L);
+      assertThat(q.endPosition(0, 0)).isEqualTo(2);
+      assertThat(q.read(0, 0, 0, 10)).extracting(QueuedTask::position).containsExactly(0L, 1L);
       clock.advanceMillis(1_000);
-      assertThat(q.append(task(2))).isEqualTo(2);
-      assertThat(q.read(0, 10)).extracting(QueuedTask::position).containsExactly(0L, 1L, 2L);
+      assertThat(q.append(0, 0, task(2), null)).isEqualTo(2);
+      assertThat(q.read(0, 0, 0, 10)).extracting(QueuedTask::position).containsExactly(0L, 1L, 2L);
     }
     try (ChronicleTaskQueue q = open()) {
-      assertThat(q.read(0, 10)).extracting(QueuedTask::position).containsExactly(0L, 1L, 2L);
+      assertThat(q.read(0, 0, 0, 10)).extracting(QueuedTask::position).containsExactly(0L, 1L, 2L);
     }
   }
 
@@ -109,7 +114,7 @@ class KilledWriterTest {
   void anIncompleteLastRecordIsDroppedAndItsPositionReused() throws IOException {
     try (ChronicleTaskQueue q = open()) {
       for (int i = 0; i < 2; i++) {
-        q.append(task(i));
+        q.append(0, 0, task(i), null);
       }
     }
     // as a writer killed inside an append leaves it: a not-complete header (with some of its
@@ -120,18 +125,22 @@ class KilledWriterTest {
     assertThat(readInt(file, at)).isEqualTo(Wires.NOT_INITIALIZED);
     writeInt(file, at, Wires.NOT_COMPLETE | 300);
     writeInt(file, at + 4, 0x12345678);
-    Files.delete(dir.resolve(AckFile.NAME)); // a kill leaves no high-water mark of the last record
+    Files.delete(
+        log().resolve(AckFile.NAME)); // a kill leaves no high-water mark of the last record
 
     try (ChronicleTaskQueue q = open()) {
-      assertThat(q.endPosition()).isEqualTo(2);
-      assertThat(q.append(task(7))).isEqualTo(2); // Chronicle overwrites the incomplete record
-      List<QueuedTask> r = q.read(0, 10);
+      assertThat(q.endPosition(0, 0)).isEqualTo(2);
+      assertThat(q.append(0, 0, task(7), null))
+          .isEqualTo(2); // Chronicle overwrites the incomplete record
+      List<QueuedTask> r = q.read(0, 0, 0, 10);
       assertThat(r).extracting(QueuedTask::position).containsExactly(0L, 1L, 2L);
       assertThat(r.get(2).task().path()).isEqualTo("f7");
-      assertThat(q.append(task(8))).isEqualTo(3);
+      assertThat(q.append(0, 0, task(8), null)).isEqualTo(3);
     }
     try (ChronicleTaskQueue q = open()) {
-      assertThat(q.read(0, 10)).extracting(QueuedTask::position).containsExactly(0L, 1L, 2L, 3L);
+      assertThat(q.read(0, 0, 0, 10))
+          .extracting(QueuedTask::position)
+          .containsExactly(0L, 1L, 2L, 3L);
     }
   }
 
@@ -140,19 +149,99 @@ class KilledWriterTest {
       throws IOException {
     try (ChronicleTaskQueue q = open()) {
       for (int i = 0; i < 3; i++) {
-        q.append(task(i));
+        q.append(0, 0, task(i), null);
       }
-      assertThat(q.read(0, 1)).hasSize(1);
+      assertThat(q.read(0, 0, 0, 1)).hasSize(1);
       // damage record 1 behind the queue's back: the file is mapped, so the tailer sees it
       Path file = files(".cq4").get(0);
       long at = dataHeader(file, 1);
       writeInt(file, at, readInt(file, at) | Wires.NOT_COMPLETE);
-      q.unreadableTimeoutNanos = 0;
-      assertThat(q.read(1, 10)).isEmpty(); // the first miss may be transient: it seeks afresh
-      assertThatThrownBy(() -> q.read(1, 10))
+      q.log(0, 0).unreadableTimeoutNanos = 0;
+      assertThat(q.read(0, 0, 1, 10)).isEmpty(); // the first miss may be transient: it seeks afresh
+      assertThatThrownBy(() -> q.read(0, 0, 1, 10))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("position 1 is below the end (3)")
           .hasMessageContaining(file.getFileName().toString());
+    }
+  }
+
+  /** A file that looks like a cycle file set aside after a killed writer (it holds no record). */
+  private Path discard(String cycleFile, long millis) throws IOException {
+    Path f = log().resolve(cycleFile + "-" + millis + ".discard");
+    Files.write(f, new byte[4096]);
+    return f;
+  }
+
+  @Test
+  void aDiscardedCycleFileIsDeletedOnceTheAcknowledgedPositionIsInALaterCycle() throws IOException {
+    try (ChronicleTaskQueue q = open()) {
+      q.append(0, 0, task(0), null);
+      q.append(0, 0, task(1), null);
+    }
+    Path good = files(".cq4").get(0);
+    clock.advanceMillis(1_000);
+    String name = good.getFileName().toString();
+    Path bad = good.resolveSibling(name.substring(0, name.length() - 7) + "01T.cq4");
+    Files.write(bad, new byte[65_536]);
+    writeInt(bad, 0, Wires.NOT_COMPLETE | Wires.META_DATA | 200);
+
+    try (ChronicleTaskQueue q = open()) {
+      assertThat(files(".discard")).as("set aside, kept while its cycle may matter").hasSize(1);
+      clock.advanceMillis(2_000);
+      assertThat(q.append(0, 0, task(2), null)).isEqualTo(2);
+      q.acknowledge(0, 0, 1);
+      assertThat(files(".discard")).as("the acknowledged position is still in cycle 0").hasSize(1);
+      q.acknowledge(0, 0, 3); // now in the cycle after the discarded one: both go
+      assertThat(files(".discard")).isEmpty();
+      assertThat(files(".cq4")).hasSize(1).doesNotContain(good);
+    }
+  }
+
+  @Test
+  void aLogKeepsAtMostEightDiscardedFilesAndNoneOlderThanItsOldestCycle() throws IOException {
+    String a;
+    String b;
+    try (ChronicleTaskQueue q = open()) {
+      q.append(0, 0, task(0), null);
+      a = files(".cq4").get(0).getFileName().toString();
+      clock.advanceMillis(1_000);
+      q.append(0, 0, task(1), null);
+      q.acknowledge(0, 0, 2);
+      b = files(".cq4").get(0).getFileName().toString();
+      assertThat(b).isNotEqualTo(a);
+    }
+    discard(a, 1); // older than every cycle the log keeps
+    List<Path> recent = new java.util.ArrayList<>();
+    for (int i = 0; i < ChronicleLog.MAX_DISCARDS + 2; i++) {
+      recent.add(discard(b, 100 + i));
+    }
+    discard("not-a-cycle-name", 5); // unknown cycle: only the count bound applies
+
+    try (ChronicleTaskQueue q = open()) {
+      List<Path> left = files(".discard");
+      assertThat(left).hasSize(ChronicleLog.MAX_DISCARDS);
+      // the oldest by cycle go first: the one of unknown cycle, then b's lowest millis
+      assertThat(left).containsExactlyInAnyOrderElementsOf(recent.subList(2, recent.size()));
+      assertThat(q.size()).isZero();
+    }
+  }
+
+  @Test
+  void aLogWithoutRecordsDeletesDiscardedFilesOfPastCycles() throws IOException {
+    String a;
+    try (ChronicleTaskQueue q = open()) {
+      q.append(0, 0, task(0), null);
+      a = files(".cq4").get(0).getFileName().toString();
+    }
+    // a log whose cycle files are gone (another log of the queue, say): only the clock tells
+    Path other = QueueLayout.logDirectory(dir, 1, 0);
+    Files.write(other.resolve(a + "-7.discard"), new byte[16]);
+    try (ChronicleTaskQueue q = open()) {
+      assertThat(Files.exists(other.resolve(a + "-7.discard"))).as("same cycle as now").isTrue();
+    }
+    clock.advanceMillis(1_000);
+    try (ChronicleTaskQueue q = open()) {
+      assertThat(Files.exists(other.resolve(a + "-7.discard"))).as("a past cycle").isFalse();
     }
   }
 }

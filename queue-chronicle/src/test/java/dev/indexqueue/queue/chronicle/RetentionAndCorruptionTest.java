@@ -24,14 +24,19 @@ class RetentionAndCorruptionTest {
   @TempDir Path dir;
   final SetTimeProvider clock = new SetTimeProvider(Instant.parse("2026-04-01T10:00:00Z"));
 
+  /** The directory of log (0, 0), where these tests write. */
+  Path log() {
+    return QueueLayout.logDirectory(dir, 0, 0);
+  }
+
   ChronicleTaskQueue open() {
     return new ChronicleTaskQueue(
         new ChronicleTaskQueue.Settings(
-            dir, 1_000, SyncPolicy.BATCH, TestRollCycles.TEST_SECONDLY, clock));
+            dir, 2, 2, 1_000, SyncPolicy.BATCH, TestRollCycles.TEST_SECONDLY, clock));
   }
 
   List<Path> queueFiles() throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
+    try (Stream<Path> s = Files.list(log())) {
       return s.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().toList();
     }
   }
@@ -47,41 +52,41 @@ class RetentionAndCorruptionTest {
       int p = 0;
       for (int cycle = 0; cycle < 5; cycle++) {
         for (int i = 0; i < 3; i++) {
-          assertThat(q.append(task(p))).isEqualTo(p);
+          assertThat(q.append(0, 0, task(p), null)).isEqualTo(p);
           p++;
         }
-        q.sync();
+        q.sync(0);
         clock.advanceMillis(cycle == 2 ? 3_000 : 1_000); // one stretch of empty cycles
       }
       assertThat(queueFiles()).hasSize(5);
       // any start position, including each cycle's first and last
       for (int from = 0; from < 15; from++) {
-        List<QueuedTask> r = q.read(from, 20);
+        List<QueuedTask> r = q.read(0, 0, from, 20);
         assertThat(r).as("read from %d", from).hasSize(15 - from);
         for (int k = 0; k < r.size(); k++) {
           assertThat(r.get(k).position()).isEqualTo(from + k);
           assertThat(r.get(k).task()).isEqualTo(task(from + k));
         }
       }
-      q.acknowledge(7); // cycles 0 (0-2) and 1 (3-5) are wholly below; cycle 2 holds 6-8
+      q.acknowledge(0, 0, 7); // cycles 0 (0-2) and 1 (3-5) are wholly below; cycle 2 holds 6-8
       assertThat(queueFiles()).hasSize(3);
-      assertThat(q.read(0, 3)).extracting(QueuedTask::position).containsExactly(7L, 8L, 9L);
+      assertThat(q.read(0, 0, 0, 3)).extracting(QueuedTask::position).containsExactly(7L, 8L, 9L);
     }
     try (ChronicleTaskQueue q = open()) { // restart after retention
-      assertThat(q.firstPosition()).isEqualTo(7);
-      assertThat(q.endPosition()).isEqualTo(15);
-      assertThat(q.read(0, 100))
+      assertThat(q.firstPosition(0, 0)).isEqualTo(7);
+      assertThat(q.endPosition(0, 0)).isEqualTo(15);
+      assertThat(q.read(0, 0, 0, 100))
           .extracting(QueuedTask::position)
           .containsExactly(7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
-      q.acknowledge(15);
+      q.acknowledge(0, 0, 15);
       List<Path> left = queueFiles();
       assertThat(left).hasSize(1);
       assertThat(q.size()).isZero();
       // the clock moved on: the next task starts a new cycle, and the old one goes once
       // acknowledged
-      assertThat(q.append(task(15))).isEqualTo(15);
+      assertThat(q.append(0, 0, task(15), null)).isEqualTo(15);
       assertThat(queueFiles()).hasSize(2);
-      q.acknowledge(16);
+      q.acknowledge(0, 0, 16);
       assertThat(queueFiles()).hasSize(1).doesNotContainAnyElementsOf(left);
     }
   }
@@ -115,18 +120,18 @@ class RetentionAndCorruptionTest {
   void aCorruptRecordStopsReadingAndNamesFileAndPosition() throws IOException {
     try (ChronicleTaskQueue q = open()) {
       for (int i = 0; i < 10; i++) {
-        q.append(task(i));
+        q.append(0, 0, task(i), null);
       }
-      assertThat(q.read(0, 4)).hasSize(4);
+      assertThat(q.read(0, 0, 0, 4)).hasSize(4);
       Path file = corruptPayloadOf(5); // through the page cache: the live map sees it
       for (int attempt = 0; attempt < 2; attempt++) { // never skipped, however often asked
-        assertThatThrownBy(() -> q.read(4, 10))
+        assertThatThrownBy(() -> q.read(0, 0, 4, 10))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining(file.getFileName().toString())
             .hasMessageContaining("position 5")
             .hasMessageContaining("checksum");
       }
-      assertThat(q.read(4, 1)).extracting(QueuedTask::position).containsExactly(4L);
+      assertThat(q.read(0, 0, 4, 1)).extracting(QueuedTask::position).containsExactly(4L);
       assertThat(q.size()).isEqualTo(10);
     }
     assertThatThrownBy(this::open) // restart reports it too: nothing after it is dropped
@@ -139,13 +144,13 @@ class RetentionAndCorruptionTest {
   void aCorruptAcknowledgedRecordIsIgnored() throws IOException {
     try (ChronicleTaskQueue q = open()) {
       for (int i = 0; i < 10; i++) {
-        q.append(task(i));
+        q.append(0, 0, task(i), null);
       }
-      q.acknowledge(7);
+      q.acknowledge(0, 0, 7);
     }
     corruptPayloadOf(5);
     try (ChronicleTaskQueue q = open()) {
-      assertThat(q.read(0, 10)).extracting(QueuedTask::position).containsExactly(7L, 8L, 9L);
+      assertThat(q.read(0, 0, 0, 10)).extracting(QueuedTask::position).containsExactly(7L, 8L, 9L);
     }
   }
 
@@ -153,7 +158,7 @@ class RetentionAndCorruptionTest {
   void aTruncatedFileIsReportedWithItsName() throws IOException {
     try (ChronicleTaskQueue q = open()) {
       for (int i = 0; i < 10; i++) {
-        q.append(task(i));
+        q.append(0, 0, task(i), null);
       }
     }
     Path file = queueFiles().get(0);
@@ -171,13 +176,13 @@ class RetentionAndCorruptionTest {
   void aFileTruncatedBetweenRecordsIsReportedWithItsName() throws IOException {
     try (ChronicleTaskQueue q = open()) {
       for (int i = 0; i < 10; i++) {
-        q.append(task(i));
+        q.append(0, 0, task(i), null);
       }
     }
     Path file = queueFiles().get(0);
     byte[] all = Files.readAllBytes(file);
-    // record 5 starts 32 bytes before its content, after Chronicle's 4-byte header
-    long at = indexOf(all, "payload-005".getBytes(StandardCharsets.UTF_8)) - 36;
+    // record 5 starts 44 bytes before its content, after Chronicle's 4-byte header
+    long at = indexOf(all, "payload-005".getBytes(StandardCharsets.UTF_8)) - 48;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.truncate(at);
     }
@@ -191,10 +196,10 @@ class RetentionAndCorruptionTest {
   @Test
   void aCorruptAckFileIsReportedWithItsName() throws IOException {
     try (ChronicleTaskQueue q = open()) {
-      q.append(task(0));
-      q.acknowledge(1);
+      q.append(0, 0, task(0), null);
+      q.acknowledge(0, 0, 1);
     }
-    Path ack = dir.resolve(AckFile.NAME);
+    Path ack = log().resolve(AckFile.NAME);
     Files.write(ack, new byte[] {1, 2, 3});
     assertThatThrownBy(this::open)
         .isInstanceOf(IllegalStateException.class)

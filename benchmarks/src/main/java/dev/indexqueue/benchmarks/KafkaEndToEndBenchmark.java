@@ -1,0 +1,145 @@
+package dev.indexqueue.benchmarks;
+
+import dev.indexqueue.IndexTask;
+import dev.indexqueue.IndexingService;
+import dev.indexqueue.Ticket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * End to end on the Kafka queue: the time to make {@code docs} (default 100,000) distinct ~1 KB
+ * documents durable in a fresh Lucene index, through a service with 2 lanes, {@code SUBMITTERS}
+ * threads submitting (each its own workspaces), then waiting until every workspace's last ticket is
+ * DURABLE. {@code SERVICE_KAFKA} uses the Kafka queue (a fresh topic with 2 partitions on the
+ * in-process cluster: 1 controller + 3 brokers, replication factor 3); {@code SERVICE_MEMORY} the
+ * memory queue, with the same threads, workspaces and backend.
+ *
+ * <p>Why several submitting threads: a Kafka submit returns once the broker acknowledged its record
+ * (a network round trip and replication), so one thread submitting in a loop measures the round
+ * trip, not the queue; a front end with many request threads is the case the queue serves.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+@Fork(1)
+public class KafkaEndToEndBenchmark {
+  /** The implementation measured. */
+  public enum Impl {
+    SERVICE_KAFKA,
+    SERVICE_MEMORY
+  }
+
+  static final int SUBMITTERS = 16;
+  static final int LANES = 2;
+
+  @Param({"SERVICE_KAFKA", "SERVICE_MEMORY"})
+  public Impl impl;
+
+  @Param("100000")
+  public int docs;
+
+  private Corpus corpus;
+  private List<String> workspaces;
+  private ExecutorService threads;
+  private KafkaCluster cluster;
+  private Path dir;
+  private IndexingService service;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    corpus = Corpus.load(docs, 1024);
+    workspaces = Bench.workspaces("ws", SUBMITTERS, LANES);
+    threads = Executors.newFixedThreadPool(SUBMITTERS);
+    if (impl == Impl.SERVICE_KAFKA) {
+      cluster = new KafkaCluster();
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    threads.shutdownNow();
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Setup(Level.Invocation)
+  public void open() {
+    dir = Bench.newDir("kafka-e2e");
+    if (impl == Impl.SERVICE_KAFKA) {
+      Map<String, String> c = new HashMap<>();
+      c.put("bootstrapServers", cluster.bootstrapServers());
+      c.put("topic", KafkaCluster.newTopic("e2e"));
+      c.put("partitions", Integer.toString(LANES));
+      service =
+          dev.indexqueue.IndexingService.builder()
+              .queue("kafka", c)
+              .backend(Bench.lucene(dir.resolve("index")))
+              .lanes(LANES)
+              .shutdownTimeouts(java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(30))
+              .build();
+    } else {
+      service =
+          dev.indexqueue.IndexingService.builder()
+              .queue("memory", Map.of("capacity", "65536")) // partitions = lanes
+              .backend(Bench.lucene(dir.resolve("index")))
+              .lanes(LANES)
+              .shutdownTimeouts(java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(30))
+              .build();
+    }
+  }
+
+  @TearDown(Level.Invocation)
+  public void close() throws Exception {
+    Bench.closeAll(service, null, null, dir);
+    service = null;
+  }
+
+  @Benchmark
+  public long run() throws Exception {
+    List<Future<Ticket[]>> fs = new ArrayList<>();
+    for (int t = 0; t < SUBMITTERS; t++) {
+      int first = t;
+      fs.add(
+          threads.submit(
+              () -> {
+                Ticket last = null;
+                String ws = workspaces.get(first);
+                for (int i = first; i < docs; i += SUBMITTERS) {
+                  last = service.submit(IndexTask.indexFile(ws, corpus.path(i), corpus.content(i)));
+                }
+                return new Ticket[] {last};
+              }));
+    }
+    long s = 0;
+    for (Future<Ticket[]> f : fs) {
+      Ticket t = f.get()[0];
+      if (t != null) {
+        s += t.durable().get(10, TimeUnit.MINUTES).sequence();
+      }
+    }
+    return s;
+  }
+}
