@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
+import dev.indexqueue.LifecycleState;
 import dev.indexqueue.PartitionStatus;
+import dev.indexqueue.QueueStatus;
 import dev.indexqueue.ShutdownReport;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
+import dev.indexqueue.spi.PermanentBackendException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +61,64 @@ class StatusTest {
         .isEqualTo(
             report.applied() + report.coalesced() + report.deadLettered() + report.remaining());
     gate.open();
+  }
+
+  @Test
+  void pendingIsZeroOnceStopped() {
+    RecordingBackend backend = new RecordingBackend();
+    RecordingBackend.Gate gate = backend.gate();
+    IndexingService service =
+        IndexingService.builder()
+            .queue(MemoryTaskQueueProvider.newQueue(2, 100))
+            .backend(backend)
+            .lanes(2)
+            .batchSize(1)
+            .shutdownTimeouts(Duration.ofSeconds(30), Duration.ofMillis(50))
+            .build();
+    for (int i = 0; i < 20; i++) {
+      service.submit(IndexTask.indexFile("ws" + i, "f", "x"));
+    }
+    await().until(() -> gate.waiting() == 2);
+    assertThat(service.queueStatus().pending()).isPositive();
+
+    ShutdownReport report = service.shutdown(Duration.ZERO); // both lanes stuck at the gate
+    assertThat(report.remaining()).isEqualTo(20);
+    QueueStatus status = service.queueStatus();
+    assertThat(status.state()).isEqualTo(LifecycleState.STOPPED);
+    assertThat(status.pending()).isZero();
+    assertThat(status.inFlight()).isZero();
+    assertThat(status.lanes()).allSatisfy(l -> assertThat(l.depth() + l.inFlight()).isZero());
+    assertThat(status.partitions()).allSatisfy(p -> assertThat(p.depth()).isZero());
+    assertThat(status.oldestPendingAge()).isEqualTo(Duration.ZERO);
+    gate.open();
+  }
+
+  @Test
+  void appliedExcludesDeadLetters() throws Exception {
+    RecordingBackend backend = new RecordingBackend();
+    backend.failWhen(
+        q -> "bad".equals(q.task().path()),
+        () -> new PermanentBackendException("malformed", null),
+        -1);
+    IndexingService service =
+        IndexingService.builder()
+            .queue(MemoryTaskQueueProvider.newQueue(100))
+            .backend(backend)
+            .batchSize(4)
+            .build();
+    for (int i = 0; i < 9; i++) {
+      service.submit(IndexTask.indexFile("ws", i == 4 ? "bad" : "f" + i, "x"));
+    }
+    assertThat(service.awaitIndexReady("ws", Duration.ofSeconds(30))).isTrue();
+    QueueStatus status = service.queueStatus();
+    assertThat(status.accepted()).isEqualTo(9);
+    assertThat(status.deadLettered()).isEqualTo(1);
+    assertThat(status.applied()).isEqualTo(8);
+    ShutdownReport report = service.shutdown(Duration.ofSeconds(30));
+    assertThat(report.applied()).isEqualTo(8);
+    assertThat(report.deadLettered()).isEqualTo(1);
+    assertThat(report.accepted() + report.replayed())
+        .isEqualTo(
+            report.applied() + report.coalesced() + report.deadLettered() + report.remaining());
   }
 }

@@ -130,6 +130,15 @@ public abstract class TaskQueueContract {
     return 5_000;
   }
 
+  /**
+   * How many tasks each of the three producers appends to a queue of capacity 2 in the contention
+   * test, where nearly every append first meets a full queue. Default 2,000; a queue whose append
+   * waits for a network round trip (Kafka: three replicas) lowers it.
+   */
+  protected int tasksPerProducerOnATinyQueue() {
+    return 2_000;
+  }
+
   /** Closes what the test opened (closing twice is part of the contract). */
   @AfterEach
   public void closeOpened() {
@@ -593,7 +602,7 @@ public abstract class TaskQueueContract {
   public void tinyQueueUnderContention() throws Exception {
     TaskQueue q = open(2);
     int producers = 3;
-    int perProducer = 2_000;
+    int perProducer = tasksPerProducerOnATinyQueue();
     AtomicBoolean failed = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(producers);
     List<Future<?>> futures = new ArrayList<>();

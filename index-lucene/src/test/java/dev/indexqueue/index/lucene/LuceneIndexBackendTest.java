@@ -183,13 +183,13 @@ class LuceneIndexBackendTest {
       Map<String, List<String>> expected =
           Map.of(
               "|+|", List.of("core/src/main/scala/demo/Semigroup.scala"),
-              ">>=", List.of("core/src/main/scala/demo/FlatMap.scala", "docs/functor.md"),
-              "<*>", List.of("core/src/main/scala/demo/Apply.scala", "docs/functor.md"),
-              "*>", List.of("core/src/main/scala/demo/Apply.scala", "docs/functor.md"),
+              ">>=", List.of("core/src/main/scala/demo/FlatMap.scala", "site/functor.md"),
+              "<*>", List.of("core/src/main/scala/demo/Apply.scala", "site/functor.md"),
+              "*>", List.of("core/src/main/scala/demo/Apply.scala", "site/functor.md"),
               "===",
                   List.of(
                       "core/src/main/scala/demo/Eq.scala",
-                      "docs/functor.md",
+                      "site/functor.md",
                       "tests/src/test/scala/demo/AlternativeSuite.scala"),
               "::",
                   List.of(
@@ -289,7 +289,7 @@ class LuceneIndexBackendTest {
       assertThat(r.hasMore()).isTrue();
       assertThat(b.search("ws", "def", 50).totalHits()).isEqualTo(5);
       assertThat(b.search("ws", "nosuchword", 5).totalHits()).isZero();
-      // "functor" is in the path of docs/functor.md and in its content; "scala" only in paths
+      // "functor" is in the path of site/functor.md and in its content; "scala" only in paths
       SearchResults scala = b.search("ws", "scala", 50);
       assertThat(scala.totalHits()).isEqualTo(6);
       for (SearchHit h : scala.hits()) {

@@ -117,7 +117,7 @@ final class ScalaSnippets {
         }
         """);
     m.put(
-        "docs/functor.md",
+        "site/functor.md",
         """
         # Functor
 

@@ -8,7 +8,7 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * An in-process Kafka cluster for tests: 1 controller and 3 brokers (KafkaClusterTestKit; three
- * combined nodes fail and hang on close, see STACK.md), replication factor 3 and {@code
+ * combined nodes fail and hang on close, see docs/STACK.md), replication factor 3 and {@code
  * min.insync.replicas=2} by default, no automatic topic creation, the standard authorizer with
  * "allow everyone when no ACL matches" (so a test can deny one topic), fast group joins. Not
  * thread-safe to start or stop; its clients are.

@@ -18,9 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Each log has its own lock, held only to copy references in or out, so producers of one
  * partition and the readers of the others never wait for each other. The bound is global: a
- * producer first reserves one unit of {@link #capacity()} with a CAS on a shared counter and gets
- * {@link #FULL} when there is none; {@link #acknowledge} gives the units back. Memory is bounded by
- * the capacity whatever the producer rate.
+ * producer reserves one unit of {@link #capacity()} with a CAS on a shared counter, under its log's
+ * lock, and gets {@link #FULL} when there is none; {@link #acknowledge} gives the units back under
+ * the same lock. So per log, append and acknowledge are atomic with the space they take or free.
+ * Memory is bounded by the capacity whatever the producer rate.
  */
 final class MemoryTaskQueue implements TaskQueue {
   private final int partitions;
@@ -85,15 +86,18 @@ final class MemoryTaskQueue implements TaskQueue {
       throw new IllegalStateException("memory queue is closed");
     }
     Log l = log(partition, band);
-    long h;
-    do {
-      h = held.get();
-      if (h >= capacity) {
-        return FULL;
-      }
-    } while (!held.compareAndSet(h, h + 1));
     l.lock.lock();
     try {
+      // reserve under the log's lock, so that no reader of this log sees the space taken before
+      // the task is there (a FULL elsewhere would otherwise be explained by a task not yet
+      // readable)
+      long h;
+      do {
+        h = held.get();
+        if (h >= capacity) {
+          return FULL;
+        }
+      } while (!held.compareAndSet(h, h + 1));
       long p = l.tail;
       if (p - l.head >= l.ring.length) {
         grow(l);
@@ -154,10 +158,10 @@ final class MemoryTaskQueue implements TaskQueue {
       }
       released = upTo - l.head;
       l.head = upTo;
+      held.addAndGet(-released);
     } finally {
       l.lock.unlock();
     }
-    held.addAndGet(-released);
   }
 
   @Override
