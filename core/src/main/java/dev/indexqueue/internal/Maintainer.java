@@ -250,16 +250,29 @@ final class Maintainer implements Runnable {
 
   /**
    * The backend lost what it applied after its last commit and the lanes read again from there:
-   * nothing beyond the commit counts as applied any more.
+   * nothing beyond the commit counts as applied any more. What was committed survived, and is still
+   * to be made visible where it was not yet.
    */
   void rewound() {
     lock.lock();
     try {
+      Map<String, long[]> committedMarks = new HashMap<>();
+      for (Map.Entry<String, long[]> m : appliedMarks.entrySet()) {
+        String ws = m.getKey();
+        long[] kept = {
+          Math.min(m.getValue()[0], progress.mark(TaskStage.DURABLE, ws, 0)),
+          Math.min(m.getValue()[1], progress.mark(TaskStage.DURABLE, ws, 1))
+        };
+        if (kept[0] >= 0 || kept[1] >= 0) {
+          committedMarks.put(ws, kept);
+        }
+      }
       appliedMarks.clear();
+      appliedMarks.putAll(committedMarks);
       changedSinceCommit.clear();
-      changedSinceRefresh.clear();
+      changedSinceRefresh.retainAll(committedMarks.keySet());
       appliedSinceCommit = 0;
-      appliedSinceRefresh = false;
+      appliedSinceRefresh = !changedSinceRefresh.isEmpty();
       wake.signalAll();
     } finally {
       lock.unlock();

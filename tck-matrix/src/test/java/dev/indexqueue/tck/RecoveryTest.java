@@ -8,15 +8,19 @@ import dev.indexqueue.CommitPolicy;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.ShutdownReport;
+import dev.indexqueue.TaskStage;
+import dev.indexqueue.Ticket;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
 import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.TaskQueue;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** On start the core replays the queue from the backend's committed checkpoint. */
 class RecoveryTest {
@@ -174,5 +178,38 @@ class RecoveryTest {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(
             t -> t.isAlive() && t.getName().startsWith(prefix) && t.getName().endsWith(suffix));
+  }
+
+  /**
+   * After the backend lost its uncommitted work, what it had committed is still to be made visible:
+   * a waiter for a task committed before the loss, not yet refreshed, is woken. Found by the model
+   * matrix (state losses within a phase: awaitIndexReady of a workspace untouched by the loss timed
+   * out; the maintainer had forgotten every applied mark at the rewind).
+   */
+  @Test
+  void aTaskCommittedBeforeTheBackendLostStateBecomesVisible(@TempDir Path dir) throws Exception {
+    CrashableBackend backend = new CrashableBackend(BackendKind.RECORDING.store(dir));
+    IndexingService service =
+        IndexingService.builder()
+            .queue(MemoryTaskQueueProvider.newQueue(100))
+            .backend(backend)
+            .commitPolicy(CommitPolicy.everyBatch())
+            .refreshInterval(Duration.ofDays(1))
+            .build();
+    try {
+      Ticket a = service.submit(IndexTask.indexFile("a", "f", "committed, not yet visible"));
+      a.durable().get(30, TimeUnit.SECONDS);
+      backend.loseStateAt(1);
+      Ticket b = service.submit(IndexTask.indexFile("b", "f", "lost, then applied again"));
+      b.durable().get(30, TimeUnit.SECONDS);
+      assertThat(backend.losses()).isOne();
+      assertThat(service.queueStatus().replayed()).as("nothing finished was forgotten").isZero();
+
+      assertThat(a.await(TaskStage.VISIBLE, Duration.ofSeconds(10))).isTrue();
+      assertThat(service.awaitIndexReady("a", Duration.ofSeconds(10))).isTrue();
+      assertThat(service.awaitIndexReady("b", Duration.ofSeconds(10))).isTrue();
+    } finally {
+      service.close();
+    }
   }
 }
