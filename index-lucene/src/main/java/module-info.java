@@ -13,6 +13,9 @@ module dev.indexqueue.index.lucene {
 
   exports dev.indexqueue.index.lucene;
 
+  // not exported: dev.indexqueue.index.lucene.internal (code analysis, query syntax, matching
+  // lines), which indexqueue-index-solr uses on the class path
+
   provides dev.indexqueue.spi.IndexBackendProvider with
       dev.indexqueue.index.lucene.LuceneIndexBackendProvider;
 }

@@ -70,9 +70,17 @@ public final class ComparisonRunner {
       double target,
       String meaning) {
     boolean pass(double v) {
-      return op.equals(">=") ? v >= target : v <= target;
+      return op.equals(NO_TARGET) || (op.equals(">=") ? v >= target : v <= target);
+    }
+
+    /** The target as printed: {@code none} for a ratio only reported. */
+    String targetText() {
+      return op.equals(NO_TARGET) ? "none" : op + String.format(Locale.ROOT, "%.2f", target);
     }
   }
+
+  /** The op of a comparison that is reported without a target (the ratio is measured only). */
+  static final String NO_TARGET = "none";
 
   /** A group of sides of one benchmark class run alternately, with its settings. */
   record Group(
@@ -100,7 +108,7 @@ public final class ComparisonRunner {
       } else {
         System.err.println(
             "usage: run-comparison.sh [--quick]"
-                + " [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e]");
+                + " [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e,solr]");
         System.exit(2);
       }
     }
@@ -175,18 +183,17 @@ public final class ComparisonRunner {
       pass += ok ? 1 : 0;
       System.out.printf(
           Locale.ROOT,
-          "RATIO %s value=%.2f target=%s%.2f %s%n",
+          "RATIO %s value=%.2f target=%s %s%n",
           c.name(),
           v,
-          c.op(),
-          c.target(),
-          ok ? "PASS" : "BELOW");
+          c.targetText(),
+          c.op().equals(NO_TARGET) ? "REPORT" : ok ? "PASS" : "BELOW");
       table.add(
           new String[] {
             c.name(),
             String.format(Locale.ROOT, "%.2f", v),
-            c.op() + String.format(Locale.ROOT, "%.2f", c.target()),
-            ok ? "PASS" : "BELOW",
+            c.targetText(),
+            c.op().equals(NO_TARGET) ? "REPORT" : ok ? "PASS" : "BELOW",
             c.a().label() + " " + describe(c.a(), c.metric()),
             c.b().label() + " " + describe(c.b(), c.metric())
           });
@@ -252,6 +259,20 @@ public final class ComparisonRunner {
             2,
             null,
             2));
+    if (onClassPath("dev.indexqueue.benchmarks.SolrEndToEndBenchmark")) {
+      // only in a -Psolr build (run-comparison.sh --only=solr): an in-process SolrCloud cluster
+      g.add(
+          new Group(
+              "solr",
+              "SolrEndToEndBenchmark",
+              "run",
+              List.of("SERVICE_LUCENE_2LANES", "SERVICE_SOLR_2LANES"),
+              Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "20000" : "100000")),
+              1,
+              quick ? 1 : 2,
+              null,
+              quick ? 1 : 2));
+    }
     g.add(
         new Group(
             "kafka-submit",
@@ -310,12 +331,32 @@ public final class ComparisonRunner {
     return g;
   }
 
+  private static boolean onClassPath(String className) {
+    try {
+      Class.forName(className, false, ComparisonRunner.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
   static List<Comparison> comparisons() {
     Side mem1 = new Side("EndToEndBenchmark", "run", "SERVICE_MEMORY_1LANE");
     Side mem2 = new Side("EndToEndBenchmark", "run", "SERVICE_MEMORY_2LANES");
     Side chr1 = new Side("EndToEndBenchmark", "run", "SERVICE_CHRONICLE_1LANE");
     Side luc1 = new Side("EndToEndBenchmark", "run", "LUCENE_1T");
     return List.of(
+        new Comparison(
+            "e2e-solr-vs-lucene",
+            new Side("SolrEndToEndBenchmark", "run", "SERVICE_SOLR_2LANES"),
+            new Side("SolrEndToEndBenchmark", "run", "SERVICE_LUCENE_2LANES"),
+            Metric.SCORE,
+            true,
+            NO_TARGET,
+            0,
+            "throughput of 100k distinct docs until DURABLE through the service with 2 lanes, Solr"
+                + " backend (in-process SolrCloud, 2 nodes, 2 shards x 2 replicas) / Lucene"
+                + " backend"),
         new Comparison(
             "e2e-memory-1lane-vs-lucene-1t",
             mem1,

@@ -1,5 +1,6 @@
 package dev.indexqueue.index.lucene;
 
+import dev.indexqueue.index.lucene.internal.CodeSearch;
 import dev.indexqueue.spi.ContentHash;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public final class LuceneBaseline {
 
   /** A new index-time analyzer, as the backend's writer uses. */
   public static Analyzer indexAnalyzer() {
-    return new CodeAnalyzer();
+    return CodeSearch.analyzer();
   }
 
   /** The document the backend stores for an {@code INDEX_FILE} task (content hash included). */

@@ -3,6 +3,7 @@ package dev.indexqueue.index.lucene;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.SearchResults;
+import dev.indexqueue.index.lucene.internal.CodeSearch;
 import dev.indexqueue.spi.BackendStateLostException;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.Checkpoint;
@@ -81,9 +82,9 @@ final class LuceneIndexBackend implements IndexBackend {
 
   static final String F_ID = "id";
   static final String F_WORKSPACE = "workspace";
-  static final String F_PATH = "path";
+  static final String F_PATH = CodeSearch.PATH;
   static final String F_PATH_KEY = "path_key";
-  static final String F_CONTENT = "content";
+  static final String F_CONTENT = CodeSearch.CONTENT;
   static final String F_HASH = "hash";
   static final String F_LENGTH = "length";
 
@@ -97,8 +98,8 @@ final class LuceneIndexBackend implements IndexBackend {
   private final String where;
   private final LuceneIndexOptions options;
   private final int maxBufferedDocs;
-  private final Analyzer indexAnalyzer = new CodeAnalyzer();
-  private final LuceneReads reads = new LuceneReads(this::withSearcher, indexAnalyzer);
+  private final Analyzer indexAnalyzer = CodeSearch.analyzer();
+  private final LuceneReads reads = new LuceneReads(this::withSearcher);
   private final PreAnalysis preAnalysis;
 
   /** How many lanes are inside {@link #apply} now. */

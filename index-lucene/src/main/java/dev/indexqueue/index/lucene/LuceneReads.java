@@ -3,13 +3,14 @@ package dev.indexqueue.index.lucene;
 import static dev.indexqueue.index.lucene.LuceneIndexBackend.F_CONTENT;
 import static dev.indexqueue.index.lucene.LuceneIndexBackend.F_HASH;
 import static dev.indexqueue.index.lucene.LuceneIndexBackend.F_LENGTH;
-import static dev.indexqueue.index.lucene.LuceneIndexBackend.F_PATH;
 import static dev.indexqueue.index.lucene.LuceneIndexBackend.F_PATH_KEY;
 import static dev.indexqueue.index.lucene.LuceneIndexBackend.F_WORKSPACE;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.SearchResults;
+import dev.indexqueue.index.lucene.internal.CodeSearch;
+import dev.indexqueue.index.lucene.internal.LineMatcher;
 import dev.indexqueue.spi.IndexedDocument;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
@@ -30,7 +30,6 @@ import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -50,11 +49,11 @@ import org.apache.lucene.util.BytesRef;
 /**
  * The read side of {@link LuceneIndexBackend}: search, the documents and the workspaces of the
  * index, on searchers the backend lends (it owns the writer, its searcher manager and their
- * lifecycle). Thread-safe: it keeps no state besides the analyzer, which Lucene makes safe.
+ * lifecycle). Thread-safe: it keeps no state.
  */
 final class LuceneReads {
   /** The most lines shown per hit. */
-  static final int MAX_MATCH_LINES = 3;
+  static final int MAX_MATCH_LINES = CodeSearch.MAX_MATCH_LINES;
 
   /** Runs a body on a searcher. */
   @FunctionalInterface
@@ -69,15 +68,12 @@ final class LuceneReads {
   }
 
   private final Searchers searchers;
-  private final Analyzer analyzer;
 
   /**
    * @param searchers lends the backend's current searcher
-   * @param analyzer the analyzer the index was built with
    */
-  LuceneReads(Searchers searchers, Analyzer analyzer) {
+  LuceneReads(Searchers searchers) {
     this.searchers = searchers;
-    this.analyzer = analyzer;
   }
 
   List<IndexedDocument> documents(String workspace) {
@@ -139,8 +135,8 @@ final class LuceneReads {
   }
 
   /**
-   * Searches a workspace with the {@link CodeQueryParser} syntax: the best {@code limit} files,
-   * each with its best lines, and the exact number of matching files.
+   * Searches a workspace with the code-search syntax ({@link CodeSearch#parse}): the best {@code
+   * limit} files, each with its best lines, and the exact number of matching files.
    */
   SearchResults search(String workspace, String query, int limit) {
     IndexTask.checkWorkspace(workspace);
@@ -148,20 +144,7 @@ final class LuceneReads {
     if (limit < 1) {
       throw new IllegalArgumentException("limit: must be at least 1, was: " + limit);
     }
-    Query parsed;
-    try {
-      parsed = new CodeQueryParser(analyzer).parseCode(query);
-    } catch (ParseException | TooManyClauses | IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "query: cannot parse \"" + query + "\": " + firstLine(e.getMessage()), e);
-    }
-    if (parsed == null) {
-      throw new IllegalArgumentException(
-          "query: holds nothing searchable (punctuation such as . , ; ( ) [ ] { } \" alone is not"
-              + " indexed), was: \""
-              + query
-              + "\"");
-    }
+    Query parsed = CodeSearch.parse(query);
     Query full =
         new BooleanQuery.Builder()
             .add(new TermQuery(new Term(F_WORKSPACE, workspace)), BooleanClause.Occur.FILTER)
@@ -173,7 +156,7 @@ final class LuceneReads {
           LineMatcher matcher;
           try {
             top = s.search(full, limit);
-            matcher = LineMatcher.forQuery(s, parsed, F_CONTENT, F_PATH, analyzer, query);
+            matcher = CodeSearch.lineMatcher(s, parsed, query);
           } catch (TooManyClauses e) {
             throw new IllegalArgumentException(
                 "query: matches too many terms, was: \"" + query + "\"", e);
@@ -196,13 +179,5 @@ final class LuceneReads {
           }
           return new SearchResults(total, hits);
         });
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

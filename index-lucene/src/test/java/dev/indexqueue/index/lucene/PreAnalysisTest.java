@@ -10,6 +10,7 @@ import static org.quicktheories.QuickTheory.qt;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.SearchResults;
+import dev.indexqueue.index.lucene.internal.CodeSearch;
 import dev.indexqueue.tck.Budget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,13 +35,13 @@ import org.quicktheories.generators.SourceDSL;
  * without helpers answer every query with the same hits and scores, analysis failures reach the
  * lane as they were thrown, and closing stops the helpers.
  */
-class PreAnalysisTest {
+public class PreAnalysisTest {
   @TempDir Path dir;
 
   private static final String ALPHABET = "abcxyzABCXYZ019_.-$ \n\t(){};=,<>/*\"'#@éß中\uD83D\uDE00";
 
   /** Code-like text: identifiers in all cases, digits, punctuation, non-ASCII and emoji. */
-  static Gen<String> codeText() {
+  public static Gen<String> codeText() {
     return SourceDSL.integers()
         .between(0, 600)
         .zip(SourceDSL.longs().all(), (len, seed) -> text(new SplittableRandom(seed), len));
@@ -76,9 +77,9 @@ class PreAnalysisTest {
   }
 
   /** One token as the indexer sees it, or the end state (term null). */
-  record Token(String term, int positionIncrement, int start, int end) {}
+  public record Token(String term, int positionIncrement, int start, int end) {}
 
-  static List<Token> tokens(TokenStream ts) throws IOException {
+  public static List<Token> tokens(TokenStream ts) throws IOException {
     List<Token> out = new ArrayList<>();
     try (ts) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
@@ -98,7 +99,7 @@ class PreAnalysisTest {
 
   @Test
   void aReplayYieldsExactlyTheAnalyzersTokens() {
-    try (Analyzer analyzer = new CodeAnalyzer()) {
+    try (Analyzer analyzer = CodeSearch.analyzer()) {
       qt().withExamples(Budget.examples(200))
           .forAll(codeText())
           .checkAssert(
@@ -246,7 +247,7 @@ class PreAnalysisTest {
 
   @Test
   void withoutHelpersOrTextsNothingIsStarted() {
-    try (Analyzer analyzer = new CodeAnalyzer();
+    try (Analyzer analyzer = CodeSearch.analyzer();
         PreAnalysis none = new PreAnalysis(analyzer, "content", 0, "test-analysis-none", 4)) {
       assertThat(none.start(new String[] {"a", "b"}, 1)).isNull();
       none.close();
@@ -255,7 +256,7 @@ class PreAnalysisTest {
 
   @Test
   void helpersOnlyUseProcessorsTheLanesLeaveIdle() throws IOException {
-    try (Analyzer analyzer = new CodeAnalyzer();
+    try (Analyzer analyzer = CodeSearch.analyzer();
         PreAnalysis pre = new PreAnalysis(analyzer, "content", 3, "test-analysis-busy", 2)) {
       assertThat(pre.start(new String[] {"a", "b"}, 2)).as("two lanes on two processors").isNull();
       assertThat(pre.start(null, 1)).as("no texts").isNull();
@@ -268,7 +269,7 @@ class PreAnalysisTest {
 
   @Test
   void closeStopsTheHelpersTwiceSafelyAndTheLaneThenWorksAlone() throws IOException {
-    try (Analyzer analyzer = new CodeAnalyzer()) {
+    try (Analyzer analyzer = CodeSearch.analyzer()) {
       PreAnalysis pre = new PreAnalysis(analyzer, "content", 2, "test-analysis-close", 4);
       pre.start(new String[] {"warm up", "the helpers"}, 1).take(1);
       assertThat(threads("test-analysis-close")).isNotEmpty();

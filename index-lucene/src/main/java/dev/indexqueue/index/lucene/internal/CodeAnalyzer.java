@@ -1,4 +1,4 @@
-package dev.indexqueue.index.lucene;
+package dev.indexqueue.index.lucene.internal;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.LowerCaseFilter;

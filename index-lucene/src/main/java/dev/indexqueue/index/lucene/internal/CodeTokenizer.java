@@ -1,4 +1,4 @@
-package dev.indexqueue.index.lucene;
+package dev.indexqueue.index.lucene.internal;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -8,6 +8,7 @@ import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.util.AttributeFactory;
 
 /**
  * Splits source code into the words a code search finds, lower-cased, each with exact offsets:
@@ -113,6 +114,14 @@ final class CodeTokenizer extends Tokenizer {
   private int[] subInc = new int[16];
   private int subCount;
   private int subNext;
+
+  /** A tokenizer with the default attribute factory. */
+  CodeTokenizer() {}
+
+  /** A tokenizer whose attributes {@code factory} makes. */
+  CodeTokenizer(AttributeFactory factory) {
+    super(factory);
+  }
 
   @Override
   public void reset() throws IOException {

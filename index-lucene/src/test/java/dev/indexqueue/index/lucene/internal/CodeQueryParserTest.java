@@ -1,4 +1,4 @@
-package dev.indexqueue.index.lucene;
+package dev.indexqueue.index.lucene.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

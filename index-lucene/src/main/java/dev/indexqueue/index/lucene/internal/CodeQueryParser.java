@@ -1,7 +1,7 @@
-package dev.indexqueue.index.lucene;
+package dev.indexqueue.index.lucene.internal;
 
-import dev.indexqueue.index.lucene.CodeTokenizer.Kind;
-import dev.indexqueue.index.lucene.CodeTokenizer.Word;
+import dev.indexqueue.index.lucene.internal.CodeTokenizer.Kind;
+import dev.indexqueue.index.lucene.internal.CodeTokenizer.Word;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -43,15 +43,14 @@ import org.apache.lucene.search.TermQuery;
  * <p>Not thread-safe: one per query.
  */
 final class CodeQueryParser extends MultiFieldQueryParser {
-  private static final Set<String> FIELDS =
-      Set.of(LuceneIndexBackend.F_CONTENT, LuceneIndexBackend.F_PATH);
+  private static final Set<String> FIELDS = Set.of(CodeSearch.CONTENT, CodeSearch.PATH);
   private static final Set<String> KEYWORDS = Set.of("AND", "OR", "NOT");
   private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*:");
   private static final Pattern BOOST = Pattern.compile("\\^[0-9]+(\\.[0-9]+)?$");
   private static final Pattern FUZZY = Pattern.compile("~([0-9]+(\\.[0-9]+)?)?$");
 
   CodeQueryParser(Analyzer analyzer) {
-    super(new String[] {LuceneIndexBackend.F_CONTENT, LuceneIndexBackend.F_PATH}, analyzer);
+    super(new String[] {CodeSearch.CONTENT, CodeSearch.PATH}, analyzer);
     setDefaultOperator(QueryParser.Operator.AND);
     setAllowLeadingWildcard(true);
     setSplitOnWhitespace(true);

@@ -1,10 +1,11 @@
-package dev.indexqueue.index.lucene;
+package dev.indexqueue.index.lucene.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.indexqueue.index.lucene.CodeTokenizer.Kind;
-import dev.indexqueue.index.lucene.CodeTokenizer.Word;
+import dev.indexqueue.index.lucene.PreAnalysisTest;
+import dev.indexqueue.index.lucene.internal.CodeTokenizer.Kind;
+import dev.indexqueue.index.lucene.internal.CodeTokenizer.Word;
 import dev.indexqueue.tck.Budget;
 import java.io.IOException;
 import java.io.UncheckedIOException;

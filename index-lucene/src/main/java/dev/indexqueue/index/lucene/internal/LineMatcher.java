@@ -1,4 +1,4 @@
-package dev.indexqueue.index.lucene;
+package dev.indexqueue.index.lucene.internal;
 
 import dev.indexqueue.SearchHit.MatchLine;
 import dev.indexqueue.SearchHit.Range;
@@ -48,9 +48,10 @@ import org.apache.lucene.util.automaton.ByteRunAutomaton;
  * match is a whole word (so {@code leftMap} in {@code ior.leftMap(f)} beats {@code leftMapK}), plus
  * one when a match is spelled exactly as in the query; ties go to the earlier line.
  *
- * <p>Created per search, on the searcher of that search, and used by one thread: not thread-safe.
+ * <p>Created per search ({@link CodeSearch#lineMatcher}), on the searcher of that search, and used
+ * by one thread: not thread-safe.
  */
-final class LineMatcher {
+public final class LineMatcher {
   /** The longest line text returned; longer lines are cut (minified files). */
   static final int MAX_LINE_CHARS = 1000;
 
@@ -120,13 +121,13 @@ final class LineMatcher {
   }
 
   /** The lines of one hit, and whether only its path matched. */
-  record Result(List<MatchLine> lines, boolean pathOnly) {}
+  public record Result(List<MatchLine> lines, boolean pathOnly) {}
 
   /**
    * The best {@code max} lines of document {@code doc} of {@code leaf} (a hit of the query), whose
    * stored content is {@code content}.
    */
-  Result match(LeafReaderContext leaf, int doc, String content, int max) throws IOException {
+  public Result match(LeafReaderContext leaf, int doc, String content, int max) throws IOException {
     Matches matches = weight.matches(leaf, doc);
     if (matches == null) {
       return new Result(List.of(), false);
