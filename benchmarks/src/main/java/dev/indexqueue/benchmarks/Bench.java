@@ -3,6 +3,7 @@ package dev.indexqueue.benchmarks;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.IndexingServiceBuilder;
 import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.Partitioning;
 import dev.indexqueue.spi.Providers;
 import dev.indexqueue.spi.TaskQueue;
 import java.io.IOException;
@@ -120,9 +121,19 @@ public final class Bench {
     }
   }
 
-  /** A memory queue. */
+  /** A memory queue with one partition. */
   public static TaskQueue memoryQueue(int capacity) {
-    return Providers.taskQueue("memory", Map.of("capacity", Integer.toString(capacity)));
+    return memoryQueue(capacity, 1);
+  }
+
+  /**
+   * A memory queue with {@code partitions} partitions (a service with {@code lanes} lanes needs at
+   * least as many; give it exactly {@code lanes} so that {@link #workspaces} spreads evenly).
+   */
+  public static TaskQueue memoryQueue(int capacity, int partitions) {
+    return Providers.taskQueue(
+        "memory",
+        Map.of("capacity", Integer.toString(capacity), "partitions", Integer.toString(partitions)));
   }
 
   /** A Chronicle queue in {@code dir}, default sync policy (BATCH) and roll cycle. */
@@ -145,8 +156,9 @@ public final class Bench {
   }
 
   /**
-   * {@code count} workspace names spread evenly over {@code lanes} lanes, by the core's lane hash
-   * (copied here: the core's is not API).
+   * {@code count} workspace names spread evenly over {@code lanes} lanes of a queue with {@code
+   * lanes} partitions (the builder's default), by the documented partitioning ({@link
+   * Partitioning#partitionOf}; the lane of a partition is {@code partition % lanes}).
    */
   public static List<String> workspaces(String prefix, int count, int lanes) {
     List<String> out = new ArrayList<>(count);
@@ -163,12 +175,8 @@ public final class Bench {
     return out;
   }
 
-  /** Same as the core's {@code Scheduler.laneOf}. */
+  /** The lane of a workspace in a service with {@code laneCount} lanes and as many partitions. */
   static int laneOf(String workspace, int laneCount) {
-    int h = workspace.hashCode();
-    h ^= (h >>> 16);
-    h *= 0x45d9f3b;
-    h ^= (h >>> 16);
-    return Math.floorMod(h, laneCount);
+    return Partitioning.partitionOf(workspace, laneCount) % laneCount;
   }
 }

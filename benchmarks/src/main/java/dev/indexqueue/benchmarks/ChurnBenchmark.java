@@ -96,7 +96,7 @@ public class ChurnBenchmark {
     dir = Bench.newDir("churn");
     if (impl == Impl.SERVICE) {
       service =
-          Bench.service(Bench.memoryQueue(1 << 17), Bench.lucene(dir.resolve("index")), 2)
+          Bench.service(Bench.memoryQueue(1 << 17, 2), Bench.lucene(dir.resolve("index")), 2)
               .readAhead(1 << 16)
               .build();
     } else {

@@ -124,7 +124,7 @@ public class EndToEndBenchmark {
           service =
               policy(
                       Bench.service(
-                          Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 2))
+                          Bench.memoryQueue(65_536, 2), Bench.lucene(dir.resolve("index")), 2))
                   .build();
       case SERVICE_CHRONICLE_1LANE ->
           service =
