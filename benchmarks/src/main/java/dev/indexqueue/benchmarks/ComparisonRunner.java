@@ -31,9 +31,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * on 2 cores). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
  * directly: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.indexqueue.benchmarks.ComparisonRunner [--quick]
- * [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e]}; {@code
- * -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 20,000 with --quick). Forks
- * run with a fixed heap ({@link #FORK_HEAP}, pre-touched) so heap growth does not land on one
+ * [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e,backlog,group-commit,visibility-4p]};
+ * {@code -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 20,000 with --quick).
+ * Forks run with a fixed heap ({@link #FORK_HEAP}, pre-touched) so heap growth does not land on one
  * side's iterations.
  */
 public final class ComparisonRunner {
@@ -92,7 +92,31 @@ public final class ComparisonRunner {
       int warmups,
       int measurements,
       TimeValue iterationTime,
-      int rounds) {}
+      int rounds,
+      Metric metric) {
+    Group(
+        String key,
+        String benchmark,
+        String method,
+        List<String> impls,
+        Map<String, String> params,
+        int warmups,
+        int measurements,
+        TimeValue iterationTime,
+        int rounds) {
+      this(
+          key,
+          benchmark,
+          method,
+          impls,
+          params,
+          warmups,
+          measurements,
+          iterationTime,
+          rounds,
+          Metric.SCORE);
+    }
+  }
 
   private static final Map<Side, List<Double>> SCORES = new LinkedHashMap<>();
   private static final Map<Side, List<Double>> P99 = new LinkedHashMap<>();
@@ -108,7 +132,8 @@ public final class ComparisonRunner {
       } else {
         System.err.println(
             "usage: run-comparison.sh [--quick]"
-                + " [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e,solr]");
+                + " [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e,backlog,"
+                + "group-commit,visibility-4p,solr]");
         System.exit(2);
       }
     }
@@ -220,7 +245,9 @@ public final class ComparisonRunner {
     String unit =
         s.benchmark().equals("SubmitBenchmark")
             ? " ops/s"
-            : s.benchmark().equals("VisibilityBenchmark") ? " µs p50" : " ms";
+            : s.benchmark().equals("VisibilityBenchmark")
+                ? " µs p50"
+                : m == Metric.P50 ? " ms p50" : " ms";
     String r = String.format(Locale.ROOT, "%,.0f%s", median(v), unit);
     if (m == Metric.P50 && P99.containsKey(s)) {
       r += String.format(Locale.ROOT, ", p99 %,.0f µs", median(P99.get(s)));
@@ -253,7 +280,8 @@ public final class ComparisonRunner {
                 "LUCENE_1T",
                 "SERVICE_MEMORY_1LANE",
                 "SERVICE_MEMORY_2LANES",
-                "SERVICE_CHRONICLE_1LANE"),
+                "SERVICE_CHRONICLE_1LANE",
+                "LUCENE_2T"),
             Map.of("docs", System.getProperty("indexq.e2e.docs", quick ? "20000" : "100000")),
             quick ? 3 : 2,
             2,
@@ -316,7 +344,8 @@ public final class ComparisonRunner {
             quick ? 1 : 2,
             quick ? 2 : 3,
             it,
-            2));
+            2,
+            Metric.P50));
     g.add(
         new Group(
             "recovery",
@@ -326,6 +355,46 @@ public final class ComparisonRunner {
             Map.of("committed", quick ? "200000" : "1000000", "tail", "1000"),
             2,
             quick ? 3 : 4,
+            null,
+            2));
+    // one task behind a 100,000-task backlog, full and quick alike (the backlog is the point);
+    // each single shot builds a service and submits the backlog first, untimed
+    g.add(
+        new Group(
+            "backlog",
+            "BacklogBenchmark",
+            "run",
+            List.of(
+                "URGENT_BEHIND_BACKLOG",
+                "URGENT_IDLE",
+                "OTHER_LANE_BEHIND_BACKLOG",
+                "OTHER_LANE_IDLE"),
+            Map.of("backlog", "100000", "warm", "10000"),
+            quick ? 2 : 3,
+            quick ? 5 : 10,
+            null,
+            2,
+            Metric.P50));
+    g.add(
+        new Group(
+            "group-commit",
+            "GroupCommitBenchmark",
+            "run",
+            List.of("LUCENE_4T", "SERVICE"),
+            Map.of("docs", "40000", "batch", "1000"),
+            quick ? 2 : 4,
+            quick ? 3 : 5,
+            null,
+            2));
+    g.add(
+        new Group(
+            "visibility-4p",
+            "ConcurrentVisibilityBenchmark",
+            "run",
+            List.of("LUCENE_4T", "SERVICE"),
+            Map.of("docs", "2000"),
+            quick ? 3 : 5,
+            quick ? 3 : 5,
             null,
             2));
     return g;
@@ -449,7 +518,57 @@ public final class ComparisonRunner {
             false,
             "<=",
             3.00,
-            "restart + catch up 1k tail behind 1M committed / applying 1k"));
+            "restart + catch up 1k tail behind 1M committed / applying 1k"),
+        new Comparison(
+            "priority-urgent-behind-backlog",
+            new Side("BacklogBenchmark", "run", "URGENT_BEHIND_BACKLOG"),
+            new Side("BacklogBenchmark", "run", "URGENT_IDLE"),
+            Metric.P50,
+            false,
+            "<=",
+            3.00,
+            "p50 submit -> VISIBLE of an urgent task of a fresh workspace behind 100k normal tasks"
+                + " in its partition / the same on an idle service"),
+        new Comparison(
+            "lane-independence",
+            new Side("BacklogBenchmark", "run", "OTHER_LANE_BEHIND_BACKLOG"),
+            new Side("BacklogBenchmark", "run", "OTHER_LANE_IDLE"),
+            Metric.P50,
+            false,
+            "<=",
+            3.00,
+            "2 lanes: p50 submit -> VISIBLE of workspace B's single task while the other lane has"
+                + " a 100k backlog / the same on an idle service"),
+        new Comparison(
+            "e2e-memory-2lanes-vs-lucene-2t",
+            mem2,
+            new Side("EndToEndBenchmark", "run", "LUCENE_2T"),
+            Metric.SCORE,
+            true,
+            ">=",
+            0.95,
+            "throughput of 100k distinct docs until DURABLE, service (memory, 2 lanes) / raw"
+                + " Lucene (2 threads)"),
+        new Comparison(
+            "group-commit-4p",
+            new Side("GroupCommitBenchmark", "run", "SERVICE"),
+            new Side("GroupCommitBenchmark", "run", "LUCENE_4T"),
+            Metric.SCORE,
+            true,
+            ">=",
+            2.00,
+            "4 producers, 40k docs in 1,000-doc batches each waited DURABLE: service / raw Lucene"
+                + " 4 threads each committing after its batch"),
+        new Comparison(
+            "visibility-4p",
+            new Side("ConcurrentVisibilityBenchmark", "run", "SERVICE"),
+            new Side("ConcurrentVisibilityBenchmark", "run", "LUCENE_4T"),
+            Metric.SCORE,
+            true,
+            ">=",
+            2.50,
+            "4 producers, 2,000 docs each waited VISIBLE before the next: service / raw Lucene 4"
+                + " threads, updateDocument + maybeRefreshBlocking"));
   }
 
   private static void run(Group g) throws RunnerException {
@@ -485,22 +604,37 @@ public final class ComparisonRunner {
           var primary = r.getPrimaryResult();
           double score = primary.getScore();
           String unit = primary.getScoreUnit();
-          if (g.benchmark().equals("VisibilityBenchmark")) {
+          if (g.metric() == Metric.P50) {
             score = primary.getStatistics().getPercentile(50.0);
             P99.computeIfAbsent(side, k -> new ArrayList<>())
                 .add(primary.getStatistics().getPercentile(99.0));
             unit += " p50";
           }
           SCORES.computeIfAbsent(side, k -> new ArrayList<>()).add(score);
+          StringBuilder aux = new StringBuilder();
+          for (var e : r.getSecondaryResults().entrySet()) {
+            if (e.getKey().startsWith("·")) {
+              continue; // profiler results
+            }
+            aux.append(
+                String.format(
+                    Locale.ROOT,
+                    " %s=%.1f (%.1f-%.1f)",
+                    e.getKey(),
+                    e.getValue().getStatistics().getMean(),
+                    e.getValue().getStatistics().getMin(),
+                    e.getValue().getStatistics().getMax()));
+          }
           System.out.printf(
               Locale.ROOT,
-              "  [%s] round %d/%d %-24s %,14.1f %s  (%.0f s, load %s)%n",
+              "  [%s] round %d/%d %-26s %,14.1f %s%s  (%.0f s, load %s)%n",
               g.key(),
               round,
               g.rounds(),
               impl,
               score,
               unit,
+              aux.length() == 0 ? "" : " per shot:" + aux,
               (System.nanoTime() - t0) / 1e9,
               load());
         }
