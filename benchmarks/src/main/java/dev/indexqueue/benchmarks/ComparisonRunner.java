@@ -27,8 +27,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * <pre>RATIO &lt;name&gt; value=&lt;x.xx&gt; target=&lt;op&gt;&lt;y.yy&gt; PASS|BELOW</pre>
  *
- * then a summary table. {@code --quick} uses smaller sizes and fewer iterations (under 10 minutes
- * on 2 cores). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
+ * then a summary table. {@code --quick} uses smaller sizes and fewer iterations (about 12 minutes
+ * on an idle 2-core machine; the backlog group keeps its 100,000-task backlog). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
  * directly: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.indexqueue.benchmarks.ComparisonRunner [--quick]
  * [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e,backlog,group-commit,visibility-4p]};
