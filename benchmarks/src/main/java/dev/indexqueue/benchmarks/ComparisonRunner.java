@@ -28,9 +28,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <pre>RATIO &lt;name&gt; value=&lt;x.xx&gt; target=&lt;op&gt;&lt;y.yy&gt; PASS|BELOW</pre>
  *
  * then a summary table. {@code --quick} uses smaller sizes and fewer iterations (about 12 minutes
- * on an idle 2-core machine; the backlog group keeps its 100,000-task backlog). Every fork gets the parent pom's JVM options ({@link Bench#jvmOptions()}). Run
- * directly: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.indexqueue.benchmarks.ComparisonRunner [--quick]
+ * on an idle 2-core machine; the backlog group keeps its 100,000-task backlog). Every fork gets the
+ * parent pom's JVM options ({@link Bench#jvmOptions()}). Run directly: {@code java -cp
+ * benchmarks/target/benchmarks.jar dev.indexqueue.benchmarks.ComparisonRunner [--quick]
  * [--only=e2e,churn,submit,visibility,recovery,kafka-submit,kafka-e2e,backlog,group-commit,visibility-4p]};
  * {@code -Dindexq.e2e.docs=N} changes the end-to-end size (default 100,000; 20,000 with --quick).
  * Forks run with a fixed heap ({@link #FORK_HEAP}, pre-touched) so heap growth does not land on one
