@@ -15,13 +15,12 @@ import java.util.List;
  * task beyond the backend's last commit. It also records each append's predecessor. Thread-safe as
  * the wrapped queue.
  */
-final class CrashableQueue implements TaskQueue {
-  final TaskQueue delegate;
+final class CrashableQueue extends ForwardingTaskQueue {
   final List<QueuedTask> appended = Collections.synchronizedList(new ArrayList<>());
   private volatile boolean crashed;
 
   CrashableQueue(TaskQueue delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** From now on acknowledges are lost (the process "died" with them). */
@@ -35,16 +34,6 @@ final class CrashableQueue implements TaskQueue {
   }
 
   @Override
-  public int partitions() {
-    return delegate.partitions();
-  }
-
-  @Override
-  public int bands() {
-    return delegate.bands();
-  }
-
-  @Override
   public long append(int partition, int band, IndexTask task, Predecessor predecessor) {
     long p = delegate.append(partition, band, task, predecessor);
     if (p != FULL) {
@@ -54,40 +43,10 @@ final class CrashableQueue implements TaskQueue {
   }
 
   @Override
-  public List<QueuedTask> read(int partition, int band, long fromPosition, int maxTasks) {
-    return delegate.read(partition, band, fromPosition, maxTasks);
-  }
-
-  @Override
   public void acknowledge(int partition, int band, long position) {
     if (!crashed) {
       delegate.acknowledge(partition, band, position);
     }
-  }
-
-  @Override
-  public long firstPosition(int partition, int band) {
-    return delegate.firstPosition(partition, band);
-  }
-
-  @Override
-  public long endPosition(int partition, int band) {
-    return delegate.endPosition(partition, band);
-  }
-
-  @Override
-  public long size() {
-    return delegate.size();
-  }
-
-  @Override
-  public long capacity() {
-    return delegate.capacity();
-  }
-
-  @Override
-  public void sync(int partition) {
-    delegate.sync(partition);
   }
 
   @Override

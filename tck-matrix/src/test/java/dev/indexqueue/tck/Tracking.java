@@ -1,14 +1,11 @@
 package dev.indexqueue.tck;
 
-import dev.indexqueue.IndexTask;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexBackendProvider;
 import dev.indexqueue.spi.IndexedDocument;
-import dev.indexqueue.spi.Predecessor;
-import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
 import dev.indexqueue.spi.TaskQueueProvider;
 import java.util.List;
@@ -94,59 +91,13 @@ final class Tracking {
     }
   }
 
-  private static final class Counted implements TaskQueue {
-    private final TaskQueue q;
+  private static final class Counted extends ForwardingTaskQueue {
     private final Counts counts;
     private boolean closed;
 
     Counted(TaskQueue q, Counts counts) {
-      this.q = q;
+      super(q);
       this.counts = counts;
-    }
-
-    @Override
-    public int partitions() {
-      return q.partitions();
-    }
-
-    @Override
-    public int bands() {
-      return q.bands();
-    }
-
-    @Override
-    public long append(int partition, int band, IndexTask task, Predecessor predecessor) {
-      return q.append(partition, band, task, predecessor);
-    }
-
-    @Override
-    public List<QueuedTask> read(int partition, int band, long fromPosition, int maxTasks) {
-      return q.read(partition, band, fromPosition, maxTasks);
-    }
-
-    @Override
-    public void acknowledge(int partition, int band, long position) {
-      q.acknowledge(partition, band, position);
-    }
-
-    @Override
-    public long firstPosition(int partition, int band) {
-      return q.firstPosition(partition, band);
-    }
-
-    @Override
-    public long endPosition(int partition, int band) {
-      return q.endPosition(partition, band);
-    }
-
-    @Override
-    public long size() {
-      return q.size();
-    }
-
-    @Override
-    public long capacity() {
-      return q.capacity();
     }
 
     @Override
@@ -155,7 +106,7 @@ final class Tracking {
         closed = true;
         counts.closed.incrementAndGet();
       }
-      q.close();
+      delegate.close();
     }
   }
 
