@@ -119,6 +119,11 @@ final class CrashableBackend implements IndexBackend {
   }
 
   @Override
+  public Checkpoint visibleCheckpoint() {
+    return delegate.visibleCheckpoint();
+  }
+
+  @Override
   public Checkpoint startReplay() {
     lock.writeLock().lock();
     try {
