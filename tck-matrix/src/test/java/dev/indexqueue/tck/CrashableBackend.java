@@ -115,7 +115,13 @@ final class CrashableBackend implements IndexBackend {
 
   @Override
   public Checkpoint committedCheckpoint() {
-    return delegate.committedCheckpoint();
+    // the read lock: a loss swaps the delegate under the write lock
+    lock.readLock().lock();
+    try {
+      return delegate.committedCheckpoint();
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   @Override
@@ -139,22 +145,46 @@ final class CrashableBackend implements IndexBackend {
 
   @Override
   public void makeVisible() {
-    delegate.makeVisible();
+    // the read lock: a loss swaps the delegate under the write lock
+    lock.readLock().lock();
+    try {
+      delegate.makeVisible();
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   @Override
   public List<IndexedDocument> documents(String workspace) {
-    return delegate.documents(workspace);
+    // the read lock: a loss swaps the delegate under the write lock
+    lock.readLock().lock();
+    try {
+      return delegate.documents(workspace);
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   @Override
   public Set<String> workspaces() {
-    return delegate.workspaces();
+    // the read lock: a loss swaps the delegate under the write lock
+    lock.readLock().lock();
+    try {
+      return delegate.workspaces();
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   @Override
   public dev.indexqueue.SearchResults search(String workspace, String query, int limit) {
-    return delegate.search(workspace, query, limit);
+    // the read lock: a loss swaps the delegate under the write lock
+    lock.readLock().lock();
+    try {
+      return delegate.search(workspace, query, limit);
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   @Override

@@ -74,7 +74,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>On failure the cell and the seed are printed with the shrunk operation list, one step per
  * line: replay one with {@code -DQT_SEED=<seed> -Dtest=ModelMatrixTest}, and {@code
  * -Dindexq.matrix.cell=<part of the cell's name>} to run only that cell. Budget: {@code
- * indexq.examples} runs per cell (200 in CI, 50 on the JDK 25 run; half that for the Lucene cells).
+ * indexq.examples} runs per cell (200 in CI, 50 on the JDK 25 run; a quarter of that for the Lucene cells).
  * New queues and backends join through {@link QueueKind} and {@link BackendKind}.
  */
 class ModelMatrixTest {
@@ -123,11 +123,12 @@ class ModelMatrixTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         only == null || (cell + " × priorities=" + priorities).contains(only),
         "not the cell asked for with -Dindexq.matrix.cell");
-    // a Lucene run opens and commits a real index once per phase: half the budget keeps the two
-    // Lucene cells within the time of the sixteen recording ones
+    // a Lucene run opens and commits a real index once per phase, and reopens it at each state
+    // loss: a quarter of the budget keeps the two Lucene cells within the time of the sixteen
+    // recording ones
     int examples =
         backend == BackendKind.LUCENE
-            ? Math.max(10, Budget.examples(200) / 2)
+            ? Math.max(10, Budget.examples(200) / 4)
             : Budget.examples(200);
     Long fixed = Long.getLong("QT_SEED");
     long seed = fixed != null ? fixed : System.nanoTime();
