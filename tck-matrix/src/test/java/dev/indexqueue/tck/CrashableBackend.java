@@ -126,7 +126,12 @@ final class CrashableBackend implements IndexBackend {
 
   @Override
   public Checkpoint visibleCheckpoint() {
-    return delegate.visibleCheckpoint();
+    lock.readLock().lock();
+    try {
+      return delegate.visibleCheckpoint();
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   @Override

@@ -74,8 +74,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>On failure the cell and the seed are printed with the shrunk operation list, one step per
  * line: replay one with {@code -DQT_SEED=<seed> -Dtest=ModelMatrixTest}, and {@code
  * -Dindexq.matrix.cell=<part of the cell's name>} to run only that cell. Budget: {@code
- * indexq.examples} runs per cell (200 in CI, 50 on the JDK 25 run; a quarter of that for the Lucene cells).
- * New queues and backends join through {@link QueueKind} and {@link BackendKind}.
+ * indexq.examples} runs per cell (200 in CI, 50 on the JDK 25 run; a quarter of that for the Lucene
+ * cells). New queues and backends join through {@link QueueKind} and {@link BackendKind}.
  */
 class ModelMatrixTest {
   private static final int MAX_STEPS = 12;
