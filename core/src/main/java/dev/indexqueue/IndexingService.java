@@ -47,6 +47,11 @@ public interface IndexingService extends AutoCloseable {
    * Waits until every task of {@code workspace} accepted before this call (and every task replayed
    * at start) is visible to searches, or was dead-lettered. Blocks on signals, never polls.
    *
+   * <p>On a queue shared by several processes (a cluster), the tasks waited for are those this
+   * service accepted; when another process applies them (a producer node, or a partition this node
+   * does not own), they are visible once the backend's visible checkpoint of their partition passes
+   * them, which this service reads at most once per refresh interval while someone waits.
+   *
    * @param workspace a valid workspace name
    * @param timeout how long to wait at most
    * @return true when ready, false on timeout

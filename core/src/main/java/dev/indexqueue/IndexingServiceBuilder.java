@@ -173,7 +173,9 @@ public final class IndexingServiceBuilder {
   /**
    * How often applied work is made visible while the service is search-active (see {@link
    * #searchIdleAfter}) and nobody waits for it. Default 1 s. Waiting on VISIBLE or {@code
-   * awaitIndexReady} refreshes sooner.
+   * awaitIndexReady} refreshes sooner. On a shared queue ({@code TaskQueue.isShared()}, such as
+   * Kafka) a node refreshes on this interval whenever it applied something, and reads the backend's
+   * checkpoints at most this often to complete waits for tasks another node applies.
    */
   public IndexingServiceBuilder refreshInterval(Duration interval) {
     this.refreshInterval = positive("refreshInterval", interval);
@@ -192,7 +194,8 @@ public final class IndexingServiceBuilder {
    *
    * <p>{@code ChronoUnit.FOREVER.getDuration()} (any duration too long to count in nanoseconds)
    * turns idling off: interval refreshes always run. Use it when the backend's documents are read
-   * outside the service, e.g. a backend that feeds a remote search engine.
+   * outside the service, e.g. a backend that feeds a remote search engine. On a shared queue idling
+   * is always off: searches and waiters are on other nodes.
    */
   public IndexingServiceBuilder searchIdleAfter(Duration idleAfter) {
     this.searchIdleAfter = positive("searchIdleAfter", idleAfter);
@@ -288,6 +291,12 @@ public final class IndexingServiceBuilder {
    * What the service does: {@link Role#BOTH} (default), {@link Role#PRODUCER} (only submits: it
    * never subscribes to the queue's partitions, so a cluster queue gives them all to the workers)
    * or {@link Role#WORKER} (only applies: {@code submit} throws {@link IllegalStateException}).
+   *
+   * <p>A producer's tickets still reach every stage, and its {@code awaitIndexReady} still returns:
+   * for a task another process applies, the service watches the backend's checkpoints (DURABLE: the
+   * committed checkpoint of the task's partition passes it; VISIBLE: the visible one does), reading
+   * them at most once per {@link #refreshInterval} and only while someone waits. The same holds on
+   * any node of a shared queue for the partitions it does not own (docs/DESIGN.md §12.1).
    */
   public IndexingServiceBuilder role(Role role) {
     this.role = Objects.requireNonNull(role, "role");

@@ -14,6 +14,13 @@ import java.util.concurrent.TimeoutException;
  * IllegalStateException} when the service failed or stopped before reaching it. Waiters are woken
  * by positions and cannot miss a wake-up.
  *
+ * <p>When another process applies the task (a producer node of a cluster, or a partition this node
+ * does not own), DURABLE and VISIBLE complete when the backend's committed or visible checkpoint of
+ * the task's partition passes the task's position, APPLIED when either does; the service reads them
+ * at most once per refresh interval while someone waits (docs/DESIGN.md §12.1). A task
+ * dead-lettered on another process completes normally there (the checkpoint passes it); the dead
+ * letter is in that process's store.
+ *
  * <p>The futures complete on the service's callback executor ({@code
  * IndexingServiceBuilder.callbackExecutor}), never on a lane or the maintainer thread, so a
  * callback may block or even shut the service down.

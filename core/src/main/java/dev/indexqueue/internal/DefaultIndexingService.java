@@ -75,6 +75,17 @@ public final class DefaultIndexingService implements IndexingService {
   private final Retrier retrier;
   private final List<Thread> workers = new ArrayList<>();
   private final Thread maintainerThread;
+
+  /**
+   * The partitions this process owns, each with the positions it started reading its logs at (for
+   * the checkpoint watcher: tasks below were applied by another process).
+   */
+  private final java.util.Map<Integer, long[]> owned = CheckpointWatcher.newOwnedMap();
+
+  /** Waits for tasks other processes apply; null when every task is applied here. */
+  private final CheckpointWatcher watcher;
+
+  private final Thread watcherThread;
   private final Executor callbacks;
   private final ExecutorService ownedCallbackPool;
   private final CompletableFuture<Void> replayVisible = new CompletableFuture<>();
@@ -155,6 +166,20 @@ public final class DefaultIndexingService implements IndexingService {
       workers.add(newThread(tf, w, prefix + "-lane-" + lane.lane));
     }
     this.maintainerThread = newThread(tf, maintainer, prefix + "-maintainer");
+    if (queue.isShared() || !settings.role().applies()) {
+      this.watcher =
+          new CheckpointWatcher(
+              settings.name(),
+              backend,
+              progress,
+              settings.clock(),
+              Settings.saturatedNanos(settings.refreshInterval()),
+              owned);
+      this.watcherThread = newThread(tf, watcher, prefix + "-checkpoint-watcher");
+    } else {
+      this.watcher = null;
+      this.watcherThread = null;
+    }
   }
 
   /**
@@ -178,6 +203,9 @@ public final class DefaultIndexingService implements IndexingService {
       t.start();
     }
     s.maintainerThread.start();
+    if (s.watcherThread != null) {
+      s.watcherThread.start();
+    }
     return s;
   }
 
@@ -266,7 +294,13 @@ public final class DefaultIndexingService implements IndexingService {
       }
       for (int p : assigned) {
         lanes[LaneScheduler.laneOf(p, lanes.length)].assign(p, start.from(), start.ends());
+        long[] from = new long[queue.bands()];
+        for (int b = 0; b < from.length; b++) {
+          from[b] = start.from().position(p, b);
+        }
+        owned.put(p, from);
       }
+      waitersChanged();
       if (first) {
         firstAssignment.complete(null);
         if (start.replayed() == 0) {
@@ -284,6 +318,7 @@ public final class DefaultIndexingService implements IndexingService {
     public void revoked(java.util.Set<Integer> revoked) {
       try {
         for (int p : revoked) {
+          owned.remove(p);
           lanes[LaneScheduler.laneOf(p, lanes.length)].revoke(p);
         }
         if (!stopping()) {
@@ -302,6 +337,7 @@ public final class DefaultIndexingService implements IndexingService {
         for (int p : revoked) {
           lanes[LaneScheduler.laneOf(p, lanes.length)].release(p);
         }
+        waitersChanged();
       }
       LOG.info("{}: gave up partitions {}", settings.name(), revoked);
     }
@@ -416,6 +452,7 @@ public final class DefaultIndexingService implements IndexingService {
       CompletableFuture<Void> f = progress.register(stage, workspace, id);
       if (!f.isDone()) {
         maintainer.waiterAdded();
+        waitersChanged();
       }
       return f.thenApplyAsync(v -> this, callbacks);
     }
@@ -453,6 +490,7 @@ public final class DefaultIndexingService implements IndexingService {
       CompletableFuture<Void> f = progress.register(TaskStage.VISIBLE, workspace, last);
       if (!f.isDone()) {
         maintainer.waiterAdded();
+        waitersChanged();
       }
       try {
         f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -475,6 +513,14 @@ public final class DefaultIndexingService implements IndexingService {
     LifecycleState s = state.get();
     if (s == LifecycleState.FAILED) {
       throw new IllegalStateException("IndexingService " + settings.name() + " FAILED: " + failure);
+    }
+  }
+
+  /** Tells the checkpoint watcher (if any) that a waiter was added or ownership changed. */
+  private void waitersChanged() {
+    CheckpointWatcher w = watcher;
+    if (w != null) {
+      w.changed();
     }
   }
 
@@ -557,6 +603,9 @@ public final class DefaultIndexingService implements IndexingService {
     control.stop();
     backoff.cancel();
     maintainer.stop();
+    if (watcher != null) {
+      watcher.stop();
+    }
     wakeLanes();
     progress.terminate(
         new IllegalStateException("IndexingService " + settings.name() + " FAILED: " + failure, e));
@@ -644,8 +693,8 @@ public final class DefaultIndexingService implements IndexingService {
    * keep failing the read goes on with what is visible.
    */
   private void beforeRead(String workspace) {
-    if (!maintainer.noteRead()) {
-      return;
+    if (!maintainer.noteRead() || !settings.role().applies()) {
+      return; // a producer applies nothing: it reads what the backend shows
     }
     int partition = Partitioning.partitionOf(workspace, partitions);
     List<CompletableFuture<Void>> waits = new ArrayList<>(2);
@@ -772,12 +821,18 @@ public final class DefaultIndexingService implements IndexingService {
     control.stop();
     backoff.cancel();
     maintainer.stop();
+    if (watcher != null) {
+      watcher.stop();
+    }
     wakeLanes();
     admission.wakeProducers();
     long graceEnd = System.nanoTime() + settings.shutdownGrace().toNanos();
     boolean allStopped = true;
     List<Thread> threads = new ArrayList<>(workers);
     threads.add(maintainerThread);
+    if (watcherThread != null) {
+      threads.add(watcherThread);
+    }
     for (Thread t : threads) {
       if (t == Thread.currentThread()) {
         continue;

@@ -67,6 +67,15 @@ final class Maintainer implements Runnable {
   private final long commitIntervalNanos;
   private final long refreshIntervalNanos;
   private final long searchIdleNanos;
+
+  /**
+   * The queue is shared (docs/DESIGN.md §12.1): readers and waiters are elsewhere, so interval
+   * refreshes always run, and a commit is followed by a refresh within one refresh interval (other
+   * nodes learn what is visible from the backend's visible checkpoint, which only a refresh after
+   * the commit moves past the committed tasks).
+   */
+  private final boolean shared;
+
   private final Runnable spaceFreed;
   private final Runnable wakeLanes;
   private final Consumer<Error> fail;
@@ -122,6 +131,7 @@ final class Maintainer implements Runnable {
     this.commitIntervalNanos = Settings.saturatedNanos(settings.commitPolicy().interval());
     this.refreshIntervalNanos = Settings.saturatedNanos(settings.refreshInterval());
     this.searchIdleNanos = Settings.saturatedNanos(settings.searchIdleAfter());
+    this.shared = queue.isShared();
     this.committed = committed;
     this.spaceFreed = spaceFreed;
     this.wakeLanes = wakeLanes;
@@ -413,7 +423,9 @@ final class Maintainer implements Runnable {
   }
 
   private boolean searchActive(long now) {
-    return searchIdleNanos == Long.MAX_VALUE || (readSeen && now - lastReadNanos < searchIdleNanos);
+    return shared
+        || searchIdleNanos == Long.MAX_VALUE
+        || (readSeen && now - lastReadNanos < searchIdleNanos);
   }
 
   /**
@@ -436,7 +448,9 @@ final class Maintainer implements Runnable {
           }
           if (highest > mark && partition >= 0) {
             LaneScheduler lane = lanes[LaneScheduler.laneOf(partition, lanes.length)];
-            if (highest < lane.readPosition(partition, band)) {
+            long read = lane.readPosition(partition, band);
+            // MAX_VALUE: a partition this process does not own; its tasks are not on their way
+            if (read != Long.MAX_VALUE && highest < read) {
               seen[1] = true;
             }
           }
@@ -517,6 +531,10 @@ final class Maintainer implements Runnable {
         lock.lock();
         try {
           commitTookNanos = took;
+          if (shared && !round.refresh()) {
+            appliedSinceRefresh =
+                true; // a refresh within one interval moves the visible checkpoint
+          }
         } finally {
           lock.unlock();
         }

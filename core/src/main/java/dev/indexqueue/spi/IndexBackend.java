@@ -15,7 +15,9 @@ import java.util.Set;
  *       concurrent lanes hold disjoint workspaces);
  *   <li>{@link #commit} and {@link #makeVisible} — the core's one maintainer thread, never
  *       concurrently with each other, but concurrently with {@code apply};
- *   <li>{@link #committedCheckpoint} — the core at start, and the maintainer;
+ *   <li>{@link #committedCheckpoint} — the core at start, and the maintainer; and, with {@link
+ *       #visibleCheckpoint}, the core's checkpoint watcher on nodes that wait for tasks another
+ *       node applies (concurrently with everything else);
  *   <li>{@link #startReplay} — one lane worker, after a {@link BackendStateLostException}, once
  *       every lane has stopped applying and no commit runs;
  *   <li>{@link #documents}, {@link #workspaces} and {@link #search} — any thread (callers of the
@@ -80,6 +82,27 @@ public interface IndexBackend extends AutoCloseable {
 
   /** Makes everything applied before the call visible to searches and {@link #documents}. */
   void makeVisible();
+
+  /**
+   * The checkpoint that searches see: for each log, a position such that every task below it is
+   * visible to searches (as of the last {@link #makeVisible()} of any process writing to this
+   * backend). It may lag behind what is really visible, never run ahead of it; logs it knows
+   * nothing about are {@link Checkpoint#NOT_COVERED}.
+   *
+   * <p>Used by a service that waits for tasks another process applies (a producer node, or any node
+   * for the partitions it does not own; docs/DESIGN.md §12.1): their VISIBLE stage is reached when
+   * this checkpoint passes them. The core reads it no more often than the refresh interval, and
+   * only while someone waits. A backend shared by several processes (Solr: the checkpoint documents
+   * as of the last soft commit) or one that can tell what its searchers see (Lucene: the checkpoint
+   * of the last commit before the last refresh) overrides it.
+   *
+   * <p>The default returns {@link Checkpoint#none()}: this backend cannot tell, so a VISIBLE wait
+   * for a task that another process applies never completes (a wait for a task this process applies
+   * is unaffected). Called from any thread, concurrently with everything else.
+   */
+  default Checkpoint visibleCheckpoint() {
+    return Checkpoint.none();
+  }
 
   /**
    * The documents of a workspace, as of the last {@link #makeVisible()}, sorted by path.

@@ -147,6 +147,19 @@ public interface TaskQueue extends AutoCloseable {
     listener.assigned(all);
   }
 
+  /**
+   * Whether other processes append to or read from this queue too (a cluster queue such as Kafka):
+   * tasks this process accepts may be applied by another process, and the other way round. The core
+   * then waits for such tasks through the backend's checkpoints ({@link
+   * IndexBackend#committedCheckpoint()}, {@link IndexBackend#visibleCheckpoint()}), and refreshes
+   * on its refresh interval whenever it applied something, whether or not this process searches
+   * (the readers and waiters are elsewhere). The default, for a queue owned by one process, is
+   * false.
+   */
+  default boolean isShared() {
+    return false;
+  }
+
   /** Whether tasks survive a restart of the process (opt-in restart semantics in the tck). */
   default boolean isPersistent() {
     return false;

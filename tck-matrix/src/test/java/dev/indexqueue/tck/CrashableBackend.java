@@ -125,6 +125,16 @@ final class CrashableBackend implements IndexBackend {
   }
 
   @Override
+  public Checkpoint visibleCheckpoint() {
+    lock.readLock().lock();
+    try {
+      return delegate.visibleCheckpoint();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public Checkpoint startReplay() {
     lock.writeLock().lock();
     try {

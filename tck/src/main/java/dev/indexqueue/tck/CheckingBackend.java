@@ -90,6 +90,11 @@ public final class CheckingBackend implements IndexBackend {
   }
 
   @Override
+  public Checkpoint visibleCheckpoint() {
+    return delegate.visibleCheckpoint();
+  }
+
+  @Override
   public Checkpoint startReplay() {
     order.replay();
     return delegate.startReplay();

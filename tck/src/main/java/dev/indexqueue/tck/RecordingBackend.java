@@ -40,6 +40,7 @@ public final class RecordingBackend implements IndexBackend {
   public static final class Storage {
     private final Map<String, TreeMap<String, String>> documents = new HashMap<>();
     private Checkpoint checkpoint = Checkpoint.none();
+    private Checkpoint visible = Checkpoint.none();
     private int commits;
 
     /** Creates empty storage. */
@@ -48,6 +49,22 @@ public final class RecordingBackend implements IndexBackend {
     /** The last committed checkpoint (every commit merged). */
     public synchronized Checkpoint checkpoint() {
       return checkpoint;
+    }
+
+    /**
+     * The committed checkpoint as of the last {@link RecordingBackend#makeVisible()} of any backend
+     * on this storage: storage shared by several backends models one index that they all write and
+     * that a refresh makes visible as a whole (as a Solr soft commit does).
+     */
+    public synchronized Checkpoint visibleCheckpoint() {
+      return visible;
+    }
+
+    synchronized void markVisible(Checkpoint before) {
+      visible =
+          visible.isNone() || !visible.hasLayout(before.partitions(), before.bands())
+              ? before
+              : visible.mergedWith(before);
     }
 
     /** How many commits were made. */
@@ -281,10 +298,18 @@ public final class RecordingBackend implements IndexBackend {
 
   @Override
   public void makeVisible() {
+    Checkpoint before = storage.checkpoint(); // committed before this refresh: all of it is seen
     synchronized (live) {
       visible = deepCopy(live);
     }
+    storage.markVisible(before);
     refreshes.incrementAndGet();
+  }
+
+  /** {@link Storage#visibleCheckpoint()}. */
+  @Override
+  public Checkpoint visibleCheckpoint() {
+    return storage.visibleCheckpoint();
   }
 
   @Override

@@ -42,6 +42,7 @@ import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
@@ -112,6 +113,10 @@ final class LuceneIndexBackend implements IndexBackend {
   private Writer current;
 
   private volatile Checkpoint committed = Checkpoint.none();
+
+  /** The checkpoint of the last commit before the last refresh: what the searchers see. */
+  private volatile Checkpoint visible = Checkpoint.none();
+
   private volatile boolean replayPending;
   private volatile boolean closed;
 
@@ -277,6 +282,9 @@ final class LuceneIndexBackend implements IndexBackend {
       }
       SearcherManager sm = new SearcherManager(w, true, false, null);
       committed = cp;
+      if (visible.isNone()) {
+        visible = cp; // the first searcher shows the last commit
+      }
       return new Writer(w, sm);
     } catch (CorruptIndexException e) {
       rollbackQuietly(w);
@@ -332,25 +340,32 @@ final class LuceneIndexBackend implements IndexBackend {
     }
     for (Map.Entry<String, String> e : data) {
       if (LuceneIndexBackendProvider.CHECKPOINT_KEY.equals(e.getKey())) {
-        String v = e.getValue();
-        try {
-          if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
-            // written before partitions existed: one log
-            return Checkpoint.of(1, 1, Long.parseLong(v));
-          }
-          return Checkpoint.parse(v);
-        } catch (IllegalArgumentException x) {
-          throw new IllegalStateException(
-              "the Lucene index at "
-                  + where
-                  + " has an invalid checkpoint in its commit data: \""
-                  + v
-                  + "\"",
-              x);
-        }
+        return parseCheckpoint(e.getValue());
       }
     }
     return Checkpoint.none();
+  }
+
+  /** A checkpoint from commit user data ({@code null}: none). */
+  private Checkpoint parseCheckpoint(String v) {
+    if (v == null) {
+      return Checkpoint.none();
+    }
+    try {
+      if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
+        // written before partitions existed: one log
+        return Checkpoint.of(1, 1, Long.parseLong(v));
+      }
+      return Checkpoint.parse(v);
+    } catch (IllegalArgumentException x) {
+      throw new IllegalStateException(
+          "the Lucene index at "
+              + where
+              + " has an invalid checkpoint in its commit data: \""
+              + v
+              + "\"",
+          x);
+    }
   }
 
   private IllegalStateException corrupt(IOException e) {
@@ -645,11 +660,25 @@ final class LuceneIndexBackend implements IndexBackend {
     }
   }
 
-  /** The checkpoint of the last commit. */
+  /**
+   * The checkpoint of the last commit. Opened read-only: the checkpoint of the newest commit in the
+   * directory (another process writes it), read from its commit point on every call.
+   */
   @Override
   public Checkpoint committedCheckpoint() {
     ensureOpen();
-    return committed;
+    if (!readOnly) {
+      return committed;
+    }
+    try {
+      return parseCheckpoint(
+          SegmentInfos.readLatestCommit(directory)
+              .getUserData()
+              .get(LuceneIndexBackendProvider.CHECKPOINT_KEY));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the last commit of the Lucene index at " + where, e);
+    }
   }
 
   /**
@@ -672,8 +701,11 @@ final class LuceneIndexBackend implements IndexBackend {
     }
     Writer w = enter();
     Throwable failure = null;
+    // everything the last commit covers was applied before this refresh: it sees all of it
+    Checkpoint before = committed;
     try {
       w.searchers().maybeRefreshBlocking();
+      visible = before;
     } catch (IOException | RuntimeException | Error e) {
       failure = e;
     } finally {
@@ -682,6 +714,28 @@ final class LuceneIndexBackend implements IndexBackend {
     if (failure != null) {
       throw failure(w, failure, "refresh");
     }
+  }
+
+  /**
+   * What the searchers see: the checkpoint of the last commit made before the last {@link
+   * #makeVisible()} (the near-real-time searchers may also see later applies, which it does not
+   * count). Opened read-only: first moves the searchers to the newest commit (as {@link
+   * #makeVisible()} does; the core calls this at most once per refresh interval, and only while
+   * someone waits for a task another process applies), then returns that commit's checkpoint.
+   */
+  @Override
+  public Checkpoint visibleCheckpoint() {
+    ensureOpen();
+    if (!readOnly) {
+      return visible;
+    }
+    refreshReadOnly();
+    return withSearcher(
+        s ->
+            s.getIndexReader() instanceof DirectoryReader r
+                ? parseCheckpoint(
+                    r.getIndexCommit().getUserData().get(LuceneIndexBackendProvider.CHECKPOINT_KEY))
+                : Checkpoint.none());
   }
 
   /** Read-only: moves the searchers to the newest commit. */

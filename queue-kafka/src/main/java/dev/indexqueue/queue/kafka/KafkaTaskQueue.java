@@ -68,6 +68,8 @@ import org.slf4j.LoggerFactory;
  *       both bands of a partition to one member) and tells the core what this process owns. A queue
  *       whose reads start without {@code subscribe} (tools, tests) reads every partition without
  *       joining the group.
+ *   <li><b>Shared</b>: {@link #isShared()} is true (other processes append and read): the core
+ *       waits for tasks another process applies through the backend's checkpoints.
  * </ul>
  */
 final class KafkaTaskQueue implements TaskQueue {
@@ -807,6 +809,12 @@ final class KafkaTaskQueue implements TaskQueue {
 
   @Override
   public boolean isPersistent() {
+    return true;
+  }
+
+  /** True: producers and workers of other processes share the topics. */
+  @Override
+  public boolean isShared() {
     return true;
   }
 

@@ -157,6 +157,12 @@ final class JournalBackend implements IndexBackend {
   @Override
   public void makeVisible() {}
 
+  /** Readers of the journals see what was committed: the committed checkpoint. */
+  @Override
+  public Checkpoint visibleCheckpoint() {
+    return committedCheckpoint();
+  }
+
   @Override
   public List<IndexedDocument> documents(String workspace) {
     return List.of();

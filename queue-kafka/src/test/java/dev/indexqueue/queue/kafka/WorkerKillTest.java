@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.Role;
-import dev.indexqueue.tck.NullBackend;
+import dev.indexqueue.TaskStage;
+import dev.indexqueue.Ticket;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,13 +59,16 @@ class WorkerKillTest {
     String group = "indexqueue-" + topic;
     Path journal = Files.createDirectories(dir.resolve("journal"));
     Map<String, String> config = cluster.queueConfig(topic, PARTITIONS);
-    // the producer creates the topics before the workers join
+    // the producer creates the topics before the workers join; it reads the journals both workers
+    // write, so its tickets reach DURABLE although other processes apply them (and one dies)
+    List<Ticket> tickets = java.util.Collections.synchronizedList(new ArrayList<>());
     try (IndexingService producer =
         IndexingService.builder()
             .queue("kafka", config)
-            .backend(new NullBackend())
+            .backend(new JournalBackend(journal, PARTITIONS, 2))
             .lanes(1)
             .role(Role.PRODUCER)
+            .refreshInterval(Duration.ofMillis(250))
             .build()) {
       Process a = startWorker("worker-a", topic, journal);
       Process b = startWorker("worker-b", topic, journal);
@@ -82,8 +86,9 @@ class WorkerKillTest {
                   () -> {
                     for (int i = 0; i < PER_WORKSPACE; i++) {
                       for (int w = thread * 2; w < thread * 2 + 2; w++) {
-                        producer.submit(
-                            IndexTask.indexFile("ws-" + w, "f" + i, "ws-" + w + ":" + i));
+                        tickets.add(
+                            producer.submit(
+                                IndexTask.indexFile("ws-" + w, "f" + i, "ws-" + w + ":" + i)));
                         if (submitted.incrementAndGet() == WORKSPACES * PER_WORKSPACE / 3) {
                           third.countDown();
                         }
@@ -103,6 +108,15 @@ class WorkerKillTest {
         await()
             .atMost(Duration.ofMinutes(2))
             .until(() -> committedTasks(journal) >= WORKSPACES * PER_WORKSPACE);
+        long waitStart = System.nanoTime();
+        for (Ticket t : tickets) {
+          assertThat(t.await(TaskStage.DURABLE, Duration.ofSeconds(60)))
+              .as("the producer sees %s durable", t)
+              .isTrue();
+        }
+        System.out.printf(
+            "the producer saw its %d tickets DURABLE %d ms after the journals held them all%n",
+            tickets.size(), (System.nanoTime() - waitStart) / 1_000_000);
         b.getOutputStream().close(); // a clean stop of the survivor
         assertThat(b.waitFor(60, TimeUnit.SECONDS)).as("the survivor stops").isTrue();
         check(journal, moved, a.pid(), b.pid());
