@@ -210,12 +210,12 @@ class LauncherIT {
 
       // search and status read the committed index while watch holds the directory
       Run status = run(tmp, Duration.ofSeconds(60), "status");
-      assertThat(status.exit()).as(status.err()).isZero();
+      assertThat(status.exit()).as("out: %s%nerr: %s", status.out(), status.err()).isZero();
       assertThat(status.out())
           .startsWith("queue: held by pid " + watch.pid() + ": indexq watch ")
           .containsPattern("docs\\s+1\\s+1\\s+1\\s");
       Run search = run(tmp, Duration.ofSeconds(60), "search", "watched");
-      assertThat(search.exit()).as(search.err()).isZero();
+      assertThat(search.exit()).as("out: %s%nerr: %s", search.out(), search.err()).isZero();
       assertThat(search.out()).contains("a.md:1: hello from a watched directory");
 
       Run busy = run(tmp, Duration.ofSeconds(60), "index", "docs");
