@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * backlog sides it submits the backlog (one workspace, distinct documents) and waits until {@code
  * warm} of them are APPLIED, so the lane is in the middle of the backlog, with the commits it makes
  * as it goes; none of that is timed. Timed: submit the task, wait for VISIBLE. Then the service is
- * shut down without draining (not timed). Implementations ({@link Impl}):
+ * shut down without draining (not timed). JMH state of the one benchmark thread; not thread-safe.
+ * Implementations ({@link Impl}):
  *
  * <ul>
  *   <li>{@code URGENT_BEHIND_BACKLOG}: one lane (one partition, so the backlog is in the same

@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /** Helpers shared by the benchmarks: directories, queues, backends, workspaces, JVM options. */
 public final class Bench {
@@ -173,6 +176,32 @@ public final class Bench {
       }
     }
     return out;
+  }
+
+  /** One of the parallel parts of {@link #inParallel}. */
+  @FunctionalInterface
+  interface Part {
+    void run(int index) throws Exception;
+  }
+
+  /**
+   * Runs {@code part.run(k)} for every {@code k} in {@code [0, parts)} on {@code pool} and waits
+   * for all of them; the first failure is rethrown (wrapped in {@link ExecutionException}).
+   */
+  static void inParallel(ExecutorService pool, int parts, Part part) throws Exception {
+    List<Future<?>> fs = new ArrayList<>(parts);
+    for (int k = 0; k < parts; k++) {
+      int index = k;
+      fs.add(
+          pool.submit(
+              () -> {
+                part.run(index);
+                return null;
+              }));
+    }
+    for (Future<?> f : fs) {
+      f.get();
+    }
   }
 
   /** The lane of a workspace in a service with {@code laneCount} lanes and as many partitions. */

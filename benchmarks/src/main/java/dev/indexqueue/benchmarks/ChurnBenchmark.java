@@ -5,11 +5,9 @@ import dev.indexqueue.IndexingService;
 import dev.indexqueue.index.lucene.LuceneBaseline;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.SearcherManager;
@@ -114,32 +112,24 @@ public class ChurnBenchmark {
 
   @Benchmark
   public boolean run() throws Exception {
-    List<Future<?>> fs = new ArrayList<>();
-    for (int k = 0; k < PRODUCERS; k++) {
-      int producer = k;
-      String ws = workspaces.get(k);
-      fs.add(
-          producers.submit(
-              () -> {
-                for (int u = 0; u < updates; u++) {
-                  for (int p = producer; p < paths; p += PRODUCERS) {
-                    String path = corpus.path(p);
-                    String content = corpus.content(p + u);
-                    if (service != null) {
-                      service.submit(IndexTask.indexFile(ws, path, content));
-                    } else {
-                      writer.updateDocument(
-                          LuceneBaseline.idTerm(ws, path),
-                          LuceneBaseline.document(ws, path, content));
-                    }
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<?> f : fs) {
-      f.get();
-    }
+    Bench.inParallel(
+        producers,
+        PRODUCERS,
+        producer -> {
+          String ws = workspaces.get(producer);
+          for (int u = 0; u < updates; u++) {
+            for (int p = producer; p < paths; p += PRODUCERS) {
+              String path = corpus.path(p);
+              String content = corpus.content(p + u);
+              if (service != null) {
+                service.submit(IndexTask.indexFile(ws, path, content));
+              } else {
+                writer.updateDocument(
+                    LuceneBaseline.idTerm(ws, path), LuceneBaseline.document(ws, path, content));
+              }
+            }
+          }
+        });
     if (service != null) {
       boolean ok = true;
       for (int k = 0; k < PRODUCERS; k++) {

@@ -4,11 +4,9 @@ import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.index.lucene.LuceneBaseline;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.index.IndexWriter;
@@ -151,32 +149,25 @@ public class ConcurrentVisibilityBenchmark {
 
   @Benchmark
   public int run(Observed observed) throws Exception {
-    List<Future<?>> fs = new ArrayList<>();
-    for (int k = 0; k < PRODUCERS; k++) {
-      int producer = k;
-      String ws = workspaces.get(k);
-      fs.add(
-          producers.submit(
-              () -> {
-                for (int i = producer; i < docs; i += PRODUCERS) {
-                  if (service != null) {
-                    service
-                        .submit(IndexTask.indexFile(ws, corpus.path(i), corpus.content(i)))
-                        .visible()
-                        .get(10, TimeUnit.MINUTES);
-                  } else {
-                    writer.updateDocument(
-                        LuceneBaseline.idTerm(ws, corpus.path(i)),
-                        LuceneBaseline.document(ws, corpus.path(i), corpus.content(i)));
-                    searchers.maybeRefreshBlocking();
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<?> f : fs) {
-      f.get();
-    }
+    Bench.inParallel(
+        producers,
+        PRODUCERS,
+        producer -> {
+          String ws = workspaces.get(producer);
+          for (int i = producer; i < docs; i += PRODUCERS) {
+            if (service != null) {
+              service
+                  .submit(IndexTask.indexFile(ws, corpus.path(i), corpus.content(i)))
+                  .visible()
+                  .get(10, TimeUnit.MINUTES);
+            } else {
+              writer.updateDocument(
+                  LuceneBaseline.idTerm(ws, corpus.path(i)),
+                  LuceneBaseline.document(ws, corpus.path(i), corpus.content(i)));
+              searchers.maybeRefreshBlocking();
+            }
+          }
+        });
     this.observed = observed;
     observed.refreshes = refreshes.get(); // raw Lucene; the service's are counted once it stopped
     return observed.refreshes;

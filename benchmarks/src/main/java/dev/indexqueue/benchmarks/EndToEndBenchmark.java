@@ -8,13 +8,11 @@ import dev.indexqueue.Ticket;
 import dev.indexqueue.index.lucene.LuceneBaseline;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.IndexWriter;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -176,24 +174,17 @@ public class EndToEndBenchmark {
   }
 
   private long raw(int n) throws Exception {
-    List<Future<?>> fs = new ArrayList<>();
-    for (int t = 0; t < n; t++) {
-      int first = t;
-      fs.add(
-          threads.submit(
-              () -> {
-                for (int i = first; i < docs; i += n) {
-                  String ws = workspaces.get(i % WORKSPACES);
-                  writer.updateDocument(
-                      LuceneBaseline.idTerm(ws, corpus.path(i)),
-                      LuceneBaseline.document(ws, corpus.path(i), corpus.content(i)));
-                }
-                return null;
-              }));
-    }
-    for (Future<?> f : fs) {
-      f.get();
-    }
+    Bench.inParallel(
+        threads,
+        n,
+        first -> {
+          for (int i = first; i < docs; i += n) {
+            String ws = workspaces.get(i % WORKSPACES);
+            writer.updateDocument(
+                LuceneBaseline.idTerm(ws, corpus.path(i)),
+                LuceneBaseline.document(ws, corpus.path(i), corpus.content(i)));
+          }
+        });
     return writer.commit();
   }
 }

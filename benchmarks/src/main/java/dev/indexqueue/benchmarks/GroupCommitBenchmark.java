@@ -5,11 +5,9 @@ import dev.indexqueue.IndexingService;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.index.lucene.LuceneBaseline;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.index.IndexWriter;
@@ -137,40 +135,32 @@ public class GroupCommitBenchmark {
 
   @Benchmark
   public int run(Observed observed) throws Exception {
-    List<Future<?>> fs = new ArrayList<>();
-    for (int k = 0; k < PRODUCERS; k++) {
-      int producer = k;
-      String ws = workspaces.get(k);
-      fs.add(
-          producers.submit(
-              () -> {
-                int inBatch = 0;
-                Ticket last = null;
-                for (int i = producer; i < docs; i += PRODUCERS) {
-                  if (service != null) {
-                    last =
-                        service.submit(IndexTask.indexFile(ws, corpus.path(i), corpus.content(i)));
-                  } else {
-                    writer.updateDocument(
-                        LuceneBaseline.idTerm(ws, corpus.path(i)),
-                        LuceneBaseline.document(ws, corpus.path(i), corpus.content(i)));
-                  }
-                  if (++inBatch == batch || i + PRODUCERS >= docs) {
-                    inBatch = 0;
-                    if (service != null) {
-                      last.durable().get(10, TimeUnit.MINUTES);
-                    } else {
-                      writer.commit();
-                      commits.incrementAndGet();
-                    }
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<?> f : fs) {
-      f.get();
-    }
+    Bench.inParallel(
+        producers,
+        PRODUCERS,
+        producer -> {
+          String ws = workspaces.get(producer);
+          int inBatch = 0;
+          Ticket last = null;
+          for (int i = producer; i < docs; i += PRODUCERS) {
+            if (service != null) {
+              last = service.submit(IndexTask.indexFile(ws, corpus.path(i), corpus.content(i)));
+            } else {
+              writer.updateDocument(
+                  LuceneBaseline.idTerm(ws, corpus.path(i)),
+                  LuceneBaseline.document(ws, corpus.path(i), corpus.content(i)));
+            }
+            if (++inBatch == batch || i + PRODUCERS >= docs) {
+              inBatch = 0;
+              if (service != null) {
+                last.durable().get(10, TimeUnit.MINUTES);
+              } else {
+                writer.commit();
+                commits.incrementAndGet();
+              }
+            }
+          }
+        });
     this.observed = observed;
     observed.commits = commits.get(); // raw Lucene; the service's are counted once it stopped
     return observed.commits;

@@ -41,15 +41,15 @@ import org.apache.lucene.util.automaton.ByteRunAutomaton;
  * alternative of an OR that matched, never a negated term), and re-analysing the stored content
  * turns those positions into character ranges. So a line is shown only when it holds a real match
  * (an identifier, a run of its parts, an operator, a phrase), and highlights cover exactly the
- * matched text. A hit whose content did not match but whose path did is path-only.
+ * matched text. A hit whose content did not match but whose path did is path-only. Not thread-safe:
+ * created per search, used by the thread that runs it.
  *
  * <p>When more lines match than are shown, the best win and come first: a line scores, for each
  * distinct query part that matched in it, the length of its longest match there, doubled when the
  * match is a whole word (so {@code leftMap} in {@code ior.leftMap(f)} beats {@code leftMapK}), plus
  * one when a match is spelled exactly as in the query; ties go to the earlier line.
  *
- * <p>Created per search ({@link CodeSearch#lineMatcher}), on the searcher of that search, and used
- * by one thread: not thread-safe.
+ * <p>Created per search ({@link CodeSearch#lineMatcher}), on the searcher of that search.
  */
 public final class LineMatcher {
   /** The longest line text returned; longer lines are cut (minified files). */
