@@ -257,8 +257,9 @@ public final class IndexingServiceBuilder {
   }
 
   /**
-   * Creates the service's threads: one per lane and one maintainer. Default: daemon threads named
-   * {@code <name>-<id>-lane-<n>} and {@code <name>-<id>-maintainer}.
+   * Creates the service's threads: one per lane and the maintainer's two (one plans and refreshes,
+   * one commits). Default: daemon threads named {@code <name>-<id>-lane-<n>}, {@code
+   * <name>-<id>-maintainer} and {@code <name>-<id>-committer}.
    */
   public IndexingServiceBuilder threadFactory(ThreadFactory factory) {
     this.threadFactory = Objects.requireNonNull(factory, "threadFactory");

@@ -75,6 +75,7 @@ public final class DefaultIndexingService implements IndexingService {
   private final Retrier retrier;
   private final List<Thread> workers = new ArrayList<>();
   private final Thread maintainerThread;
+  private final Thread committerThread;
 
   /**
    * The partitions this process owns, each with the positions it started reading its logs at (for
@@ -165,7 +166,8 @@ public final class DefaultIndexingService implements IndexingService {
               settings, lane, counters, progress, retrier, maintainer, new WorkerHooks());
       workers.add(newThread(tf, w, prefix + "-lane-" + lane.lane));
     }
-    this.maintainerThread = newThread(tf, maintainer, prefix + "-maintainer");
+    this.maintainerThread = newThread(tf, maintainer.maintainer(), prefix + "-maintainer");
+    this.committerThread = newThread(tf, maintainer.committer(), prefix + "-committer");
     if (queue.isShared() || !settings.role().applies()) {
       this.watcher =
           new CheckpointWatcher(
@@ -203,6 +205,7 @@ public final class DefaultIndexingService implements IndexingService {
       t.start();
     }
     s.maintainerThread.start();
+    s.committerThread.start();
     if (s.watcherThread != null) {
       s.watcherThread.start();
     }
@@ -830,6 +833,7 @@ public final class DefaultIndexingService implements IndexingService {
     boolean allStopped = true;
     List<Thread> threads = new ArrayList<>(workers);
     threads.add(maintainerThread);
+    threads.add(committerThread);
     if (watcherThread != null) {
       threads.add(watcherThread);
     }

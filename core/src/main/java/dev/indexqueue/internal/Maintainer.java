@@ -21,22 +21,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of commits and refreshes: decides when they are due, runs them on its own thread,
- * acknowledges the queue after each commit and wakes the waiters they reach. Lanes only apply, and
- * tell it what they applied. Modelled on Lucene's {@code ControlledRealTimeReopenThread}: one
- * thread, its own timed wait, woken early by waiters. Thread-safe: one lock guards the policy
- * state; no SPI call is made under it.
+ * The one owner of commits and refreshes: decides when they are due and runs them on its two
+ * threads (the maintainer thread plans, waits on the clock and refreshes; the committer thread
+ * commits what the maintainer thread hands it, so that a refresh never waits for a commit's flush
+ * and fsync), acknowledges the queue after each commit and wakes the waiters they reach. Lanes only
+ * apply, and tell it what they applied. Modelled on Lucene's {@code
+ * ControlledRealTimeReopenThread}: its own timed waits, woken early by waiters. Thread-safe: one
+ * lock guards the policy state; no SPI call is made under it. The backend's {@code commit} and
+ * {@code makeVisible} may therefore run at the same time (the SPI allows it); each is only ever
+ * called by its one thread, one call at a time.
  *
  * <p>A commit is due when something was applied since the last one and: {@code maxTasks} were, or
  * {@code interval} passed, or the applied-but-uncommitted tasks fill half the queue, or a DURABLE
  * waiter's task is applied. A refresh is due when something was applied since the last one and: a
  * VISIBLE waiter's task is applied, or the replay is waited for, or the service is search-active
- * and {@code refreshInterval} passed. <b>Group commit</b>: when a waiter's task is applied while
- * another waiter's task is already read into a lane (so it will be applied within moments), the
- * round waits for it — at most as long as the last commit (or refresh) took, and never past the
- * interval — so one commit covers every batch waiting at that moment.
+ * and {@code refreshInterval} passed, or {@value #FLUSH_TASKS} tasks were applied since the last
+ * commit or refresh (searched or not: this bounds what the refresh an urgent task waits for has to
+ * flush, whatever backlog the lanes work through). <b>Group commit</b> (and group refresh): when a
+ * waiter's task is applied while another waiter's task is accepted into a partition this process
+ * applies but not applied yet (it is on its way), the round waits for it — at most as long as the
+ * last commit (or refresh) took, and never past the interval — so one commit covers every batch
+ * waiting at that moment. For the same reason an interval commit waits, up to a second interval,
+ * while DURABLE waiters' tasks are on their way: their commit will come within moments and covers
+ * it.
  */
-final class Maintainer implements Runnable {
+final class Maintainer {
   private static final Logger LOG = LoggerFactory.getLogger(Maintainer.class);
 
   /** What one round does; the marks are per workspace, one position per band. */
@@ -48,9 +57,16 @@ final class Maintainer implements Runnable {
       Map<String, long[]> refreshMarks,
       List<CompletableFuture<Void>> requests) {}
 
+  /**
+   * A refresh is due once this many tasks were applied since the last commit or refresh started:
+   * both flush the backend's buffered documents, and a refresh has to flush at most this many.
+   */
+  static final int FLUSH_TASKS = 1_000;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final Condition idle = lock.newCondition();
+  private final Condition commitReady = lock.newCondition();
 
   private final String name;
   private final TaskQueue queue;
@@ -86,6 +102,7 @@ final class Maintainer implements Runnable {
 
   // ---- guarded by lock
   private long appliedSinceCommit;
+  private long appliedSinceFlush;
   private boolean appliedSinceRefresh;
   private long lastCommitNanos;
   private long lastRefreshNanos;
@@ -99,7 +116,14 @@ final class Maintainer implements Runnable {
   private final Set<String> changedSinceRefresh = new HashSet<>();
   private long lastReadNanos;
   private boolean readSeen;
-  private boolean roundRunning;
+  private int roundsRunning;
+
+  /** A commit planned by the maintainer thread, not yet taken by the committer thread. */
+  private Round commitJob;
+
+  /** Whether the committer thread runs a commit now. */
+  private boolean committing;
+
   private boolean stopped;
 
   /** Callers of {@link #commitNow} waiting for the next round, which commits whatever applied. */
@@ -168,8 +192,9 @@ final class Maintainer implements Runnable {
       changedSinceCommit.addAll(marks.keySet());
       changedSinceRefresh.addAll(marks.keySet());
       appliedSinceCommit += tasks;
+      appliedSinceFlush += tasks;
       appliedSinceRefresh = true;
-      wake.signal();
+      wake.signalAll();
     } finally {
       lock.unlock();
     }
@@ -179,7 +204,7 @@ final class Maintainer implements Runnable {
   void waiterAdded() {
     lock.lock();
     try {
-      wake.signal();
+      wake.signalAll();
     } finally {
       lock.unlock();
     }
@@ -210,6 +235,7 @@ final class Maintainer implements Runnable {
     try {
       stopped = true;
       wake.signalAll();
+      commitReady.signalAll();
       idle.signalAll();
       waiting = new ArrayList<>(commitRequests);
       commitRequests.clear();
@@ -250,7 +276,7 @@ final class Maintainer implements Runnable {
   void awaitIdle() throws InterruptedException {
     lock.lock();
     try {
-      while (roundRunning && !stopped) {
+      while (roundsRunning > 0 && !stopped) {
         idle.await();
       }
     } finally {
@@ -282,6 +308,7 @@ final class Maintainer implements Runnable {
       changedSinceCommit.clear();
       changedSinceRefresh.retainAll(committedMarks.keySet());
       appliedSinceCommit = 0;
+      appliedSinceFlush = 0;
       appliedSinceRefresh = !changedSinceRefresh.isEmpty();
       wake.signalAll();
     } finally {
@@ -289,50 +316,132 @@ final class Maintainer implements Runnable {
     }
   }
 
-  // ---------------------------------------------------------------- the thread
+  // ---------------------------------------------------------------- the threads
 
-  @Override
-  public void run() {
-    try {
-      while (true) {
-        Round round;
-        lock.lock();
-        try {
+  /**
+   * The body of the maintainer thread: the only one that plans and waits on the clock (one
+   * timeline, also for a test's manual clock). It runs the refreshes itself and hands each commit
+   * to the committer thread, so a refresh never waits behind a commit's flush and sync.
+   */
+  Runnable maintainer() {
+    return this::planAndRefresh;
+  }
+
+  /** The body of the committer thread: runs the commits the maintainer thread hands it. */
+  Runnable committer() {
+    return this::commitJobs;
+  }
+
+  private void planAndRefresh() {
+    guarded(
+        () -> {
           while (true) {
-            if (stopped) {
-              return;
+            Round round;
+            lock.lock();
+            try {
+              while (true) {
+                if (stopped) {
+                  return;
+                }
+                long now = clock.nanoTime();
+                boolean rewinding = control.rewindRequested();
+                if (!rewinding && commitJob == null && !committing) {
+                  Round c = plan(now, false, true, false);
+                  if (c != null) {
+                    commitJob = c;
+                    roundsRunning++;
+                    commitReady.signalAll();
+                  }
+                }
+                round = rewinding ? null : plan(now, false, false, true);
+                if (round != null) {
+                  break;
+                }
+                long wait =
+                    rewinding
+                        ? Long.MAX_VALUE
+                        : Math.min(
+                            commitJob != null || committing
+                                ? Long.MAX_VALUE
+                                : nanosUntilCommitDue(now),
+                            nanosUntilRefreshDue(now));
+                if (wait == Long.MAX_VALUE) {
+                  wake.await();
+                } else {
+                  clock.awaitNanos(wake, wait);
+                }
+              }
+              roundsRunning++;
+            } finally {
+              lock.unlock();
             }
-            long now = clock.nanoTime();
-            round = control.rewindRequested() ? null : plan(now, false);
-            if (round != null) {
-              break;
+            runRound(round);
+          }
+        },
+        "refreshes");
+  }
+
+  private void commitJobs() {
+    guarded(
+        () -> {
+          while (true) {
+            Round round;
+            lock.lock();
+            try {
+              // a job handed over is run even when stopping: its tasks count as committed
+              while (commitJob == null) {
+                if (stopped) {
+                  return;
+                }
+                commitReady.await();
+              }
+              round = commitJob;
+              commitJob = null;
+              committing = true;
+            } finally {
+              lock.unlock();
             }
-            long wait = control.rewindRequested() ? Long.MAX_VALUE : nanosUntilDue(now);
-            if (wait == Long.MAX_VALUE) {
-              wake.await();
-            } else {
-              clock.awaitNanos(wake, wait);
+            try {
+              runRound(round);
+            } finally {
+              lock.lock();
+              try {
+                committing = false;
+                wake.signalAll();
+              } finally {
+                lock.unlock();
+              }
             }
           }
-          roundRunning = true;
-        } finally {
-          lock.unlock();
-        }
-        try {
-          execute(round);
-        } finally {
-          lock.lock();
-          try {
-            roundRunning = false;
-            idle.signalAll();
-          } finally {
-            lock.unlock();
-          }
-        }
+        },
+        "commits");
+  }
+
+  /** Runs a round counted in {@code roundsRunning}. */
+  private void runRound(Round round) {
+    try {
+      execute(round);
+    } finally {
+      lock.lock();
+      try {
+        roundsRunning--;
+        idle.signalAll();
+      } finally {
+        lock.unlock();
       }
+    }
+  }
+
+  private interface Body {
+    void run() throws InterruptedException;
+  }
+
+  private void guarded(Body body, String what) {
+    try {
+      body.run();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      LOG.warn("{}: maintainer interrupted; commits and refreshes stop", name);
+      LOG.warn("{}: maintainer interrupted; {} stop", name, what);
     } catch (Error e) {
       fail.accept(e);
     } catch (RuntimeException e) {
@@ -348,7 +457,7 @@ final class Maintainer implements Runnable {
     Round round;
     lock.lock();
     try {
-      round = plan(clock.nanoTime(), true);
+      round = plan(clock.nanoTime(), true, true, true);
     } finally {
       lock.unlock();
     }
@@ -359,10 +468,11 @@ final class Maintainer implements Runnable {
 
   // ---------------------------------------------------------------- policy (holds the lock)
 
-  private Round plan(long now, boolean force) {
-    boolean requested = !commitRequests.isEmpty();
-    boolean commit = requested || (appliedSinceCommit > 0 && (force || commitDue(now)));
-    boolean refresh = appliedSinceRefresh && (force || refreshDue(now));
+  private Round plan(long now, boolean force, boolean commits, boolean refreshes) {
+    boolean requested = commits && !commitRequests.isEmpty();
+    boolean commit =
+        commits && (requested || (appliedSinceCommit > 0 && (force || commitDue(now))));
+    boolean refresh = refreshes && appliedSinceRefresh && (force || refreshDue(now));
     if (!commit && !refresh) {
       return null;
     }
@@ -378,6 +488,7 @@ final class Maintainer implements Runnable {
       changedSinceCommit.clear();
       tasks = appliedSinceCommit;
       appliedSinceCommit = 0;
+      appliedSinceFlush = 0;
       lastCommitNanos = now;
       reachedSince[TaskStage.DURABLE.ordinal()] = -1;
     }
@@ -386,6 +497,7 @@ final class Maintainer implements Runnable {
       refreshMarks = marksOf(changedSinceRefresh);
       changedSinceRefresh.clear();
       appliedSinceRefresh = false;
+      appliedSinceFlush = 0;
       lastRefreshNanos = now;
       reachedSince[TaskStage.VISIBLE.ordinal()] = -1;
     }
@@ -407,10 +519,22 @@ final class Maintainer implements Runnable {
     if (now < commitRetryAt) {
       return false;
     }
-    return appliedSinceCommit >= commitMaxTasks
-        || now - lastCommitNanos >= commitIntervalNanos
-        || appliedSinceCommit * 2 >= capacity
-        || waitersDue(TaskStage.DURABLE, now, Math.min(commitTookNanos, commitIntervalNanos));
+    if (appliedSinceCommit >= commitMaxTasks || appliedSinceCommit * 2 >= capacity) {
+      return true;
+    }
+    int waiters = waiters(TaskStage.DURABLE, now);
+    if (waitersDue(
+        TaskStage.DURABLE, waiters, now, Math.min(commitTookNanos, commitIntervalNanos))) {
+      return true;
+    }
+    return now - lastCommitNanos >= commitInterval(waiters);
+  }
+
+  /** The interval after which a commit is due: doubled while DURABLE waiters' tasks are coming. */
+  private long commitInterval(int waiters) {
+    return (waiters & ON_THEIR_WAY) != 0
+        ? Settings.saturatedAdd(commitIntervalNanos, commitIntervalNanos)
+        : commitIntervalNanos;
   }
 
   private boolean refreshDue(long now) {
@@ -418,8 +542,13 @@ final class Maintainer implements Runnable {
       return false;
     }
     return progress.untied(TaskStage.VISIBLE) > 0
+        || appliedSinceFlush >= FLUSH_TASKS
         || (searchActive(now) && now - lastRefreshNanos >= refreshIntervalNanos)
-        || waitersDue(TaskStage.VISIBLE, now, Math.min(refreshTookNanos, refreshIntervalNanos));
+        || waitersDue(
+            TaskStage.VISIBLE,
+            waiters(TaskStage.VISIBLE, now),
+            now,
+            Math.min(refreshTookNanos, refreshIntervalNanos));
   }
 
   private boolean searchActive(long now) {
@@ -428,70 +557,105 @@ final class Maintainer implements Runnable {
         || (readSeen && now - lastReadNanos < searchIdleNanos);
   }
 
+  /** {@link #waiters}: some waiter's task is applied. */
+  private static final int REACHED = 1;
+
   /**
-   * Whether a round now would complete a waiter of {@code stage}: some waiter's task is applied,
-   * and no other waiter's task is read and about to be applied (or the group delay is over).
+   * {@link #waiters}: some waiter's task is not applied yet but accepted into a partition this
+   * process applies: it is on its way.
    */
-  private boolean waitersDue(TaskStage stage, long now, long groupDelayNanos) {
+  private static final int ON_THEIR_WAY = 2;
+
+  /**
+   * What the waiters for {@code stage} wait for: {@link #REACHED} and/or {@link #ON_THEIR_WAY}.
+   * Records in {@code reachedSince} when a waiter's task was first seen applied.
+   */
+  private int waiters(TaskStage stage, long now) {
     if (progress.waiting(stage) == 0) {
       reachedSince[stage.ordinal()] = -1;
-      return false;
+      return 0;
     }
-    boolean[] seen = new boolean[2]; // reached, read-but-not-applied
+    int[] seen = {0};
     progress.forEachWaited(
         stage,
         (ws, partition, band, lowest, highest) -> {
           long[] applied = appliedMarks.get(ws);
           long mark = applied == null ? -1 : applied[band];
           if (lowest <= mark) {
-            seen[0] = true;
+            seen[0] |= REACHED;
           }
-          if (highest > mark && partition >= 0) {
-            LaneScheduler lane = lanes[LaneScheduler.laneOf(partition, lanes.length)];
-            long read = lane.readPosition(partition, band);
+          if (highest > mark
+              && partition >= 0
+              && lanes[LaneScheduler.laneOf(partition, lanes.length)].readPosition(partition, band)
+                  != Long.MAX_VALUE) {
             // MAX_VALUE: a partition this process does not own; its tasks are not on their way
-            if (read != Long.MAX_VALUE && highest < read) {
-              seen[1] = true;
-            }
+            seen[0] |= ON_THEIR_WAY;
           }
-          return !(seen[0] && seen[1]);
+          return seen[0] != (REACHED | ON_THEIR_WAY);
         });
-    if (!seen[0]) {
+    if ((seen[0] & REACHED) == 0) {
       reachedSince[stage.ordinal()] = -1;
-      return false;
-    }
-    if (reachedSince[stage.ordinal()] < 0) {
+    } else if (reachedSince[stage.ordinal()] < 0) {
       reachedSince[stage.ordinal()] = now;
     }
-    return !seen[1] || now - reachedSince[stage.ordinal()] >= groupDelayNanos;
+    return seen[0];
   }
 
-  private long nanosUntilDue(long now) {
-    long wait = Long.MAX_VALUE;
-    if (appliedSinceCommit > 0) {
-      wait = Math.min(wait, Math.max(1, lastCommitNanos + commitIntervalNanos - now));
-      if (reachedSince[TaskStage.DURABLE.ordinal()] >= 0) {
-        long until =
-            reachedSince[TaskStage.DURABLE.ordinal()]
-                + Math.min(commitTookNanos, commitIntervalNanos);
-        wait = Math.min(wait, Math.max(1, until - now));
-      }
-      if (commitRetryAt > now) {
-        wait = Math.max(wait, commitRetryAt - now);
-      }
+  /**
+   * Whether a round now would complete a waiter of {@code stage}: some waiter's task is applied,
+   * and no other waiter's task is on its way (or the group delay is over).
+   */
+  private boolean waitersDue(TaskStage stage, int waiters, long now, long groupDelayNanos) {
+    if ((waiters & REACHED) == 0) {
+      return false;
     }
-    if (appliedSinceRefresh) {
-      if (searchActive(now)) {
-        wait = Math.min(wait, Math.max(1, lastRefreshNanos + refreshIntervalNanos - now));
-      }
-      if (reachedSince[TaskStage.VISIBLE.ordinal()] >= 0) {
-        long until =
-            reachedSince[TaskStage.VISIBLE.ordinal()]
-                + Math.min(refreshTookNanos, refreshIntervalNanos);
-        wait = Math.min(wait, Math.max(1, until - now));
-      }
+    return (waiters & ON_THEIR_WAY) == 0 || now - reachedSince[stage.ordinal()] >= groupDelayNanos;
+  }
+
+  private long nanosUntilCommitDue(long now) {
+    if (appliedSinceCommit == 0) {
+      return Long.MAX_VALUE;
     }
-    return wait;
+    int waiters = waiters(TaskStage.DURABLE, now);
+    long due = Settings.saturatedAdd(lastCommitNanos, commitInterval(waiters));
+    if (reachedSince[TaskStage.DURABLE.ordinal()] >= 0) {
+      due =
+          Math.min(
+              due,
+              reachedSince[TaskStage.DURABLE.ordinal()]
+                  + Math.min(commitTookNanos, commitIntervalNanos));
+    }
+    return afterRetryDelay(Math.max(1, due - now), commitRetryAt, now);
+  }
+
+  private long nanosUntilRefreshDue(long now) {
+    if (!appliedSinceRefresh) {
+      return Long.MAX_VALUE;
+    }
+    long due = Long.MAX_VALUE;
+    if (progress.untied(TaskStage.VISIBLE) > 0 || appliedSinceFlush >= FLUSH_TASKS) {
+      due = now; // due but for a failed refresh's retry delay
+    }
+    if (searchActive(now)) {
+      due = Math.min(due, Settings.saturatedAdd(lastRefreshNanos, refreshIntervalNanos));
+    }
+    waiters(TaskStage.VISIBLE, now);
+    if (reachedSince[TaskStage.VISIBLE.ordinal()] >= 0) {
+      due =
+          Math.min(
+              due,
+              reachedSince[TaskStage.VISIBLE.ordinal()]
+                  + Math.min(refreshTookNanos, refreshIntervalNanos));
+    }
+    if (due == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    return afterRetryDelay(Math.max(1, due - now), refreshRetryAt, now);
+  }
+
+  /** {@code wait}, or longer while a failed round's retry delay (until {@code retryAt}) runs. */
+  private static long afterRetryDelay(long wait, long retryAt, long now) {
+    return retryAt > now ? Math.max(wait, retryAt - now) : wait;
   }
 
   // ---------------------------------------------------------------- a round (no lock held)

@@ -47,6 +47,15 @@ public record Settings(
     Role role) {
 
   /** {@code d} in nanoseconds, or {@link Long#MAX_VALUE} when it does not fit. */
+  /** {@code a + b}, saturated at {@link Long#MAX_VALUE} and {@link Long#MIN_VALUE}. */
+  static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    if (((a ^ r) & (b ^ r)) < 0) {
+      return a > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+    return r;
+  }
+
   static long saturatedNanos(Duration d) {
     try {
       return d.toNanos();

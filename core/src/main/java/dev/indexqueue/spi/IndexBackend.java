@@ -13,8 +13,12 @@ import java.util.Set;
  * <ul>
  *   <li>{@link #apply} — the lane workers, concurrently (one batch at a time per lane; batches of
  *       concurrent lanes hold disjoint workspaces);
- *   <li>{@link #commit} and {@link #makeVisible} — the core's one maintainer thread, never
- *       concurrently with each other, but concurrently with {@code apply};
+ *   <li>{@link #commit} — the core's committer thread, one commit at a time, concurrently with
+ *       {@code apply} and with {@code makeVisible};
+ *   <li>{@link #makeVisible} — the core's maintainer thread, one refresh at a time, concurrently
+ *       with {@code apply} and with {@code commit} (so that a refresh never waits for a commit's
+ *       flush and sync; a refresh that runs beside a commit must still show everything applied
+ *       before it was called);
  *   <li>{@link #committedCheckpoint} — the core at start, and the maintainer; and, with {@link
  *       #visibleCheckpoint}, the core's checkpoint watcher on nodes that wait for tasks another
  *       node applies (concurrently with everything else);

@@ -6,6 +6,7 @@ import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.QueuedTask;
+import dev.indexqueue.spi.TransientBackendException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,8 @@ import java.util.function.Supplier;
  *   <li>{@link #crash()}: the process dies. From then on commits are lost (they return as if done,
  *       and store nothing), so when the service closes the backend, which rolls back on close, only
  *       what was committed before the crash is left.
+ *   <li>{@link #failRefreshes(boolean)}: {@code makeVisible} throws a {@link
+ *       TransientBackendException} (a refresh that may succeed when retried) while set.
  *   <li>{@link #loseStateAt(int)}: the backend loses its uncommitted work at the n-th apply, as a
  *       Lucene writer does on a tragic failure: that apply throws {@link
  *       BackendStateLostException}, the backend reopens from its last commit, and refuses {@code
@@ -40,6 +43,8 @@ final class CrashableBackend implements IndexBackend {
   private volatile boolean lost;
   private volatile int loseAt;
   private volatile int losses;
+  private volatile boolean failRefreshes;
+  private volatile int appliedAtFailedRefresh = -1;
 
   CrashableBackend(Supplier<IndexBackend> store) {
     this.store = store;
@@ -54,6 +59,19 @@ final class CrashableBackend implements IndexBackend {
   /** The {@code n}-th apply from now loses the uncommitted work (0: never). */
   void loseStateAt(int n) {
     loseAt = n <= 0 ? 0 : applies.get() + n;
+  }
+
+  /** While {@code fail}, refreshes throw a {@link TransientBackendException}. */
+  void failRefreshes(boolean fail) {
+    failRefreshes = fail;
+  }
+
+  /**
+   * How many tasks were applied (since this backend was opened) when the last refresh failed; -1
+   * when none failed.
+   */
+  int appliedAtFailedRefresh() {
+    return appliedAtFailedRefresh;
   }
 
   /** How many times the state was lost. */
@@ -150,6 +168,12 @@ final class CrashableBackend implements IndexBackend {
 
   @Override
   public void makeVisible() {
+    if (failRefreshes) {
+      synchronized (log) {
+        appliedAtFailedRefresh = (int) log.stream().filter(java.util.Objects::nonNull).count();
+      }
+      throw new TransientBackendException("simulated: the refresh failed", null);
+    }
     // the read lock: a loss swaps the delegate under the write lock
     lock.readLock().lock();
     try {

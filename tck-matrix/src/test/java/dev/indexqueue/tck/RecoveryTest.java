@@ -212,4 +212,48 @@ class RecoveryTest {
       service.close();
     }
   }
+
+  /**
+   * A refresh that fails once the replay is applied, while only {@code awaitIndexReady} callers
+   * wait for the replay, is retried on a timer. Before, the maintainer computed no wake-up for
+   * those waiters (they wait for the replay, not for a task), so the wait ran into its timeout
+   * although a retry would have succeeded. Found by the model matrix (state losses within a phase).
+   */
+  @Test
+  void aFailedRefreshIsRetriedForThoseWaitingForTheReplay() throws Exception {
+    CrashableQueue queue = new CrashableQueue(MemoryTaskQueueProvider.newQueue(1, 64));
+    RecordingBackend.Storage storage = new RecordingBackend.Storage();
+    RecordingBackend first = new RecordingBackend(storage);
+    IndexingService before = IndexingService.builder().queue(queue).backend(first).build();
+    // the process dies at once: nothing is committed, nothing acknowledged
+    queue.crash();
+    first.crash();
+    Ticket last = null;
+    for (int i = 0; i < 5; i++) {
+      last = before.submit(IndexTask.indexFile("ws", "doc" + i, "v" + i));
+    }
+    last.applied().get(30, TimeUnit.SECONDS);
+    before.shutdown(Duration.ofSeconds(10));
+
+    queue.restart();
+    CrashableBackend second = new CrashableBackend(() -> new RecordingBackend(storage));
+    second.failRefreshes(true);
+    IndexingService after = IndexingService.builder().queue(queue).backend(second).build();
+    assertThat(after.queueStatus().replayed()).isEqualTo(5);
+    CompletableFuture<Boolean> ready =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return after.awaitIndexReady("ws", Duration.ofSeconds(60));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    // a refresh failed after the whole replay was applied: only a retry can end the wait
+    await().atMost(Duration.ofSeconds(30)).until(() -> second.appliedAtFailedRefresh() == 5);
+    second.failRefreshes(false);
+    assertThat(ready.get(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.documents("ws")).as("the replayed documents are visible").hasSize(5);
+    after.shutdown(Duration.ofSeconds(10));
+  }
 }
