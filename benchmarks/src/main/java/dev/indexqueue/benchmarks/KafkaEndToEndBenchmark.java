@@ -54,6 +54,9 @@ public class KafkaEndToEndBenchmark {
   static final int SUBMITTERS = 16;
   static final int LANES = 2;
 
+  /** The prefix of fork system properties that add a Kafka queue setting (experiments). */
+  static final String KAFKA_SETTING = "indexq.bench.kafka.";
+
   @Param({"SERVICE_KAFKA", "SERVICE_MEMORY"})
   public Impl impl;
 
@@ -93,6 +96,14 @@ public class KafkaEndToEndBenchmark {
       c.put("bootstrapServers", cluster.bootstrapServers());
       c.put("topic", KafkaCluster.newTopic("e2e"));
       c.put("partitions", Integer.toString(LANES));
+      // experiments: -Dindexq.bench.kafka.<key>=<value> in the fork adds a queue setting
+      System.getProperties()
+          .forEach(
+              (k, v) -> {
+                if (k.toString().startsWith(KAFKA_SETTING)) {
+                  c.put(k.toString().substring(KAFKA_SETTING.length()), v.toString());
+                }
+              });
       service =
           dev.indexqueue.IndexingService.builder()
               .queue("kafka", c)

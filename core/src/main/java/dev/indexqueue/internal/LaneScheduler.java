@@ -423,10 +423,12 @@ final class LaneScheduler {
   /**
    * Adds an entry read in order to its workspace. When its predecessor was not read yet, first
    * reads the chain of predecessors out of order (so an urgent task brings its workspace's earlier
-   * tasks along); when that chain is longer than the window, or leads to a task that is itself
-   * held, the entry is <em>held</em>: it joins its workspace's pending list once its predecessor
-   * does (read in order by its own log's window). Either way the pending list stays in acceptance
-   * order, and one workspace's long chain never blocks another workspace's urgent task.
+   * tasks along); when that chain is longer than the window, leads to a task that is itself held,
+   * or reaches a task the queue still holds but cannot read now (a cluster queue answers nothing
+   * during a rebalance or when a read times out; only a position below the log's first position was
+   * committed), the entry is <em>held</em>: it joins its workspace's pending list once its
+   * predecessor does (read in order by its own log's window). Either way the pending list stays in
+   * acceptance order, and one workspace's long chain never blocks another workspace's urgent task.
    */
   private void admit(Entry e, long now) {
     LogWindow[] logs = byPartition.get(e.partition);
@@ -446,6 +448,12 @@ final class LaneScheduler {
         break;
       }
       List<QueuedTask> one = queue.read(e.partition, p.band(), p.position(), 1);
+      if (one.isEmpty() && p.position() >= queue.firstPosition(e.partition, p.band())) {
+        // still held but not readable now (a cluster queue in a rebalance, or a read that timed
+        // out): not committed, so the entry waits for it to join through its own window
+        complete = false;
+        break;
+      }
       if (one.isEmpty() || one.get(0).position() != p.position()) {
         break; // acknowledged meanwhile: committed
       }

@@ -201,6 +201,9 @@ final class KafkaTaskQueue implements TaskQueue {
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         c.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // one request in flight per broker: the submits that arrive while it travels go out
+        // together in the next one (a lone submitter waits no longer; see the README)
+        c.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         c.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaQueueSettings.MAX_RECORD_BYTES);
         c.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.timeoutMs());
         c.putIfAbsent(
@@ -641,7 +644,7 @@ final class KafkaTaskQueue implements TaskQueue {
       }
       RecordMetadata m;
       try {
-        Future<RecordMetadata> f = producer().send(record);
+        Future<RecordMetadata> f = producer().send(record, ownAppend(log, task, predecessor));
         m = f.get();
       } catch (ExecutionException e) {
         return failed(e.getCause(), task, log);
@@ -664,6 +667,31 @@ final class KafkaTaskQueue implements TaskQueue {
         inflight--;
       }
     }
+  }
+
+  /**
+   * The producer's callback that hands an acknowledged record to this process's reader (the
+   * poller's buffer) at once, so a lane reading its own process's appends does not wait for the
+   * consumer to fetch them; {@code null} when nothing here reads yet, or when the task would not
+   * come back from the record exactly as it is (text that is not well-formed UTF-16). Kafka runs
+   * the callbacks of a partition's records in offset order, before {@code send}'s future completes.
+   */
+  private org.apache.kafka.clients.producer.Callback ownAppend(
+      int log, IndexTask task, Predecessor predecessor) {
+    Poller pl = poller;
+    if (pl == null || !TaskCodec.roundTrips(task)) {
+      return null;
+    }
+    return (m, e) -> {
+      if (e == null && m != null && m.hasOffset()) {
+        pl.appended(
+            log,
+            m.offset(),
+            task,
+            predecessor,
+            Math.max(0, m.serializedKeySize()) + Math.max(0, m.serializedValueSize()));
+      }
+    };
   }
 
   private long failed(Throwable c, IndexTask task, int log) {
@@ -843,6 +871,12 @@ final class KafkaTaskQueue implements TaskQueue {
 
   private void closedFlush() {
     flushUnsentAcks();
+  }
+
+  /** How many of this process's appends its reader took at once, without a fetch (for tests). */
+  long ownAppendsBuffered() {
+    Poller pl = poller;
+    return pl == null ? 0 : pl.ownAppends();
   }
 
   boolean isClosed() {

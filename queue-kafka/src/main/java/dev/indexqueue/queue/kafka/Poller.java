@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -63,6 +64,12 @@ final class Poller implements Runnable {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final int RECORD_OVERHEAD = 64;
 
+  /** The consumer's default {@code fetch.min.bytes}. */
+  static final int FETCH_MIN_BYTES = 256 << 10;
+
+  /** The consumer's default {@code fetch.max.wait.ms}. */
+  static final int FETCH_MAX_WAIT_MS = 100;
+
   private final KafkaTaskQueue q;
   private final KafkaQueueSettings s;
   private final PartitionListener listener;
@@ -82,6 +89,12 @@ final class Poller implements Runnable {
   private volatile boolean stopping;
   private volatile boolean closing;
   private volatile long perLogLimit;
+  private final LongAdder ownAppends = new LongAdder();
+  private final LongAdder fetchedRecords = new LongAdder();
+  private final LongAdder duplicates = new LongAdder();
+  private final LongAdder seeks = new LongAdder();
+  private final LongAdder commits = new LongAdder();
+  private final LongAdder polls = new LongAdder();
   private volatile Duration closeTimeout = Duration.ofSeconds(30);
   private long lastFailureLog;
 
@@ -115,6 +128,11 @@ final class Poller implements Runnable {
         ConsumerConfig.CLIENT_ID_CONFIG,
         "indexqueue-" + s.topic() + (listener == null ? "-reader" : "-consumer"));
     c.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) s.timeoutMs());
+    // the lanes get this process's own appends without a fetch (appended); a fetch that returned
+    // at each append would mostly carry copies and cost the brokers a request per produce: wait
+    // for FETCH_MIN_BYTES, at most FETCH_MAX_WAIT_MS (how late records of other processes can be)
+    c.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
+    c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     try {
       this.consumer = new KafkaConsumer<>(c);
     } catch (KafkaException e) {
@@ -221,6 +239,42 @@ final class Poller implements Runnable {
     }
   }
 
+  /**
+   * This process's producer had the record at {@code offset} of a log acknowledged (called on the
+   * producer's thread, in offset order per partition): the buffer takes it when it is the very next
+   * offset the buffer lacks, so the log's reader need not wait for the consumer's fetch. Otherwise
+   * (another process's records lie between, the buffer is full, the partition is not read here) the
+   * consumer delivers it as usual. Either way the buffer holds each offset once and in order: the
+   * consumer's copy of a record the buffer already covers is skipped ({@link #deliver}).
+   */
+  void appended(int log, long offset, IndexTask task, Predecessor predecessor, int size) {
+    if (stopping || assigned.get(log / bands) == 0) {
+      return;
+    }
+    LogBuffer l = logs[log];
+    l.lock.lock();
+    try {
+      if (l.from < 0 || offset != l.fetched || l.bytes >= perLogLimit) {
+        return;
+      }
+      l.add(
+          new QueuedTask(log / bands, log % bands, offset, task, predecessor),
+          size + RECORD_OVERHEAD);
+      l.changed.signalAll();
+    } finally {
+      l.lock.unlock();
+    }
+    ownAppends.increment();
+    q.noteTask(log, offset);
+  }
+
+  /**
+   * How many acknowledged appends of this process went into a buffer at once ({@link #appended}).
+   */
+  long ownAppends() {
+    return ownAppends.sum();
+  }
+
   /** The maintainer acknowledged a log up to {@code position}: commit the group's offset. */
   void commitLater(int log, long position) {
     pendingCommits.merge(log, position, Math::max);
@@ -264,6 +318,7 @@ final class Poller implements Runnable {
             if (!requests.isEmpty() || stopping) {
               continue;
             }
+            polls.increment();
             records = consumer.poll(POLL);
           } finally {
             polling.set(false);
@@ -303,6 +358,16 @@ final class Poller implements Runnable {
             s.topic(),
             KafkaTaskQueue.rootMessage(e));
       }
+      LOG.debug(
+          "kafka queue {}: {} poll(s), {} record(s) fetched ({} already buffered), {} own"
+              + " append(s) buffered at once, {} seek(s), {} offset commit(s)",
+          s.topic(),
+          polls.sum(),
+          fetchedRecords.sum(),
+          duplicates.sum(),
+          ownAppends.sum(),
+          seeks.sum(),
+          commits.sum());
       try {
         consumer.close(CloseOptions.timeout(closeTimeout));
       } catch (RuntimeException e) {
@@ -325,6 +390,7 @@ final class Poller implements Runnable {
           continue;
         }
         if (l.wanted >= 0) {
+          seeks.increment();
           consumer.seek(tp, l.wanted);
           l.reset(l.wanted);
           l.wanted = -1;
@@ -359,13 +425,17 @@ final class Poller implements Runnable {
       List<ConsumerRecord<byte[], byte[]>> corrupt = null;
       List<String> reasons = null;
       long fetched;
+      List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
+      long consumed = rs.isEmpty() ? -1 : rs.get(rs.size() - 1).offset() + 1;
+      fetchedRecords.add(rs.size());
       l.lock.lock();
       try {
         if (l.from < 0) {
           continue; // not positioned (revoked meanwhile)
         }
-        for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+        for (ConsumerRecord<byte[], byte[]> r : rs) {
           if (r.offset() < l.fetched) {
+            duplicates.increment(); // the buffer has it (this process's own append) or sought past
             continue;
           }
           try {
@@ -402,9 +472,9 @@ final class Poller implements Runnable {
         l.lock.unlock();
       }
       boolean grew = q.advanceEnd(log, fetched);
-      java.util.OptionalLong lag = consumer.currentLag(tp);
-      if (lag.isPresent()) {
-        grew |= q.advanceEnd(log, fetched + lag.getAsLong());
+      java.util.OptionalLong lag = consumer.currentLag(tp); // behind the consumer's own position
+      if (lag.isPresent() && consumed >= 0) {
+        grew |= q.advanceEnd(log, consumed + lag.getAsLong());
       }
       if (corrupt != null) {
         for (int i = 0; i < corrupt.size(); i++) {
@@ -523,6 +593,7 @@ final class Poller implements Runnable {
     if (offsets.isEmpty()) {
       return;
     }
+    commits.increment();
     if (sync) {
       unwoken(
           () -> {

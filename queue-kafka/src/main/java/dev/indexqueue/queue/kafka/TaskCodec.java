@@ -121,6 +121,33 @@ final class TaskCodec {
     }
   }
 
+  /**
+   * Whether {@link #decode} gives back exactly {@code t} from {@link #key} and {@link #value}: its
+   * path and content are well-formed UTF-16 (UTF-8 encoding replaces a lone surrogate).
+   */
+  static boolean roundTrips(IndexTask t) {
+    return wellFormed(t.path()) && wellFormed(t.content());
+  }
+
+  private static boolean wellFormed(String s) {
+    if (s == null) {
+      return true;
+    }
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Decodes a record's key and value into a task. */
   static IndexTask decode(byte[] key, byte[] value) throws CorruptRecordException {
     if (key == null) {
