@@ -39,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * commit or refresh (searched or not: this bounds what the refresh an urgent task waits for has to
  * flush, whatever backlog the lanes work through). <b>Group commit</b> (and group refresh): when a
  * waiter's task is applied while another waiter's task is accepted into a partition this process
- * applies but not applied yet (it is on its way), the round waits for it — at most as long as the
- * last commit (or refresh) took, and never past the interval — so one commit covers every batch
- * waiting at that moment. For the same reason an interval commit waits, up to a second interval,
- * while DURABLE waiters' tasks are on their way: their commit will come within moments and covers
- * it.
+ * applies but not applied yet (it is on its way), the round waits for it — at most as long as
+ * {@value #GROUP_COMMITS} commits (one refresh) took, and never past the interval — so one commit
+ * covers every batch waiting at that moment. For the same reason an interval commit waits, up to a
+ * second interval, while DURABLE waiters' tasks are on their way: their commit will come within
+ * moments and covers it.
  */
 final class Maintainer {
   private static final Logger LOG = LoggerFactory.getLogger(Maintainer.class);
@@ -62,6 +62,9 @@ final class Maintainer {
    * both flush the backend's buffered documents, and a refresh has to flush at most this many.
    */
   static final int FLUSH_TASKS = 1_000;
+
+  /** A group commit waits for other waiters at most as long as this many commits take. */
+  static final int GROUP_COMMITS = 4;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
@@ -523,11 +526,19 @@ final class Maintainer {
       return true;
     }
     int waiters = waiters(TaskStage.DURABLE, now);
-    if (waitersDue(
-        TaskStage.DURABLE, waiters, now, Math.min(commitTookNanos, commitIntervalNanos))) {
+    if (waitersDue(TaskStage.DURABLE, waiters, now, commitGroupDelay())) {
       return true;
     }
     return now - lastCommitNanos >= commitInterval(waiters);
+  }
+
+  /**
+   * How long a commit that would complete a DURABLE waiter waits for other waiters' tasks on their
+   * way: as long as {@value #GROUP_COMMITS} commits take (the commits it saves cost more when that
+   * many batches join), never past the commit interval.
+   */
+  private long commitGroupDelay() {
+    return Math.min(commitIntervalNanos, GROUP_COMMITS * commitTookNanos);
   }
 
   /** The interval after which a commit is due: doubled while DURABLE waiters' tasks are coming. */
@@ -619,11 +630,7 @@ final class Maintainer {
     int waiters = waiters(TaskStage.DURABLE, now);
     long due = Settings.saturatedAdd(lastCommitNanos, commitInterval(waiters));
     if (reachedSince[TaskStage.DURABLE.ordinal()] >= 0) {
-      due =
-          Math.min(
-              due,
-              reachedSince[TaskStage.DURABLE.ordinal()]
-                  + Math.min(commitTookNanos, commitIntervalNanos));
+      due = Math.min(due, reachedSince[TaskStage.DURABLE.ordinal()] + commitGroupDelay());
     }
     return afterRetryDelay(Math.max(1, due - now), commitRetryAt, now);
   }
