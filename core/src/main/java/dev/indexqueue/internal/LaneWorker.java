@@ -72,6 +72,7 @@ final class LaneWorker implements Runnable {
     LifecycleState end = LifecycleState.STOPPED;
     try {
       while (true) {
+        maintainer.awaitWaitedRefresh();
         List<Entry> batch = lane.next();
         if (batch == null) {
           break;

@@ -70,6 +70,17 @@ final class Maintainer {
   private final Condition wake = lock.newCondition();
   private final Condition idle = lock.newCondition();
   private final Condition commitReady = lock.newCondition();
+  private final Condition waitedRefreshDone = lock.newCondition();
+
+  /**
+   * Whether a refresh that someone waits for runs now; lanes hold their next batch until it ends
+   * (at most {@link #PAUSE_NANOS}), so that on a machine the backlog keeps busy the refresh an
+   * urgent or other-lane task waits for gets the processor. Written under the lock.
+   */
+  private volatile boolean waitedRefreshRunning;
+
+  /** The longest a lane holds its next batch for a waited refresh. */
+  private static final long PAUSE_NANOS = 1_000_000_000L;
 
   private final String name;
   private final TaskQueue queue;
@@ -239,6 +250,7 @@ final class Maintainer {
       stopped = true;
       wake.signalAll();
       commitReady.signalAll();
+      waitedRefreshDone.signalAll();
       idle.signalAll();
       waiting = new ArrayList<>(commitRequests);
       commitRequests.clear();
@@ -272,6 +284,25 @@ final class Maintainer {
       done.get();
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("the commit failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /**
+   * Called by a lane before it takes its next batch: while a refresh that someone waits for runs,
+   * waits for its end (at most {@link #PAUSE_NANOS}).
+   */
+  void awaitWaitedRefresh() throws InterruptedException {
+    if (!waitedRefreshRunning) {
+      return;
+    }
+    lock.lock();
+    try {
+      long left = PAUSE_NANOS;
+      while (waitedRefreshRunning && !stopped && left > 0) {
+        left = waitedRefreshDone.awaitNanos(left);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -375,10 +406,22 @@ final class Maintainer {
                 }
               }
               roundsRunning++;
+              waitedRefreshRunning =
+                  progress.waiting(TaskStage.VISIBLE) > 0 || progress.untied(TaskStage.VISIBLE) > 0;
             } finally {
               lock.unlock();
             }
-            runRound(round);
+            try {
+              runRound(round);
+            } finally {
+              lock.lock();
+              try {
+                waitedRefreshRunning = false;
+                waitedRefreshDone.signalAll();
+              } finally {
+                lock.unlock();
+              }
+            }
           }
         },
         "refreshes");
