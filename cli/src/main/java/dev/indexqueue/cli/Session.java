@@ -34,6 +34,7 @@ final class Session implements AutoCloseable {
   static final int LANES = 2;
 
   private final NodeSettings node;
+  private final Role role;
   private final TaskQueue clusterQueue;
   private final String ownClientId;
   private final DataDirectory data;
@@ -52,9 +53,11 @@ final class Session implements AutoCloseable {
       FileSystemWorkspaceSource source,
       IndexingService service,
       NodeSettings node,
+      Role role,
       TaskQueue clusterQueue,
       String ownClientId) {
     this.node = node;
+    this.role = role;
     this.ownClientId = ownClientId;
     this.clusterQueue = clusterQueue;
     this.data = data;
@@ -102,6 +105,7 @@ final class Session implements AutoCloseable {
         }
       }
       NodeSettings node = root.node();
+      Role role = readOnly && node.isCluster() ? Role.PRODUCER : node.role();
       IndexingService service;
       TaskQueue queue = null;
       String memberClientId = null;
@@ -121,9 +125,7 @@ final class Session implements AutoCloseable {
           b.queue(node.queue().name(), node.queueConfig(data, LANES, null));
         }
         service =
-            b.backend(node.backend().name(), node.backendConfig(data.path()))
-                .role(readOnly && node.isCluster() ? Role.PRODUCER : node.role())
-                .build();
+            b.backend(node.backend().name(), node.backendConfig(data.path())).role(role).build();
       } catch (RuntimeException | AssertionError | InternalError e) {
         if (queue != null) {
           queue.close();
@@ -138,7 +140,7 @@ final class Session implements AutoCloseable {
         service.shutdown(Duration.ofSeconds(1));
         throw QueueDamage.damaged(data, new IllegalStateException(why));
       }
-      return new Session(data, registry, source, service, node, queue, memberClientId);
+      return new Session(data, registry, source, service, node, role, queue, memberClientId);
     } catch (RuntimeException | Error e) {
       data.close();
       throw e;
@@ -173,6 +175,11 @@ final class Session implements AutoCloseable {
 
   NodeSettings node() {
     return node;
+  }
+
+  /** The role this session's service runs in (status: a producer whatever --role says). */
+  Role role() {
+    return role;
   }
 
   /**

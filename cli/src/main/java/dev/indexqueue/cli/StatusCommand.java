@@ -85,7 +85,11 @@ final class StatusCommand implements Callable<Integer> {
 
   private Views.Status opened() throws InterruptedException {
     try (Session s = Session.open(root, "status", true)) {
-      List<String> names = s.workspaces(workspace);
+      // a cluster node that registered no workspace (a worker) still shows its queue
+      List<String> names =
+          workspace == null && s.registry().workspaces().isEmpty() && s.node().isCluster()
+              ? List.of()
+              : s.workspaces(workspace);
       s.awaitReady(names);
       Map<String, Views.Workspace> ws = new LinkedHashMap<>();
       for (String name : names) {

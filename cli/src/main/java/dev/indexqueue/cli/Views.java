@@ -115,7 +115,7 @@ final class Views {
   static Map<String, Object> queue(QueueStatus q, int storedDeadLetters, Session session) {
     Map<String, Object> m = queue(q, storedDeadLetters);
     if (session.node().isCluster()) {
-      m.put("role", session.node().role().name().toLowerCase(Locale.ROOT));
+      m.put("role", session.role().name().toLowerCase(Locale.ROOT));
       Map<String, Object> g = new LinkedHashMap<>();
       try {
         QueueGroup group = session.group().orElse(null);

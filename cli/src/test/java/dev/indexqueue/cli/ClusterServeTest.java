@@ -255,12 +255,17 @@ class ClusterServeTest {
       assertThat(search.out()).as(search.toString()).contains("src/F3.java:1:");
       Cli.Result wstatus = Cli.run(worker.data, "status");
       assertThat(wstatus.out()).as(wstatus.toString()).contains("(this node)");
-
-      // a worker submits nothing
-      Cli.Result refused =
-          Cli.run(worker.data, "--config", config.toString(), "index", shop.toString());
-      assertThat(refused.exit()).isEqualTo(2);
     }
+    // no server: status opens the node itself, as a producer whatever the file's role says (it
+    // takes no partition), and shows the queue of a node that registered no workspace
+    Path idle = Files.createDirectories(tmp.resolve("idle"));
+    Cli.Result status = Cli.run(idle, "--config", config.toString(), "status");
+    assertThat(status.exit()).as(status.toString()).isZero();
+    assertThat(status.out()).contains("owns no partitions").contains("node: role producer");
+    // a worker submits nothing (the file says role=worker)
+    Cli.Result refused = Cli.run(idle, "--config", config.toString(), "index", shop.toString());
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
+    assertThat(refused.err()).contains("a worker node (--role worker) applies tasks");
   }
 
   @Test
