@@ -46,8 +46,9 @@ import picocli.CommandLine.Spec;
       "",
       "Exit codes: 0 ok, 1 failure, 2 bad input.",
       "Example:  indexq index src && indexq search 'getUserName' && indexq status",
-      "Cluster:  indexq --queue kafka --kafka-bootstrap k1:9092 --kafka-topic tasks --backend solr",
-      "            --solr-zk zk1:2181 --solr-collection code --role worker serve"
+      "Cluster:  indexq --config node.properties --role worker serve",
+      "  node.properties: queue=kafka, kafka-bootstrap=..., kafka-topic=...,",
+      "  backend=solr, solr-zk=..., solr-collection=... (README: Running on a cluster)"
     })
 public final class Indexq implements Runnable {
   /** The command succeeded. */
@@ -318,6 +319,17 @@ public final class Indexq implements Runnable {
     String level = "org.slf4j.simpleLogger.defaultLogLevel";
     if (System.getProperty(level) == null || verbose) {
       System.setProperty(level, verbose ? "info" : "warn");
+    }
+    if (!verbose) {
+      // the Kafka, ZooKeeper and Solr clients warn at every failed connection attempt: a command
+      // says what went wrong in one line instead (-v shows them)
+      for (String chatty :
+          new String[] {"org.apache.kafka", "org.apache.zookeeper", "org.apache.solr"}) {
+        String key = "org.slf4j.simpleLogger.log." + chatty;
+        if (System.getProperty(key) == null) {
+          System.setProperty(key, "error");
+        }
+      }
     }
     System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
     System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
