@@ -87,6 +87,11 @@ final class DemoCommand implements Callable<Integer> {
 
   private boolean run(Path tmp) throws Exception {
     boolean ok = true;
+    if (root.node().isCluster() || root.node().backend() != Indexq.BackendKind.lucene) {
+      throw new UsageException(
+          "demo runs on a local queue and Lucene index in a temporary directory: leave out"
+              + " --queue kafka and --backend solr");
+    }
     begin("start the service: " + root.queueKind() + " queue + Lucene index, 2 lanes, in " + tmp);
     FileSystemWorkspaceSource source = FileSystemWorkspaceSource.of(tmp.resolve("workspaces"));
     IndexingService service =

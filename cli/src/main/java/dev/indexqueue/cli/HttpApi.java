@@ -179,15 +179,20 @@ final class HttpApi implements AutoCloseable {
   }
 
   private Map<String, Object> queue() {
-    return Views.queue(session.service().queueStatus(), session.deadLetterFile().read().size());
+    return Views.queue(
+        session.service().queueStatus(), session.deadLetterFile().read().size(), session);
   }
 
   private Answer status(Request r) {
     String ws = r.query().get("workspace");
     boolean skipped = bool(r, "skipped");
     Map<String, Views.Workspace> out = new LinkedHashMap<>();
-    for (String name : session.workspaces(ws == null ? null : workspace(ws))) {
-      out.put(name, workspaceView(name, skipped));
+    // a cluster node that registered no workspace (a worker) still shows its queue
+    boolean none = ws == null && session.registry().workspaces().isEmpty();
+    if (!(none && session.node().isCluster())) {
+      for (String name : session.workspaces(ws == null ? null : workspace(ws))) {
+        out.put(name, workspaceView(name, skipped));
+      }
     }
     return new Answer(200, new Views.Status(queue(), null, out));
   }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     versionProvider = Indexq.Version.class,
     description = {
       "Keeps a search index in sync with directories of text files: an ordered, durable task queue"
-          + " (Chronicle) in front of a Lucene index.",
+          + " (Chronicle, or Kafka across nodes) in front of a Lucene index (or a SolrCloud"
+          + " collection).",
       ""
     },
     subcommands = {
@@ -44,7 +45,10 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 ok, 1 failure, 2 bad input.",
-      "Example:  indexq index src && indexq search 'getUserName' && indexq status"
+      "Example:  indexq index src && indexq search 'getUserName' && indexq status",
+      "Cluster:  indexq --config node.properties --role worker serve",
+      "  node.properties: queue=kafka, kafka-bootstrap=..., kafka-topic=...,",
+      "  backend=solr, solr-zk=..., solr-collection=... (README: Running on a cluster)"
     })
 public final class Indexq implements Runnable {
   /** The command succeeded. */
@@ -67,7 +71,17 @@ public final class Indexq implements Runnable {
     /** Persistent: tasks survive a crash and are applied on the next run. */
     chronicle,
     /** In memory: fast, lost when the process ends. */
-    memory
+    memory,
+    /** Kafka: shared by the nodes of a cluster ({@code --kafka-*}). */
+    kafka
+  }
+
+  /** The index backends {@code --backend} accepts. */
+  public enum BackendKind {
+    /** A Lucene index in the data directory. */
+    lucene,
+    /** A SolrCloud collection ({@code --solr-*}), shared by the nodes of a cluster. */
+    solr
   }
 
   @Spec CommandSpec spec;
@@ -88,6 +102,90 @@ public final class Indexq implements Runnable {
       scope = ScopeType.INHERIT,
       description = "Task queue: ${COMPLETION-CANDIDATES} (default: chronicle).")
   QueueKind queue;
+
+  @Option(
+      names = "--backend",
+      paramLabel = "KIND",
+      scope = ScopeType.INHERIT,
+      description = "Index: ${COMPLETION-CANDIDATES} (default: lucene).")
+  BackendKind backend;
+
+  @Option(
+      names = "--role",
+      paramLabel = "ROLE",
+      scope = ScopeType.INHERIT,
+      description =
+          "What this node does on a cluster queue: ${COMPLETION-CANDIDATES} (default: both;"
+              + " a producer submits and waits, a worker applies tasks).")
+  NodeSettings.RoleName role;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description =
+          "A properties file with the options below by name without the dashes"
+              + " (kafka-bootstrap=..., solr-collection=..., role=..., queue=..., backend=...),"
+              + " solr-username/solr-password, and kafka.<client property>; options override it.")
+  Path config;
+
+  @Option(
+      names = "--kafka-bootstrap",
+      paramLabel = "HOST:PORT,...",
+      scope = ScopeType.INHERIT,
+      description = "Kafka bootstrap servers (--queue kafka).")
+  String kafkaBootstrap;
+
+  @Option(
+      names = "--kafka-topic",
+      paramLabel = "TOPIC",
+      scope = ScopeType.INHERIT,
+      description = "Kafka topic of the tasks (created when missing; urgent ones in TOPIC-urgent).")
+  String kafkaTopic;
+
+  @Option(
+      names = "--kafka-group",
+      paramLabel = "GROUP",
+      scope = ScopeType.INHERIT,
+      description = "Kafka consumer group of the workers (default: indexqueue-TOPIC).")
+  String kafkaGroup;
+
+  @Option(
+      names = "--kafka-partitions",
+      paramLabel = "N",
+      scope = ScopeType.INHERIT,
+      description = "Partitions of the topic (default: the lane count, 2); every node the same.")
+  Integer kafkaPartitions;
+
+  @Option(
+      names = "--kafka-property",
+      paramLabel = "KEY=VALUE",
+      scope = ScopeType.INHERIT,
+      description =
+          "A Kafka client property for every client (producer.KEY, consumer.KEY, admin.KEY for"
+              + " one); repeatable. Values are never printed.")
+  java.util.Map<String, String> kafkaProperties;
+
+  @Option(
+      names = "--solr-zk",
+      paramLabel = "HOST:PORT[/CHROOT]",
+      scope = ScopeType.INHERIT,
+      description = "ZooKeeper of the SolrCloud cluster (--backend solr).")
+  String solrZk;
+
+  @Option(
+      names = "--solr-url",
+      paramLabel = "URL,...",
+      scope = ScopeType.INHERIT,
+      description = "Solr node URLs, instead of --solr-zk.")
+  String solrUrl;
+
+  @Option(
+      names = "--solr-collection",
+      paramLabel = "NAME",
+      scope = ScopeType.INHERIT,
+      description = "The Solr collection (it must exist, with the indexqueue configset).")
+  String solrCollection;
 
   @Option(
       names = {"-v", "--verbose"},
@@ -118,9 +216,23 @@ public final class Indexq implements Runnable {
     return abs;
   }
 
-  /** The queue kind chosen. */
+  /** The queue kind chosen (by option or config file). */
   QueueKind queueKind() {
-    return queue != null ? queue : QueueKind.chronicle;
+    return node().queue();
+  }
+
+  private NodeSettings node;
+
+  /**
+   * The node's settings: options over the {@code --config} file, checked once.
+   *
+   * @throws UsageException naming what is wrong
+   */
+  NodeSettings node() {
+    if (node == null) {
+      node = NodeSettings.resolve(this);
+    }
+    return node;
   }
 
   @Override
@@ -207,6 +319,17 @@ public final class Indexq implements Runnable {
     String level = "org.slf4j.simpleLogger.defaultLogLevel";
     if (System.getProperty(level) == null || verbose) {
       System.setProperty(level, verbose ? "info" : "warn");
+    }
+    if (!verbose) {
+      // the Kafka, ZooKeeper and Solr clients warn at every failed connection attempt: a command
+      // says what went wrong in one line instead (-v shows them)
+      for (String chatty :
+          new String[] {"org.apache.kafka", "org.apache.zookeeper", "org.apache.solr"}) {
+        String key = "org.slf4j.simpleLogger.log." + chatty;
+        if (System.getProperty(key) == null) {
+          System.setProperty(key, "error");
+        }
+      }
     }
     System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
     System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");

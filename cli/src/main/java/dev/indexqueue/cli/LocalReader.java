@@ -4,6 +4,7 @@ import dev.indexqueue.IndexStatus;
 import dev.indexqueue.SearchResults;
 import dev.indexqueue.index.lucene.LuceneIndexBackendProvider;
 import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.Providers;
 import dev.indexqueue.workspace.FileSystemWorkspaceSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +31,23 @@ final class LocalReader implements AutoCloseable {
    *
    * @throws UsageException when the directory holds no index yet
    */
-  static LocalReader open(Path dataDir) {
+  static LocalReader open(Path dataDir, NodeSettings node) {
     WorkspaceRegistry registry = WorkspaceRegistry.load(dataDir);
+    if (node.backend() != Indexq.BackendKind.lucene) {
+      // a shared index (Solr): searched where it is, as of its last soft commit
+      try {
+        return new LocalReader(
+            Providers.indexBackend(node.backend().name(), node.backendConfig(dataDir)), registry);
+      } catch (RuntimeException e) {
+        UsageException usage = Errors.asUsage(e);
+        throw new UsageException(
+            "cannot open the index ("
+                + node.describe()
+                + "): "
+                + (usage != null ? usage.getMessage() : Errors.describe(e)),
+            e);
+      }
+    }
     Path index = dataDir.resolve("index");
     if (!Files.isDirectory(index)) {
       throw new UsageException(

@@ -90,7 +90,7 @@ final class SearchCommand implements Callable<Integer> {
   }
 
   private Views.Search local(Path data) {
-    try (LocalReader r = LocalReader.open(data)) {
+    try (LocalReader r = LocalReader.open(data, root.node())) {
       return search(r.workspaces(workspace), query, limit, r::search);
     }
   }

@@ -97,6 +97,9 @@ final class ServeCommand implements Callable<Integer> {
                 + "); OpenAPI at "
                 + api.url()
                 + "/openapi.json; Ctrl-C to stop");
+        if (s.node().isCluster() || s.node().backend() != Indexq.BackendKind.lucene) {
+          out.println("node: " + s.node().describe());
+        }
         out.flush();
         try {
           new CountDownLatch(1).await();

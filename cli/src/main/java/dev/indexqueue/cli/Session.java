@@ -2,8 +2,13 @@ package dev.indexqueue.cli;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
+import dev.indexqueue.IndexingServiceBuilder;
 import dev.indexqueue.LifecycleState;
+import dev.indexqueue.Role;
 import dev.indexqueue.ShutdownReport;
+import dev.indexqueue.spi.Providers;
+import dev.indexqueue.spi.QueueGroup;
+import dev.indexqueue.spi.TaskQueue;
 import dev.indexqueue.workspace.FileSystemWorkspaceSource;
 import dev.indexqueue.workspace.WorkspaceManager;
 import java.nio.file.Files;
@@ -12,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One command's hold on a data directory: the lock, the workspace registry, an {@link
@@ -24,6 +30,13 @@ final class Session implements AutoCloseable {
   /** How long a command waits for the work left by an earlier run (replay) before giving up. */
   static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(5);
 
+  /** The service's lane count (and the default partition count of a Kafka topic). */
+  static final int LANES = 2;
+
+  private final NodeSettings node;
+  private final Role role;
+  private final TaskQueue clusterQueue;
+  private final String ownClientId;
   private final DataDirectory data;
   private final WorkspaceRegistry registry;
   private final FileSystemWorkspaceSource source;
@@ -38,7 +51,15 @@ final class Session implements AutoCloseable {
       DataDirectory data,
       WorkspaceRegistry registry,
       FileSystemWorkspaceSource source,
-      IndexingService service) {
+      IndexingService service,
+      NodeSettings node,
+      Role role,
+      TaskQueue clusterQueue,
+      String ownClientId) {
+    this.node = node;
+    this.role = role;
+    this.ownClientId = ownClientId;
+    this.clusterQueue = clusterQueue;
     this.data = data;
     this.registry = registry;
     this.source = source;
@@ -58,6 +79,22 @@ final class Session implements AutoCloseable {
    * @throws CliException when the queue is damaged
    */
   static Session open(Indexq root, String command) {
+    return open(root, command, false);
+  }
+
+  /**
+   * {@link #open(Indexq, String)}; {@code readOnly}: the command only reads (status), so on a
+   * cluster queue the node joins as a PRODUCER whatever {@code --role} says (it must not take
+   * partitions from the workers).
+   */
+  static Session open(Indexq root, String command, boolean readOnly) {
+    if (!readOnly && root.node().role() == Role.WORKER && !command.equals("serve")) {
+      throw new UsageException(
+          "indexq "
+              + command.split(" ")[0]
+              + ": a worker node (--role worker) applies tasks and submits none; run it with"
+              + " --role producer or both, or run 'indexq serve' on a worker");
+    }
     DataDirectory data = DataDirectory.open(root.dataDirectory(), command);
     try {
       WorkspaceRegistry registry = WorkspaceRegistry.load(data.path());
@@ -67,21 +104,35 @@ final class Session implements AutoCloseable {
           source.register(e.getKey(), e.getValue());
         }
       }
+      NodeSettings node = root.node();
+      Role role = readOnly && node.isCluster() ? Role.PRODUCER : node.role();
       IndexingService service;
+      TaskQueue queue = null;
+      String memberClientId = null;
       try {
-        service =
+        IndexingServiceBuilder b =
             WorkspaceManager.configure(IndexingService.builder(), source)
                 .name("indexq")
-                .queue(
-                    root.queueKind().name(),
-                    root.queueKind() == Indexq.QueueKind.chronicle
-                        ? Map.of("directory", data.queue().toString())
-                        : Map.of())
-                .backend("lucene", Map.of("directory", data.index().toString()))
-                .lanes(2)
-                .batchSize(64) // smaller batches: smoother progress, same commits
-                .build();
+                .lanes(LANES)
+                .batchSize(64); // smaller batches: smoother progress, same commits
+        if (node.isCluster()) {
+          // the session keeps the queue to show its group in status; the service closes it
+          Map<String, String> qc = node.queueConfig(data, LANES, clientId());
+          memberClientId = qc.getOrDefault("kafka.consumer.client.id", qc.get("kafka.client.id"));
+          queue = Providers.taskQueue(node.queue().name(), qc);
+          b.queue(queue);
+        } else {
+          b.queue(node.queue().name(), node.queueConfig(data, LANES, null));
+        }
+        service =
+            b.backend(node.backend().name(), node.backendConfig(data.path())).role(role).build();
       } catch (RuntimeException | AssertionError | InternalError e) {
+        if (queue != null) {
+          queue.close();
+        }
+        if (node.isCluster() || node.backend() != Indexq.BackendKind.lucene) {
+          throw clusterFailure(node, e);
+        }
         throw QueueDamage.classify(data, e);
       }
       if (service.queueStatus().state() == LifecycleState.FAILED) {
@@ -89,11 +140,61 @@ final class Session implements AutoCloseable {
         service.shutdown(Duration.ofSeconds(1));
         throw QueueDamage.damaged(data, new IllegalStateException(why));
       }
-      return new Session(data, registry, source, service);
+      return new Session(data, registry, source, service, node, role, queue, memberClientId);
     } catch (RuntimeException | Error e) {
       data.close();
       throw e;
     }
+  }
+
+  /** A failure to start a cluster node: its settings or the cluster are wrong, one line. */
+  private static RuntimeException clusterFailure(NodeSettings node, Throwable e) {
+    UsageException usage = Errors.asUsage(e);
+    String why = usage != null ? usage.getMessage() : Errors.describe(e);
+    return new UsageException("cannot start the node (" + node.describe() + "): " + why, e);
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger SESSIONS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** This node's Kafka client id: indexq-HOST-PID, so that status tells the nodes apart. */
+  static String clientId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "localhost";
+    }
+    int n = SESSIONS.incrementAndGet(); // a second node in one JVM (tests) gets its own id
+    return "indexq-"
+        + host.replaceAll("[^A-Za-z0-9._-]", "_")
+        + "-"
+        + ProcessHandle.current().pid()
+        + (n == 1 ? "" : "-" + n);
+  }
+
+  NodeSettings node() {
+    return node;
+  }
+
+  /** The role this session's service runs in (status: a producer whatever --role says). */
+  Role role() {
+    return role;
+  }
+
+  /**
+   * The group of the cluster queue this node shares, for status: members, their partitions, the
+   * lag; empty for a local queue.
+   *
+   * @throws RuntimeException when the cluster cannot tell
+   */
+  Optional<QueueGroup> group() {
+    return clusterQueue == null ? Optional.empty() : clusterQueue.group();
+  }
+
+  /** The Kafka client id of this node's consumer, or null. */
+  String memberClientId() {
+    return clusterQueue == null ? null : ownClientId;
   }
 
   IndexingService service() {

@@ -66,7 +66,7 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private Views.Status readOnly(Path data, String holder) {
-    try (LocalReader r = LocalReader.open(data)) {
+    try (LocalReader r = LocalReader.open(data, root.node())) {
       Map<String, Views.Workspace> ws = new LinkedHashMap<>();
       for (String name : r.workspaces(workspace)) {
         ws.put(
@@ -84,8 +84,12 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private Views.Status opened() throws InterruptedException {
-    try (Session s = Session.open(root, "status")) {
-      List<String> names = s.workspaces(workspace);
+    try (Session s = Session.open(root, "status", true)) {
+      // a cluster node that registered no workspace (a worker) still shows its queue
+      List<String> names =
+          workspace == null && s.registry().workspaces().isEmpty() && s.node().isCluster()
+              ? List.of()
+              : s.workspaces(workspace);
       s.awaitReady(names);
       Map<String, Views.Workspace> ws = new LinkedHashMap<>();
       for (String name : names) {
@@ -95,7 +99,7 @@ final class StatusCommand implements Callable<Integer> {
             Views.workspace(String.valueOf(s.registry().workspaces().get(name)), st, root.verbose));
       }
       return new Views.Status(
-          Views.queue(s.service().queueStatus(), s.deadLetterFile().read().size()), null, ws);
+          Views.queue(s.service().queueStatus(), s.deadLetterFile().read().size(), s), null, ws);
     }
   }
 

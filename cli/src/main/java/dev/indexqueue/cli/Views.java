@@ -6,6 +6,7 @@ import dev.indexqueue.PartitionStatus;
 import dev.indexqueue.QueueStatus;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.SearchResults;
+import dev.indexqueue.spi.QueueGroup;
 import dev.indexqueue.spi.SkippedFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,6 +107,42 @@ final class Views {
         withSkipped ? skipped : null);
   }
 
+  /**
+   * The queue status with the group of a cluster queue: its members (this node marked), the
+   * partitions each owns and the lag per partition; the group is left out for a local queue, and
+   * replaced by {@code {"error": ...}} when the cluster cannot tell.
+   */
+  static Map<String, Object> queue(QueueStatus q, int storedDeadLetters, Session session) {
+    Map<String, Object> m = queue(q, storedDeadLetters);
+    if (session.node().isCluster()) {
+      m.put("role", session.role().name().toLowerCase(Locale.ROOT));
+      Map<String, Object> g = new LinkedHashMap<>();
+      try {
+        QueueGroup group = session.group().orElse(null);
+        if (group != null) {
+          g.put("name", group.name());
+          List<Map<String, Object>> members = new ArrayList<>();
+          for (QueueGroup.Member mem : group.members()) {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("clientId", mem.clientId());
+            mm.put("host", mem.host());
+            mm.put("partitions", mem.partitions());
+            mm.put("thisNode", mem.clientId().equals(session.memberClientId()));
+            members.add(mm);
+          }
+          g.put("members", members);
+          Map<String, Long> lag = new TreeMap<>();
+          group.lag().forEach((p, l) -> lag.put(Integer.toString(p), l));
+          g.put("lag", lag);
+        }
+      } catch (RuntimeException e) {
+        g.put("error", Errors.describe(e));
+      }
+      m.put("group", g);
+    }
+    return m;
+  }
+
   /** The queue status: the one place that reads {@link QueueStatus}. */
   static Map<String, Object> queue(QueueStatus q, int storedDeadLetters) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -133,6 +170,10 @@ final class Views {
       pm.put("urgentCheckpoint", p.urgentCheckpoint());
       pm.put("end", p.end());
       pm.put("urgentEnd", p.urgentEnd());
+      pm.put(
+          "lag",
+          Math.max(0, p.end() - p.checkpoint())
+              + (p.urgentEnd() >= 0 ? Math.max(0, p.urgentEnd() - p.urgentCheckpoint()) : 0));
       pm.put("oldestPendingMillis", p.oldestPendingAge().toMillis());
       partitions.add(pm);
     }
@@ -145,30 +186,65 @@ final class Views {
   static String queueText(Map<String, Object> q) {
     Object failure = q.get("failure");
     return String.format(
-        Locale.ROOT,
-        "queue: %s, %,d queued (capacity %,d), %,d pending, %,d in flight; accepted %,d, replayed"
-            + " %,d, applied %,d, coalesced %,d, retried %,d, dead-lettered %,d (%,d stored);"
-            + " %s%s",
-        q.get("state"),
-        num(q, "queueSize"),
-        num(q, "capacity"),
-        num(q, "pending"),
-        num(q, "inFlight"),
-        num(q, "accepted"),
-        num(q, "replayed"),
-        num(q, "applied"),
-        num(q, "coalesced"),
-        num(q, "retried"),
-        num(q, "deadLettered"),
-        num(q, "storedDeadLetters"),
-        partitionsText(q.get("partitions")),
-        failure == null ? "" : "; FAILED: " + failure);
+            Locale.ROOT,
+            "queue: %s, %,d queued (capacity %,d), %,d pending, %,d in flight; accepted %,d,"
+                + " replayed %,d, applied %,d, coalesced %,d, retried %,d, dead-lettered %,d (%,d"
+                + " stored); %s%s",
+            q.get("state"),
+            num(q, "queueSize"),
+            num(q, "capacity"),
+            num(q, "pending"),
+            num(q, "inFlight"),
+            num(q, "accepted"),
+            num(q, "replayed"),
+            num(q, "applied"),
+            num(q, "coalesced"),
+            num(q, "retried"),
+            num(q, "deadLettered"),
+            num(q, "storedDeadLetters"),
+            partitionsText(q.get("partitions")),
+            failure == null ? "" : "; FAILED: " + failure)
+        + groupText(q);
+  }
+
+  /** The role and group lines of a cluster node, or "". */
+  private static String groupText(Map<String, Object> q) {
+    if (!(q.get("group") instanceof Map<?, ?> g)) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("\nnode: role ").append(q.get("role"));
+    if (g.get("error") != null) {
+      return b.append("; group: unknown (").append(g.get("error")).append(")").toString();
+    }
+    b.append("; group ").append(g.get("name")).append(": ");
+    List<String> members = new ArrayList<>();
+    if (g.get("members") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> mm) {
+          members.add(
+              mm.get("clientId")
+                  + (Boolean.TRUE.equals(mm.get("thisNode")) ? " (this node)" : "")
+                  + " at "
+                  + mm.get("host")
+                  + " owns "
+                  + mm.get("partitions"));
+        }
+      }
+    }
+    b.append(members.isEmpty() ? "no members (no worker runs)" : String.join("; ", members));
+    if (g.get("lag") instanceof Map<?, ?> lag) {
+      List<String> parts = new ArrayList<>();
+      lag.forEach((p, l) -> parts.add(p + ": " + l));
+      b.append("\nlag per partition (tasks not yet committed): ").append(String.join(", ", parts));
+    }
+    return b.toString();
   }
 
   /** "partition 0: depth 0, checkpoint 351 (urgent 2)" for each partition, joined. */
   private static String partitionsText(Object partitions) {
     if (!(partitions instanceof List<?> list) || list.isEmpty()) {
-      return "no partitions";
+      return "owns no partitions";
     }
     List<String> parts = new ArrayList<>();
     for (Object o : list) {
@@ -179,9 +255,10 @@ final class Views {
         parts.add(
             String.format(
                 Locale.ROOT,
-                "partition %d: depth %,d, checkpoint %,d%s",
+                "partition %d: depth %,d, lag %,d, checkpoint %,d%s",
                 num(pm, "partition"),
                 num(pm, "depth"),
+                num(pm, "lag"),
                 num(pm, "checkpoint"),
                 urgent >= 0 && pm.containsKey("urgentCheckpoint")
                     ? String.format(Locale.ROOT, " (urgent %,d)", urgent)

@@ -160,6 +160,16 @@ public interface TaskQueue extends AutoCloseable {
     return false;
   }
 
+  /**
+   * The group of processes sharing this queue, as the cluster reports it now: its members, the
+   * partitions each owns and the lag per partition, for status displays. It may ask the cluster
+   * (blocking up to the queue's own request timeout) and throws an unchecked exception saying why
+   * when it cannot. Any thread. The default, for a queue that is not shared, is empty.
+   */
+  default java.util.Optional<QueueGroup> group() {
+    return java.util.Optional.empty();
+  }
+
   /** Whether tasks survive a restart of the process (opt-in restart semantics in the tck). */
   default boolean isPersistent() {
     return false;

@@ -87,6 +87,7 @@ final class SolrIndexBackend implements IndexBackend {
   static final String KIND_TOMB = "tomb";
   static final String KIND_WS = "ws";
   static final String KIND_CP = "cp";
+  static final String KIND_VCP = "vcp";
   static final String KIND_META = "meta";
 
   static final String META_ID = "~meta";
@@ -122,6 +123,16 @@ final class SolrIndexBackend implements IndexBackend {
   private volatile Checkpoint floor;
 
   private volatile Checkpoint committed = Checkpoint.none();
+
+  /**
+   * What this process committed, merged over its commits (logs that other nodes commit are not
+   * covered); written by the maintainer, read by {@link #makeVisible}.
+   */
+  private volatile Checkpoint ownCommitted = Checkpoint.none();
+
+  /** The checkpoint of the visible-checkpoint documents last written (maintainer thread only). */
+  private Checkpoint visibleWritten = Checkpoint.none();
+
   private volatile boolean replayPending;
   private volatile boolean closed;
 
@@ -187,6 +198,10 @@ final class SolrIndexBackend implements IndexBackend {
 
   static String checkpointId(String layout, int partition) {
     return "~cp/" + layout + "/" + partition;
+  }
+
+  static String visibleCheckpointId(String layout, int partition) {
+    return "~vcp/" + layout + "/" + partition;
   }
 
   private static SolrInputDocument base(
@@ -435,7 +450,9 @@ final class SolrIndexBackend implements IndexBackend {
             writeMeta(gen, lay, layoutEpoch + 1);
           }
           new UpdateRequest()
-              .deleteByQuery("+" + F_KIND + ":" + KIND_CP + " -" + F_LAYOUT + ":\"" + lay + "\"")
+              .deleteByQuery(
+                  "+" + F_KIND + ":(" + KIND_CP + " OR " + KIND_VCP + ") -" + F_LAYOUT + ":\"" + lay
+                      + "\"")
               .process(client, collection);
           before = Checkpoint.none();
         } else if (!before.isNone()
@@ -473,6 +490,13 @@ final class SolrIndexBackend implements IndexBackend {
       hard.setParam("openSearcher", "false");
       hard.process(client, collection);
       committed = next;
+      if (!checkpoint.isNone()) {
+        Checkpoint own = ownCommitted;
+        ownCommitted =
+            own.isNone() || !own.hasLayout(checkpoint.partitions(), checkpoint.bands())
+                ? checkpoint
+                : own.mergedWith(checkpoint);
+      }
     } catch (SolrServerException | IOException | SolrException | UncheckedIOException e) {
       throw failure(e, "commit");
     }
@@ -537,16 +561,116 @@ final class SolrIndexBackend implements IndexBackend {
     }
   }
 
-  /** A soft commit: what was applied before becomes searchable (not durable). */
+  /**
+   * A soft commit: what was applied before becomes searchable (not durable). After a commit of this
+   * process, it also publishes the checkpoint of that commit as visible (see {@link
+   * #visibleCheckpoint()}): the visible-checkpoint documents are written only after the soft commit
+   * that made the committed work searchable on every shard returned, and a second soft commit makes
+   * them searchable, so a searcher that sees one never runs ahead of the data (the shards of a
+   * collection open their searchers one by one, not at once).
+   */
   @Override
   public void makeVisible() {
     ensureUsable();
     try {
-      new UpdateRequest()
-          .setAction(AbstractUpdateRequest.ACTION.COMMIT, true, true, true)
-          .process(client, collection);
+      // captured before the soft commit: everything it covers was applied and committed before
+      Checkpoint mine = ownCommitted;
+      softCommit();
+      if (!mine.isNone() && !mine.equals(visibleWritten)) {
+        String lay = mine.layout();
+        long gen = generation;
+        UpdateRequest r = new UpdateRequest();
+        int bands = mine.bands();
+        for (int p = 0; p < mine.partitions(); p++) {
+          long[] pos = {Checkpoint.NOT_COVERED, Checkpoint.NOT_COVERED};
+          boolean covered = false;
+          for (int b = 0; b < bands; b++) {
+            if (mine.covers(p, b)) {
+              pos[b] = mine.position(p, b);
+              covered = true;
+            }
+          }
+          if (!covered
+              || (!visibleWritten.isNone()
+                  && visibleWritten.hasLayout(mine.partitions(), bands)
+                  && sameLog(visibleWritten, mine, p))) {
+            continue;
+          }
+          // versioned like the checkpoints: a stale writer (a former owner) never moves one back
+          long[] v = {Versions.encode(gen, pos[0]), Versions.encode(gen, pos[1])};
+          SolrInputDocument d = base(visibleCheckpointId(lay, p), KIND_VCP, null, p, v);
+          d.setField(F_LAYOUT, lay);
+          d.setField(F_CP0, pos[0]);
+          d.setField(F_CP1, pos[1]);
+          r.add(d);
+        }
+        if (r.getDocuments() != null && !r.getDocuments().isEmpty()) {
+          r.process(client, collection);
+          softCommit();
+        }
+        visibleWritten = mine;
+      }
     } catch (SolrServerException | IOException | SolrException e) {
       throw failure(e, "a soft commit");
+    }
+  }
+
+  private static boolean sameLog(Checkpoint a, Checkpoint b, int partition) {
+    for (int band = 0; band < b.bands(); band++) {
+      if (a.position(partition, band) != b.position(partition, band)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void softCommit() throws SolrServerException, IOException {
+    new UpdateRequest()
+        .setAction(AbstractUpdateRequest.ACTION.COMMIT, true, true, true)
+        .process(client, collection);
+  }
+
+  /**
+   * The checkpoint every searcher of the collection has passed, as a search sees it now (not a
+   * real-time get, which sees documents no searcher shows yet): the visible-checkpoint documents
+   * that {@link #makeVisible()} of the nodes that commit publishes. It lags behind what is really
+   * visible by at most one soft commit of the node that applied the tasks, never runs ahead. Logs
+   * no node published yet are not covered; {@link Checkpoint#none()} before any commit.
+   */
+  @Override
+  public Checkpoint visibleCheckpoint() {
+    ensureOpen();
+    try {
+      if (!readMeta(false)) {
+        return Checkpoint.none();
+      }
+      String lay = layout;
+      if (lay.isEmpty()) {
+        return Checkpoint.none();
+      }
+      int x = lay.indexOf('x');
+      int partitions = Integer.parseInt(lay.substring(0, x));
+      int bands = Integer.parseInt(lay.substring(x + 1));
+      SolrQuery q = new SolrQuery("*:*");
+      q.addFilterQuery("{!term f=" + F_KIND + "}" + KIND_VCP);
+      q.addFilterQuery("{!term f=" + F_LAYOUT + "}" + lay);
+      q.setFields(F_PART, F_CP0, F_CP1);
+      q.setRows(partitions);
+      long[] positions = new long[partitions * bands];
+      Arrays.fill(positions, Checkpoint.NOT_COVERED);
+      for (SolrDocument d : client.query(collection, q).getResults()) {
+        int p = (int) asLong(d.getFieldValue(F_PART));
+        if (p < 0 || p >= partitions) {
+          continue;
+        }
+        positions[p * bands] = asLong(d.getFieldValue(F_CP0));
+        if (bands == 2) {
+          positions[p * bands + 1] = asLong(d.getFieldValue(F_CP1));
+        }
+      }
+      return Checkpoint.of(partitions, bands, positions);
+    } catch (SolrServerException | IOException | SolrException e) {
+      throw failure(e, "reading the visible checkpoint");
     }
   }
 

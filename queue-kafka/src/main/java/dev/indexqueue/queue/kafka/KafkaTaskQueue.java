@@ -3,6 +3,7 @@ package dev.indexqueue.queue.kafka;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.spi.PartitionListener;
 import dev.indexqueue.spi.Predecessor;
+import dev.indexqueue.spi.QueueGroup;
 import dev.indexqueue.spi.QueuedTask;
 import dev.indexqueue.spi.TaskQueue;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -833,6 +836,46 @@ final class KafkaTaskQueue implements TaskQueue {
   public void subscribe(PartitionListener listener) {
     java.util.Objects.requireNonNull(listener, "listener");
     poller(listener);
+  }
+
+  /**
+   * The consumer group from the admin client ({@code describeConsumerGroups}): each member with the
+   * partitions of the main topic it owns; the lag per partition from the offsets this queue last
+   * read (refreshed every {@code lagRefreshMs}). Blocks up to {@code timeoutMs}.
+   */
+  @Override
+  public Optional<QueueGroup> group() {
+    checkOpen();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+    Map<String, ConsumerGroupDescription> d =
+        awaitOrUserError(
+            admin.describeConsumerGroups(List.of(settings.group())).all(),
+            deadline,
+            "describing group '" + settings.group() + "'");
+    List<QueueGroup.Member> members = new ArrayList<>();
+    ConsumerGroupDescription g = d.get(settings.group());
+    if (g != null) {
+      for (MemberDescription m : g.members()) {
+        Set<Integer> owned = new java.util.TreeSet<>();
+        for (TopicPartition tp : m.assignment().topicPartitions()) {
+          if (tp.topic().equals(settings.topic())) {
+            owned.add(tp.partition());
+          }
+        }
+        members.add(
+            new QueueGroup.Member(m.consumerId(), m.clientId(), m.host(), List.copyOf(owned)));
+      }
+    }
+    Map<Integer, Long> lag = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      long l = 0;
+      for (int b = 0; b < bands; b++) {
+        int log = p * bands + b;
+        l += Math.max(0, effectiveEnd(log) - Math.max(logStart.get(log), acked.get(log)));
+      }
+      lag.put(p, l);
+    }
+    return Optional.of(new QueueGroup(settings.group(), members, lag));
   }
 
   @Override
