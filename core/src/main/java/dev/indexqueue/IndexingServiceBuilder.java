@@ -190,8 +190,7 @@ public final class IndexingServiceBuilder {
    * for one refresh), then reads; reads within {@code searchIdleAfter} of each other keep the
    * service active, and refreshes run on {@link #refreshInterval}. A new service is idle until its
    * first read. Waiters (VISIBLE, {@code awaitIndexReady}) always refresh as soon as their task is
-   * applied. Idle or not, the service refreshes once 1,000 tasks were applied since the last commit
-   * or refresh, so that a refresh someone asks for under a backlog never has more to flush.
+   * applied.
    *
    * <p>{@code ChronoUnit.FOREVER.getDuration()} (any duration too long to count in nanoseconds)
    * turns idling off: interval refreshes always run. Use it when the backend's documents are read

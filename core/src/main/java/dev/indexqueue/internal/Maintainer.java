@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * {@code interval} passed, or the applied-but-uncommitted tasks fill half the queue, or a DURABLE
  * waiter's task is applied. A refresh is due when something was applied since the last one and: a
  * VISIBLE waiter's task is applied, or the replay is waited for, or the service is search-active
- * and {@code refreshInterval} passed, or {@value #FLUSH_TASKS} tasks were applied since the last
- * commit or refresh (searched or not: this bounds what the refresh an urgent task waits for has to
- * flush, whatever backlog the lanes work through). <b>Group commit</b> (and group refresh): when a
+ * and {@code refreshInterval} passed. (A refresh every 1,000 applied tasks, searched or not, would
+ * halve the wait of an urgent task behind a backlog, but cost a third of the end-to-end throughput
+ * in smaller segments: measured and left out.) <b>Group commit</b> (and group refresh): when a
  * waiter's task is applied while another waiter's task is accepted into a partition this process
  * applies but not applied yet (it is on its way), the round waits for it — at most as long as
  * {@value #GROUP_COMMITS} commits (one refresh) took, and never past the interval — so one commit
@@ -56,12 +56,6 @@ final class Maintainer {
       boolean refresh,
       Map<String, long[]> refreshMarks,
       List<CompletableFuture<Void>> requests) {}
-
-  /**
-   * A refresh is due once this many tasks were applied since the last commit or refresh started:
-   * both flush the backend's buffered documents, and a refresh has to flush at most this many.
-   */
-  static final int FLUSH_TASKS = 1_000;
 
   /** A group commit waits for other waiters at most as long as this many commits take. */
   static final int GROUP_COMMITS = 4;
@@ -116,7 +110,6 @@ final class Maintainer {
 
   // ---- guarded by lock
   private long appliedSinceCommit;
-  private long appliedSinceFlush;
   private boolean appliedSinceRefresh;
   private long lastCommitNanos;
   private long lastRefreshNanos;
@@ -206,7 +199,6 @@ final class Maintainer {
       changedSinceCommit.addAll(marks.keySet());
       changedSinceRefresh.addAll(marks.keySet());
       appliedSinceCommit += tasks;
-      appliedSinceFlush += tasks;
       appliedSinceRefresh = true;
       wake.signalAll();
     } finally {
@@ -342,7 +334,6 @@ final class Maintainer {
       changedSinceCommit.clear();
       changedSinceRefresh.retainAll(committedMarks.keySet());
       appliedSinceCommit = 0;
-      appliedSinceFlush = 0;
       appliedSinceRefresh = !changedSinceRefresh.isEmpty();
       wake.signalAll();
     } finally {
@@ -534,7 +525,6 @@ final class Maintainer {
       changedSinceCommit.clear();
       tasks = appliedSinceCommit;
       appliedSinceCommit = 0;
-      appliedSinceFlush = 0;
       lastCommitNanos = now;
       reachedSince[TaskStage.DURABLE.ordinal()] = -1;
     }
@@ -543,7 +533,6 @@ final class Maintainer {
       refreshMarks = marksOf(changedSinceRefresh);
       changedSinceRefresh.clear();
       appliedSinceRefresh = false;
-      appliedSinceFlush = 0;
       lastRefreshNanos = now;
       reachedSince[TaskStage.VISIBLE.ordinal()] = -1;
     }
@@ -596,7 +585,6 @@ final class Maintainer {
       return false;
     }
     return progress.untied(TaskStage.VISIBLE) > 0
-        || appliedSinceFlush >= FLUSH_TASKS
         || (searchActive(now) && now - lastRefreshNanos >= refreshIntervalNanos)
         || waitersDue(
             TaskStage.VISIBLE,
@@ -683,7 +671,7 @@ final class Maintainer {
       return Long.MAX_VALUE;
     }
     long due = Long.MAX_VALUE;
-    if (progress.untied(TaskStage.VISIBLE) > 0 || appliedSinceFlush >= FLUSH_TASKS) {
+    if (progress.untied(TaskStage.VISIBLE) > 0) {
       due = now; // due but for a failed refresh's retry delay
     }
     if (searchActive(now)) {

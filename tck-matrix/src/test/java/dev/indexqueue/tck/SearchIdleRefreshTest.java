@@ -97,33 +97,6 @@ class SearchIdleRefreshTest {
     }
   }
 
-  /**
-   * An idle service still refreshes once 1,000 tasks (the maintainer's flush bound) were applied
-   * without a commit, so that a refresh wanted under a backlog never has more to flush. Real time:
-   * the commit interval (an hour) never passes here.
-   */
-  @Test
-  void idleServiceRefreshesOncePerThousandTasksWithoutACommit() throws Exception {
-    RecordingBackend backend = new RecordingBackend();
-    try (IndexingService service =
-        IndexingService.builder()
-            .queue(MemoryTaskQueueProvider.newQueue(10_000)) // half of it (a commit) is not reached
-            .backend(backend)
-            .commitPolicy(CommitPolicy.of(1_000_000, COMMIT_INTERVAL))
-            .searchIdleAfter(Duration.ofSeconds(30))
-            .build()) {
-      Ticket last = null;
-      for (int i = 0; i < 1_000; i++) {
-        last = service.submit(IndexTask.indexFile("ws", "f" + i + ".txt", "text " + i));
-      }
-      last.applied().get(30, TimeUnit.SECONDS);
-      // nobody reads or waits and the interval commit is an hour away: only the bound refreshes
-      await().atMost(30, TimeUnit.SECONDS).until(() -> backend.refreshes() >= 1);
-      assertThat(backend.storage().commits()).as("no commit flushed them").isZero();
-      assertThat(backend.contents("ws")).containsKey("f0.txt");
-    }
-  }
-
   @Test
   void foreverTurnsIdlingOff() throws Exception {
     ManualClock clock = new ManualClock();
