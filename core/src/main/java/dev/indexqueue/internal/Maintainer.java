@@ -402,17 +402,12 @@ final class Maintainer {
             } finally {
               lock.unlock();
             }
-            try {
-              runRound(round);
-            } finally {
-              lock.lock();
-              try {
-                waitedRefreshRunning = false;
-                waitedRefreshDone.signalAll();
-              } finally {
-                lock.unlock();
-              }
-            }
+            runRound(
+                round,
+                () -> {
+                  waitedRefreshRunning = false;
+                  waitedRefreshDone.signalAll();
+                });
           }
         },
         "refreshes");
@@ -438,29 +433,28 @@ final class Maintainer {
             } finally {
               lock.unlock();
             }
-            try {
-              runRound(round);
-            } finally {
-              lock.lock();
-              try {
-                committing = false;
-                wake.signalAll();
-              } finally {
-                lock.unlock();
-              }
-            }
+            runRound(
+                round,
+                () -> {
+                  committing = false;
+                  wake.signalAll();
+                });
           }
         },
         "commits");
   }
 
-  /** Runs a round counted in {@code roundsRunning}. */
-  private void runRound(Round round) {
+  /**
+   * Runs a round counted in {@code roundsRunning}; then, under the lock, counts it out and runs
+   * {@code ended} (the thread's own bookkeeping).
+   */
+  private void runRound(Round round, Runnable ended) {
     try {
       execute(round);
     } finally {
       lock.lock();
       try {
+        ended.run();
         roundsRunning--;
         idle.signalAll();
       } finally {

@@ -416,6 +416,47 @@ public abstract class IndexBackendContract {
     assertThat(hashes(b.documents("ws"))).isEqualTo(expected("a.txt", "beta", "b.txt", "b"));
   }
 
+  /**
+   * The core's committer and maintainer threads may call {@code commit} and {@code makeVisible} at
+   * the same time: both keep their guarantees. Each round applies a document, then commits and
+   * refreshes from two threads released together; afterwards the refresh shows the document and the
+   * checkpoint is the round's.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  public void commitAndMakeVisibleMayOverlap() throws Exception {
+    IndexBackend b = backend();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 1; round <= 5; round++) {
+        apply(b, NONE, index("ws", "f" + round + ".txt", "v" + round));
+        Checkpoint cp = Checkpoint.of(1, 1, round);
+        CountDownLatch start = new CountDownLatch(1);
+        Future<?> commit =
+            pool.submit(
+                () -> {
+                  start.await();
+                  b.commit(cp);
+                  return null;
+                });
+        Future<?> refresh =
+            pool.submit(
+                () -> {
+                  start.await();
+                  b.makeVisible();
+                  return null;
+                });
+        start.countDown();
+        commit.get(1, TimeUnit.MINUTES);
+        refresh.get(1, TimeUnit.MINUTES);
+        assertThat(b.committedCheckpoint()).isEqualTo(cp);
+        assertThat(b.documents("ws")).as("round %d", round).hasSize(round);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** documents() is sorted by path and carries ContentHash and the content's length. */
   @Test
   public void documentsAreSortedWithContentHash() {

@@ -473,12 +473,7 @@ final class SolrIndexBackend implements IndexBackend {
           for (int b = 0; b < bands; b++) {
             pos[b] = next.position(p, b);
           }
-          long[] v = {Versions.encode(gen, pos[0]), Versions.encode(gen, pos[1])};
-          SolrInputDocument d = base(checkpointId(lay, p), KIND_CP, null, p, v);
-          d.setField(F_LAYOUT, lay);
-          d.setField(F_CP0, pos[0]);
-          d.setField(F_CP1, pos[1]);
-          r.add(d);
+          r.add(positionsDoc(checkpointId(lay, p), KIND_CP, lay, p, gen, pos));
         }
         if (r.getDocuments() != null && !r.getDocuments().isEmpty()) {
           r.process(client, collection);
@@ -597,12 +592,7 @@ final class SolrIndexBackend implements IndexBackend {
             continue;
           }
           // versioned like the checkpoints: a stale writer (a former owner) never moves one back
-          long[] v = {Versions.encode(gen, pos[0]), Versions.encode(gen, pos[1])};
-          SolrInputDocument d = base(visibleCheckpointId(lay, p), KIND_VCP, null, p, v);
-          d.setField(F_LAYOUT, lay);
-          d.setField(F_CP0, pos[0]);
-          d.setField(F_CP1, pos[1]);
-          r.add(d);
+          r.add(positionsDoc(visibleCheckpointId(lay, p), KIND_VCP, lay, p, gen, pos));
         }
         if (r.getDocuments() != null && !r.getDocuments().isEmpty()) {
           r.process(client, collection);
@@ -675,6 +665,20 @@ final class SolrIndexBackend implements IndexBackend {
   }
 
   // ------------------------------------------------------------------------------ reading
+
+  /**
+   * A per-partition checkpoint document ({@code kind}: committed or visible) holding one position
+   * per band, versioned by the writer's generation so a stale writer never moves it back.
+   */
+  private static SolrInputDocument positionsDoc(
+      String id, String kind, String lay, int partition, long gen, long[] pos) {
+    long[] v = {Versions.encode(gen, pos[0]), Versions.encode(gen, pos[1])};
+    SolrInputDocument d = base(id, kind, null, partition, v);
+    d.setField(F_LAYOUT, lay);
+    d.setField(F_CP0, pos[0]);
+    d.setField(F_CP1, pos[1]);
+    return d;
+  }
 
   /** The workspaces' states (the versions of their last workspace-wide task), by workspace. */
   private Map<String, long[]> states(Collection<String> workspaces)
