@@ -532,6 +532,7 @@ public final class DefaultIndexingService implements IndexingService {
   private final class WorkerHooks implements LaneWorker.Service {
     @Override
     public void stateLost(BackendStateLostException e) {
+      maintainer.stateLost();
       int n = rewinds.incrementAndGet();
       counters.retried.increment();
       LOG.warn(

@@ -133,6 +133,12 @@ final class Maintainer {
 
   private boolean stopped;
 
+  /**
+   * The backend lost its uncommitted work and the lanes have not rewound yet: a refresh now tells
+   * no waiter, since what it shows may lack tasks that counted as visible.
+   */
+  private boolean lost;
+
   /** Callers of {@link #commitNow} waiting for the next round, which commits whatever applied. */
   private final java.util.List<CompletableFuture<Void>> commitRequests =
       new java.util.ArrayList<>();
@@ -311,6 +317,28 @@ final class Maintainer {
   }
 
   /**
+   * The backend lost its uncommitted work (a lane's apply or a commit said so): what was applied or
+   * visible beyond the last commit is gone, so waiters registered from now on wait for the replay
+   * to apply and refresh it again ({@code awaitIndexReady} too), and refreshes tell no waiter until
+   * the lanes have {@link #rewound}.
+   */
+  void stateLost() {
+    lock.lock();
+    try {
+      lost = true;
+      lowerToCommitted();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Lowers the APPLIED and VISIBLE marks to the DURABLE ones (holds the lock). */
+  private void lowerToCommitted() {
+    progress.lowerTo(TaskStage.APPLIED, TaskStage.DURABLE);
+    progress.lowerTo(TaskStage.VISIBLE, TaskStage.DURABLE);
+  }
+
+  /**
    * The backend lost what it applied after its last commit and the lanes read again from there:
    * nothing beyond the commit counts as applied any more. What was committed survived, and is still
    * to be made visible where it was not yet.
@@ -318,6 +346,8 @@ final class Maintainer {
   void rewound() {
     lock.lock();
     try {
+      lost = false;
+      lowerToCommitted();
       Map<String, long[]> committedMarks = new HashMap<>();
       for (Map.Entry<String, long[]> m : appliedMarks.entrySet()) {
         String ws = m.getKey();
@@ -736,6 +766,7 @@ final class Maintainer {
         }
       } catch (BackendStateLostException e) {
         LOG.warn("{}: the backend lost uncommitted work during a commit: {}", name, e.toString());
+        stateLost();
         commitFailure = e;
         control.requestRewind();
         wakeLanes.run();
@@ -758,16 +789,26 @@ final class Maintainer {
         long started = clock.nanoTime();
         backend.makeVisible();
         long took = clock.nanoTime() - started;
-        progress.advanceAll(TaskStage.VISIBLE, round.refreshMarks());
-        notifyListener(l -> l.refreshed(took));
-        if (replayDone) {
-          replayVisible.complete(null);
-        }
+        boolean told;
         lock.lock();
         try {
           refreshTookNanos = took;
+          // under the lock, so a loss cannot come between the check and the marks: the marks are
+          // lowered after this, or this refresh tells no one
+          told = !lost;
+          if (told) {
+            progress.advanceAll(TaskStage.VISIBLE, round.refreshMarks());
+          } else {
+            // to be refreshed again after the rewind, where committed (rewound keeps those)
+            changedSinceRefresh.addAll(round.refreshMarks().keySet());
+            appliedSinceRefresh = true;
+          }
         } finally {
           lock.unlock();
+        }
+        notifyListener(l -> l.refreshed(took));
+        if (replayDone && told) {
+          replayVisible.complete(null);
         }
       } catch (RuntimeException e) {
         refreshFailed = true;

@@ -275,6 +275,24 @@ final class Progress {
     }
   }
 
+  /**
+   * Lowers every workspace's marks at {@code stage} to its marks at {@code floor} where they are
+   * higher: the backend lost what reached {@code stage} beyond what reached {@code floor} (its
+   * uncommitted work), so new waiters wait until it is reached again. Waiters already completed
+   * stay completed: their stage was reached when they were told.
+   */
+  void lowerTo(TaskStage stage, TaskStage floor) {
+    int s = stage.ordinal();
+    int f = floor.ordinal();
+    for (WorkspaceMarks m : workspaces.values()) {
+      synchronized (m) {
+        for (long[] band : m.marks) {
+          band[s] = Math.min(band[s], band[f]);
+        }
+      }
+    }
+  }
+
   /** {@link #advance} for every workspace of {@code marks}. */
   void advanceAll(TaskStage stage, Map<String, long[]> marks) {
     for (Map.Entry<String, long[]> e : marks.entrySet()) {

@@ -214,6 +214,50 @@ class RecoveryTest {
   }
 
   /**
+   * When the backend loses its uncommitted work, what was visible but not committed is gone from
+   * searches until the replay applies and refreshes it again, and {@code awaitIndexReady} waits for
+   * that. Before, the service still counted the lost task as visible and answered {@code true} at
+   * once, while a search found nothing. Refreshes fail here after the loss, so the window stays
+   * open as long as the test needs; once they succeed again, the wait ends with the document
+   * searchable. Found by the model matrix (state losses within a phase).
+   */
+  @Test
+  void awaitIndexReadyWaitsForTheReplayOfVisibleWorkTheBackendLost(@TempDir Path dir)
+      throws Exception {
+    CrashableBackend backend = new CrashableBackend(BackendKind.RECORDING.store(dir));
+    IndexingService service =
+        IndexingService.builder()
+            .queue(MemoryTaskQueueProvider.newQueue(100))
+            .backend(backend)
+            .commitPolicy(CommitPolicy.of(10_000, Duration.ofDays(1)))
+            .refreshInterval(Duration.ofDays(1))
+            .build();
+    try {
+      Ticket a = service.submit(IndexTask.indexFile("a", "f", "visible, not committed"));
+      assertThat(a.await(TaskStage.VISIBLE, Duration.ofSeconds(30))).isTrue();
+      assertThat(backend.documents("a")).hasSize(1);
+
+      backend.failRefreshes(true);
+      backend.loseStateAt(1);
+      service.submit(IndexTask.indexFile("b", "f", "its apply loses the uncommitted work"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> service.queueStatus().retried() >= 1);
+      assertThat(backend.documents("a")).as("the loss took a's document away").isEmpty();
+
+      assertThat(service.awaitIndexReady("a", Duration.ofMillis(300)))
+          .as("a is not searchable until the replay is refreshed")
+          .isFalse();
+
+      backend.failRefreshes(false);
+      assertThat(service.awaitIndexReady("a", Duration.ofSeconds(30))).isTrue();
+      assertThat(backend.documents("a")).as("replayed and refreshed").hasSize(1);
+      assertThat(service.awaitIndexReady("b", Duration.ofSeconds(30))).isTrue();
+      assertThat(backend.documents("b")).hasSize(1);
+    } finally {
+      service.close();
+    }
+  }
+
+  /**
    * A refresh that fails once the replay is applied, while only {@code awaitIndexReady} callers
    * wait for the replay, is retried on a timer. Before, the maintainer computed no wake-up for
    * those waiters (they wait for the replay, not for a task), so the wait ran into its timeout
