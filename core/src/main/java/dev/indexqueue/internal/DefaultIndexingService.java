@@ -577,7 +577,7 @@ public final class DefaultIndexingService implements IndexingService {
       forgotten += lane.rewindTo(cp);
     }
     counters.replayed.add(forgotten);
-    maintainer.rewound();
+    maintainer.rewound(cp);
     LOG.info(
         "{}: rewound to checkpoint {}; {} finished task(s) will be applied again",
         settings.name(),

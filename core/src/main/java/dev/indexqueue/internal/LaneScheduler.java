@@ -763,8 +763,8 @@ final class LaneScheduler {
   }
 
   /**
-   * Whether every task that was in this lane's logs when the service started is finished (the
-   * replay is done).
+   * Whether every task that was in this lane's logs when the service started, or when the lanes
+   * last rewound after a backend's loss, is finished (the replay is done).
    */
   boolean replayFinished() {
     lock.lock();
@@ -801,6 +801,8 @@ final class LaneScheduler {
                   ? checkpoint.position(w.partition, w.band)
                   : queue.firstPosition(w.partition, w.band);
           w.reset(Math.max(from, queue.firstPosition(w.partition, w.band)));
+          // the replay of this rewind ends where the log ends now (replayFinished)
+          w.startEnd = Math.max(w.startEnd, queue.endPosition(w.partition, w.band));
         }
       }
       pendingByWorkspace.clear();

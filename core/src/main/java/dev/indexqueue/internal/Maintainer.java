@@ -6,6 +6,7 @@ import dev.indexqueue.TaskStage;
 import dev.indexqueue.spi.BackendStateLostException;
 import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.Partitioning;
 import dev.indexqueue.spi.TaskQueue;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * {@code interval} passed, or the applied-but-uncommitted tasks fill half the queue, or a DURABLE
  * waiter's task is applied. A refresh is due when something was applied since the last one and: a
  * VISIBLE waiter's task is applied, or the replay is waited for, or the service is search-active
- * and {@code refreshInterval} passed. (A refresh every 1,000 applied tasks, searched or not, would
+ * and {@code refreshInterval} passed, or the replay after a backend's loss of its uncommitted work
+ * has caught up (so searches see again what they saw before the loss). From a loss until the lanes
+ * have rewound, no round runs and no refresh tells a waiter; what counted as applied or visible
+ * beyond the commit counts no more. (A refresh every 1,000 applied tasks, searched or not, would
  * halve the wait of an urgent task behind a backlog, but cost a third of the end-to-end throughput
  * in smaller segments: measured and left out.) <b>Group commit</b> (and group refresh): when a
  * waiter's task is applied while another waiter's task is accepted into a partition this process
@@ -138,6 +142,13 @@ final class Maintainer {
    * no waiter, since what it shows may lack tasks that counted as visible.
    */
   private boolean lost;
+
+  /**
+   * The lanes rewound after a loss and replay what the backend lost: once they have finished every
+   * task accepted before the rewind, one refresh restores what searches saw before the loss, even
+   * when nobody waits and nobody searches.
+   */
+  private boolean restoring;
 
   /** Callers of {@link #commitNow} waiting for the next round, which commits whatever applied. */
   private final java.util.List<CompletableFuture<Void>> commitRequests =
@@ -343,20 +354,41 @@ final class Maintainer {
    * nothing beyond the commit counts as applied any more. What was committed survived, and is still
    * to be made visible where it was not yet.
    */
-  void rewound() {
+  void rewound(Checkpoint checkpoint) {
     lock.lock();
     try {
       lost = false;
+      restoring = true;
       lowerToCommitted();
       Map<String, long[]> committedMarks = new HashMap<>();
       for (Map.Entry<String, long[]> m : appliedMarks.entrySet()) {
         String ws = m.getKey();
-        long[] kept = {
-          Math.min(m.getValue()[0], progress.mark(TaskStage.DURABLE, ws, 0)),
-          Math.min(m.getValue()[1], progress.mark(TaskStage.DURABLE, ws, 1))
-        };
+        long[] applied = m.getValue();
+        int partition = Partitioning.partitionOf(ws, partitions);
+        long[] kept = new long[2];
+        boolean raised = false;
+        for (int b = 0; b < 2; b++) {
+          long durable = progress.mark(TaskStage.DURABLE, ws, b);
+          // everything of the workspace applied below the commit's checkpoint is in the commit,
+          // also what the commit's marks missed (applied between its planning and its checkpoint)
+          boolean inCommit =
+              b < bands
+                  && !checkpoint.isNone()
+                  && checkpoint.hasLayout(partitions, bands)
+                  && checkpoint.covers(partition, b)
+                  && applied[b] < checkpoint.position(partition, b);
+          kept[b] = inCommit ? applied[b] : Math.min(applied[b], durable);
+          raised |= kept[b] > durable;
+        }
         if (kept[0] >= 0 || kept[1] >= 0) {
           committedMarks.put(ws, kept);
+          if (raised) {
+            progress.advance(TaskStage.DURABLE, ws, kept);
+          }
+          if (kept[0] > progress.mark(TaskStage.VISIBLE, ws, 0)
+              || kept[1] > progress.mark(TaskStage.VISIBLE, ws, 1)) {
+            changedSinceRefresh.add(ws); // committed, to be made visible (again)
+          }
         }
       }
       appliedMarks.clear();
@@ -530,6 +562,9 @@ final class Maintainer {
   // ---------------------------------------------------------------- policy (holds the lock)
 
   private Round plan(long now, boolean force, boolean commits, boolean refreshes) {
+    if (lost && !force) {
+      return null; // the backend refuses until the lanes rewound (rewound() wakes the planner)
+    }
     boolean requested = commits && !commitRequests.isEmpty();
     boolean commit =
         commits && (requested || (appliedSinceCommit > 0 && (force || commitDue(now))));
@@ -609,12 +644,18 @@ final class Maintainer {
       return false;
     }
     return progress.untied(TaskStage.VISIBLE) > 0
+        || restored()
         || (searchActive(now) && now - lastRefreshNanos >= refreshIntervalNanos)
         || waitersDue(
             TaskStage.VISIBLE,
             waiters(TaskStage.VISIBLE, now),
             now,
             Math.min(refreshTookNanos, refreshIntervalNanos));
+  }
+
+  /** Whether the replay after a loss has finished what was accepted before it (holds the lock). */
+  private boolean restored() {
+    return restoring && replayFinished();
   }
 
   private boolean searchActive(long now) {
@@ -695,7 +736,7 @@ final class Maintainer {
       return Long.MAX_VALUE;
     }
     long due = Long.MAX_VALUE;
-    if (progress.untied(TaskStage.VISIBLE) > 0) {
+    if (progress.untied(TaskStage.VISIBLE) > 0 || restored()) {
       due = now; // due but for a failed refresh's retry delay
     }
     if (searchActive(now)) {
@@ -784,7 +825,8 @@ final class Maintainer {
       }
     }
     if (round.refresh()) {
-      boolean replayDone = !replayVisible.isDone() && replayFinished();
+      boolean replayed = replayFinished();
+      boolean replayDone = !replayVisible.isDone() && replayed;
       try {
         long started = clock.nanoTime();
         backend.makeVisible();
@@ -798,6 +840,9 @@ final class Maintainer {
           told = !lost;
           if (told) {
             progress.advanceAll(TaskStage.VISIBLE, round.refreshMarks());
+            if (replayed) {
+              restoring = false; // this refresh shows everything the loss took
+            }
           } else {
             // to be refreshed again after the rewind, where committed (rewound keeps those)
             changedSinceRefresh.addAll(round.refreshMarks().keySet());

@@ -1,6 +1,7 @@
 package dev.indexqueue.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.quicktheories.QuickTheory.qt;
 
 import dev.indexqueue.CommitPolicy;
@@ -50,7 +51,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and paths so tasks collide, all four task types, urgent and normal tasks mixed in one workspace),
  * separated by restarts on the same queue and index: a crash (uncommitted work lost, the queue
  * keeps everything) or a stop without drain. Each phase runs a fresh {@link IndexingService}, so
- * replays follow predecessor chains across the bands of a partition.
+ * replays follow predecessor chains across the bands of a partition; within a phase the backend may
+ * also lose its uncommitted work ({@link CrashableBackend}), and the lanes rewind and replay
+ * without a restart.
  *
  * <p>The checker, for every run:
  *
@@ -72,8 +75,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>On failure the cell and the seed are printed with the shrunk operation list, one step per
  * line: replay one with {@code -DQT_SEED=<seed> -Dtest=ModelMatrixTest}, and {@code
  * -Dindexq.matrix.cell=<part of the cell's name>} to run only that cell. Budget: {@code
- * indexq.examples} runs per cell (200 in CI, 50 on the JDK 25 run; half that for the Lucene cells).
- * New queues and backends join through {@link QueueKind} and {@link BackendKind}.
+ * indexq.examples} runs per cell (200 in CI, 50 on the JDK 25 run; a quarter of that for the Lucene
+ * cells). New queues and backends join through {@link QueueKind} and {@link BackendKind}.
  */
 class ModelMatrixTest {
   private static final int MAX_STEPS = 12;
@@ -121,11 +124,12 @@ class ModelMatrixTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         only == null || (cell + " × priorities=" + priorities).contains(only),
         "not the cell asked for with -Dindexq.matrix.cell");
-    // a Lucene run opens and commits a real index once per phase: half the budget keeps the two
-    // Lucene cells within the time of the sixteen recording ones
+    // a Lucene run opens and commits a real index once per phase, and reopens it at each state
+    // loss: a quarter of the budget keeps the two Lucene cells within the time of the sixteen
+    // recording ones
     int examples =
         backend == BackendKind.LUCENE
-            ? Math.max(10, Budget.examples(200) / 2)
+            ? Math.max(10, Budget.examples(200) / 4)
             : Budget.examples(200);
     Long fixed = Long.getLong("QT_SEED");
     long seed = fixed != null ? fixed : System.nanoTime();
@@ -161,7 +165,7 @@ class ModelMatrixTest {
     }
     System.out.printf(
         "model matrix %s × priorities=%s: %d runs from seed %d, %d tasks, %d restarts, %d"
-            + " replayed, %d coalesced, %d urgent%n",
+            + " replayed, %d coalesced, %d urgent, %d state losses%n",
         cell,
         priorities,
         runs.get(),
@@ -170,7 +174,8 @@ class ModelMatrixTest {
         stats.restarts.get(),
         stats.replayed.get(),
         stats.coalesced.get(),
-        stats.urgent.get());
+        stats.urgent.get(),
+        stats.losses.get());
     if (fixed == null) {
       assertThat(runs.get()).as("runs").isGreaterThanOrEqualTo(examples);
     }
@@ -181,6 +186,7 @@ class ModelMatrixTest {
       // the generator does reach what the matrix is for
       assertThat(stats.restarts.get()).as("restarts").isPositive();
       assertThat(stats.replayed.get()).as("tasks replayed").isPositive();
+      assertThat(stats.losses.get()).as("state losses").isPositive();
       if (priorities == Runs.Priorities.MIXED) {
         assertThat(stats.urgent.get()).as("urgent tasks").isPositive();
       }
@@ -210,6 +216,7 @@ class ModelMatrixTest {
     final AtomicLong replayed = new AtomicLong();
     final AtomicLong coalesced = new AtomicLong();
     final AtomicLong urgent = new AtomicLong();
+    final AtomicLong losses = new AtomicLong();
   }
 
   private Path scratch;
@@ -277,6 +284,7 @@ class ModelMatrixTest {
         Runs.Phase phase = run.phases().get(i);
         boolean last = i == run.phases().size() - 1;
         CrashableBackend crashable = new CrashableBackend(store);
+        crashable.loseStateAt(phase.loseStateAt());
         CheckingBackend backend = CheckingBackend.wrap(crashable);
         IndexingService service =
             IndexingService.builder()
@@ -324,11 +332,24 @@ class ModelMatrixTest {
             report = service.shutdown(Duration.ZERO);
             queue.restart();
           } else {
-            for (String ws : Runs.WORKSPACES) {
-              assertThat(service.awaitIndexReady(ws, Duration.ofMinutes(1)))
-                  .as("awaitIndexReady(%s)", ws)
-                  .isTrue();
-            }
+            // a loss while waiting may take away what an earlier wait saw: wait again for all,
+            // once the service has learnt of every loss so far (a lane reports it, counted as a
+            // retry; nothing else is retried here)
+            int losses;
+            do {
+              losses = crashable.losses();
+              int seen = losses;
+              await()
+                  .pollDelay(Duration.ZERO)
+                  .pollInterval(Duration.ofMillis(5))
+                  .atMost(Duration.ofMinutes(1))
+                  .until(() -> service.queueStatus().retried() >= seen);
+              for (String ws : Runs.WORKSPACES) {
+                assertThat(service.awaitIndexReady(ws, Duration.ofMinutes(1)))
+                    .as("awaitIndexReady(%s)", ws)
+                    .isTrue();
+              }
+            } while (crashable.losses() != losses);
             QueueStatus status = service.queueStatus();
             assertThat(status.state()).as("state").isEqualTo(LifecycleState.RUNNING);
             assertThat(status.deadLettered()).as("dead letters").isZero();
@@ -349,7 +370,15 @@ class ModelMatrixTest {
                       + report.coalesced()
                       + report.deadLettered()
                       + report.remaining());
-          assertThat(report.replayed()).as("replayed: %s", report).isEqualTo(replayed);
+          if (crashable.losses() == 0) {
+            assertThat(report.replayed()).as("replayed: %s", report).isEqualTo(replayed);
+          } else {
+            // tasks finished before the loss were read and finished again
+            assertThat(report.replayed())
+                .as("replayed: %s", report)
+                .isGreaterThanOrEqualTo(replayed);
+            stats.losses.addAndGet(crashable.losses());
+          }
           assertThat(report.deadLettered()).as("dead letters").isZero();
           stats.coalesced.addAndGet(report.coalesced());
           leftByStop = report.remaining();
@@ -357,9 +386,11 @@ class ModelMatrixTest {
           service.close();
         }
         backend.assertNoViolations();
-        assertAppliedInRankOrder(backend.log(), rank, acceptedByWorkspace, i);
-        for (QueuedTask q : backend.log()) {
-          appliedInSomeLife.add(q.id());
+        assertAppliedInRankOrder(crashable.log(), rank, acceptedByWorkspace, i);
+        for (QueuedTask q : crashable.log()) {
+          if (q != null) {
+            appliedInSomeLife.add(q.id());
+          }
         }
       }
 
@@ -514,7 +545,8 @@ class ModelMatrixTest {
 
   /**
    * Asserts that in one service's life each workspace's applied tasks are accepted tasks (the same
-   * task at the same place), in increasing acceptance rank across both bands.
+   * task at the same place), in increasing acceptance rank across both bands, between replays
+   * (marked {@code null} in the log: a replay applies earlier tasks again).
    */
   private static void assertAppliedInRankOrder(
       List<QueuedTask> log,
@@ -523,6 +555,10 @@ class ModelMatrixTest {
       int phase) {
     Map<String, Integer> lastRank = new HashMap<>();
     for (QueuedTask q : log) {
+      if (q == null) {
+        lastRank.clear();
+        continue;
+      }
       String ws = q.task().workspace();
       Integer r = rank.get(q.id());
       assertThat(r).as("phase %d applied %s, which was never accepted", phase, q.id()).isNotNull();

@@ -258,6 +258,42 @@ class RecoveryTest {
   }
 
   /**
+   * What searches saw before the backend lost its uncommitted work comes back once the replay has
+   * caught up, even when nobody waits or searches: the index does not stay behind what it showed.
+   * Before, the replayed work stayed invisible until someone waited for it. Found by the model
+   * matrix (state losses within a phase: a workspace waited for before the loss was empty in the
+   * final check).
+   */
+  @Test
+  void whatWasVisibleBeforeALossIsVisibleAgainOnceReplayed(@TempDir Path dir) throws Exception {
+    CrashableBackend backend = new CrashableBackend(BackendKind.RECORDING.store(dir));
+    IndexingService service =
+        IndexingService.builder()
+            .queue(MemoryTaskQueueProvider.newQueue(100))
+            .backend(backend)
+            .commitPolicy(CommitPolicy.of(10_000, Duration.ofDays(1)))
+            .refreshInterval(Duration.ofDays(1))
+            .build();
+    try {
+      assertThat(
+              service
+                  .submit(IndexTask.indexFile("a", "f", "visible, not committed"))
+                  .await(TaskStage.VISIBLE, Duration.ofSeconds(30)))
+          .isTrue();
+      backend.loseStateAt(1);
+      Ticket b = service.submit(IndexTask.indexFile("b", "f", "its apply loses the work"));
+      // nobody waits for a or b, nobody searches: the service restores a on its own
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> backend.losses() == 1 && backend.documents("a").size() == 1);
+      assertThat(b.await(TaskStage.VISIBLE, Duration.ofSeconds(30))).isTrue();
+      assertThat(backend.documents("b")).hasSize(1);
+    } finally {
+      service.close();
+    }
+  }
+
+  /**
    * A refresh that fails once the replay is applied, while only {@code awaitIndexReady} callers
    * wait for the replay, is retried on a timer. Before, the maintainer computed no wake-up for
    * those waiters (they wait for the replay, not for a task), so the wait ran into its timeout

@@ -16,8 +16,10 @@ import org.quicktheories.generators.SourceDSL;
  * order is known), followed by a restart of the service on the same queue and index: a crash
  * (uncommitted work lost) or a stop (shutdown without drain). Few workspaces and paths so tasks
  * collide; urgent, normal and low priorities mixed within workspaces when asked, so that
- * predecessor chains cross the two bands of a partition. Plain data, printed one step per line;
- * {@link ModelMatrixTest} runs and checks them. Stateless and thread-safe.
+ * predecessor chains cross the two bands of a partition. Within a phase, the backend may lose its
+ * uncommitted work at one apply (the lanes then rewind and replay in the same service). Plain data,
+ * printed one step per line; {@link ModelMatrixTest} runs and checks them. Stateless and
+ * thread-safe.
  */
 final class Runs {
   /** The workspaces: spread over 1, 3, 4 and 5 partitions so that some share one and some not. */
@@ -63,8 +65,10 @@ final class Runs {
    * @param restart how the phase ends, {@code null} for the last phase (it drains)
    * @param waitFor before the restart, wait until the task at this index is applied (none when out
    *     of range), so restarts land at varied points
+   * @param loseStateAt the backend loses its uncommitted work at this apply of the phase (counting
+   *     from 1; 0 for never), so the lanes rewind to the last commit without a restart
    */
-  record Phase(List<Scenario.Step> steps, Restart restart, int waitFor) {
+  record Phase(List<Scenario.Step> steps, Restart restart, int waitFor, int loseStateAt) {
     Phase {
       steps = List.copyOf(steps);
     }
@@ -103,6 +107,11 @@ final class Runs {
       for (int i = 0; i < phases.size(); i++) {
         Phase p = phases.get(i);
         b.append("\n phase ").append(i).append(':');
+        if (p.loseStateAt() > 0) {
+          b.append(" (the backend loses its uncommitted work at apply ")
+              .append(p.loseStateAt())
+              .append(')');
+        }
         for (Scenario.Step s : p.steps()) {
           b.append("\n  ").append(s);
         }
@@ -174,7 +183,9 @@ final class Runs {
             .zip(
                 Generate.enumValues(Restart.class),
                 Generate.range(0, maxSteps),
-                (list, restart, waitFor) -> new Phase(list, restart, waitFor));
+                Generate.frequency(
+                    List.of(Pair.of(3, Generate.constant(0)), Pair.of(1, Generate.range(1, 6)))),
+                (list, restart, waitFor, loseAt) -> new Phase(list, restart, waitFor, loseAt));
     Gen<List<Phase>> phaseLists =
         SourceDSL.lists()
             .of(phases)
@@ -183,7 +194,9 @@ final class Runs {
                 list -> {
                   List<Phase> out = new ArrayList<>(list);
                   Phase last = out.get(out.size() - 1);
-                  out.set(out.size() - 1, new Phase(last.steps(), null, Integer.MAX_VALUE));
+                  out.set(
+                      out.size() - 1,
+                      new Phase(last.steps(), null, Integer.MAX_VALUE, last.loseStateAt()));
                   return out;
                 });
     return phaseLists.zip(
