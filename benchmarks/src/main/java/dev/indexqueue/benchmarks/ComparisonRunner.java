@@ -380,7 +380,7 @@ public final class ComparisonRunner {
             "group-commit",
             "GroupCommitBenchmark",
             "run",
-            List.of("LUCENE_4T", "SERVICE"),
+            List.of("LUCENE_4T", "SERVICE", "LUCENE_4T_ONE_COMMIT"),
             Map.of("docs", "40000", "batch", "1000"),
             quick ? 2 : 4,
             quick ? 3 : 5,
@@ -559,6 +559,16 @@ public final class ComparisonRunner {
             2.00,
             "4 producers, 40k docs in 1,000-doc batches each waited DURABLE: service / raw Lucene"
                 + " 4 threads each committing after its batch"),
+        new Comparison(
+            "group-commit-4p-ceiling",
+            new Side("GroupCommitBenchmark", "run", "LUCENE_4T_ONE_COMMIT"),
+            new Side("GroupCommitBenchmark", "run", "LUCENE_4T"),
+            Metric.SCORE,
+            true,
+            ">=",
+            2.00,
+            "not a target of the service: raw Lucene 4 threads with one commit at the end / with a"
+                + " commit per batch, the best group-commit-4p this machine allows"),
         new Comparison(
             "visibility-4p",
             new Side("ConcurrentVisibilityBenchmark", "run", "SERVICE"),

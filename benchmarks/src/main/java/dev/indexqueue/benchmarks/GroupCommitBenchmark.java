@@ -40,6 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code LUCENE_4T}: raw Lucene from 4 threads, same analyzer, fields and writer settings
  *       ({@link LuceneBaseline}): each thread calls {@code updateDocument} for its batch, then
  *       {@code commit()}, then goes on with its next batch.
+ *   <li>{@code LUCENE_4T_ONE_COMMIT}: the same 4 threads without a commit per batch, one commit at
+ *       the end: the ceiling. {@code LUCENE_4T} divided by it is the best group-commit-4p any
+ *       service could reach on this machine (if it indexed as fast as raw Lucene and its commits
+ *       cost nothing).
  * </ul>
  *
  * <p>Secondary result (JMH aux counter): {@code commits}, the commits one invocation made. Each
@@ -58,12 +62,13 @@ public class GroupCommitBenchmark {
   /** The implementation measured. */
   public enum Impl {
     SERVICE,
-    LUCENE_4T
+    LUCENE_4T,
+    LUCENE_4T_ONE_COMMIT
   }
 
   static final int PRODUCERS = 4;
 
-  @Param({"SERVICE", "LUCENE_4T"})
+  @Param({"SERVICE", "LUCENE_4T", "LUCENE_4T_ONE_COMMIT"})
   public Impl impl;
 
   @Param("40000")
@@ -154,13 +159,17 @@ public class GroupCommitBenchmark {
               inBatch = 0;
               if (service != null) {
                 last.durable().get(10, TimeUnit.MINUTES);
-              } else {
+              } else if (impl == Impl.LUCENE_4T) {
                 writer.commit();
                 commits.incrementAndGet();
               }
             }
           }
         });
+    if (impl == Impl.LUCENE_4T_ONE_COMMIT) {
+      writer.commit();
+      commits.incrementAndGet();
+    }
     this.observed = observed;
     observed.commits = commits.get(); // raw Lucene; the service's are counted once it stopped
     return observed.commits;
