@@ -34,9 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code SERVICE}: each producer submits its batch to an {@link IndexingService} (memory
- *       queue, one lane, Lucene backend, default policies), then waits until the batch's last
- *       ticket is DURABLE before submitting the next. The service may cover every batch waiting at
- *       a moment with one commit (its group-commit rule);
+ *       queue, {@code lanes} lanes (default 1), Lucene backend, default policies), then waits until
+ *       the batch's last ticket is DURABLE before submitting the next. The service may cover every
+ *       batch waiting at a moment with one commit (its group-commit rule);
  *   <li>{@code LUCENE_4T}: raw Lucene from 4 threads, same analyzer, fields and writer settings
  *       ({@link LuceneBaseline}): each thread calls {@code updateDocument} for its batch, then
  *       {@code commit()}, then goes on with its next batch.
@@ -77,6 +77,10 @@ public class GroupCommitBenchmark {
   @Param("1000")
   public int batch;
 
+  /** The service's lanes (and queue partitions); the producers' workspaces spread over them. */
+  @Param("1")
+  public int lanes;
+
   /** What one invocation did. */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
@@ -103,7 +107,7 @@ public class GroupCommitBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     corpus = Corpus.load(docs, 1024);
-    workspaces = Bench.workspaces("gc", PRODUCERS, 1);
+    workspaces = Bench.workspaces("gc", PRODUCERS, lanes);
     producers = Executors.newFixedThreadPool(PRODUCERS);
   }
 
@@ -117,7 +121,7 @@ public class GroupCommitBenchmark {
     dir = Bench.newDir("group-commit");
     if (impl == Impl.SERVICE) {
       service =
-          Bench.service(Bench.memoryQueue(65_536), Bench.lucene(dir.resolve("index")), 1)
+          Bench.service(Bench.memoryQueue(65_536, lanes), Bench.lucene(dir.resolve("index")), lanes)
               .listener(rounds = new RoundLog())
               .build();
     } else {
