@@ -80,19 +80,19 @@ public final class ClusterDemo implements Callable<Integer> {
 
   @Option(
       names = "--writers",
-      defaultValue = "8",
+      defaultValue = "16",
       description = "Writer threads (default: ${DEFAULT-VALUE}).")
   int writers;
 
   @Option(
       names = "--workspaces",
-      defaultValue = "4",
+      defaultValue = "8",
       description = "Workspaces (default: ${DEFAULT-VALUE}).")
   int workspaces;
 
   @Option(
       names = "--files-per-writer",
-      defaultValue = "40",
+      defaultValue = "20",
       description = "Files each writer owns (default: ${DEFAULT-VALUE}).")
   int filesPerWriter;
 
@@ -278,9 +278,10 @@ public final class ClusterDemo implements Callable<Integer> {
     // reads them: they see the same paths on this machine)
     FileSystemWorkspaceSource source = FileSystemWorkspaceSource.builder().build();
     Map<String, Path> wsDirs = new LinkedHashMap<>();
-    for (int i = 0; i < workspaces; i++) {
-      Path dir = Files.createDirectories(tmp.resolve("workspaces").resolve(Workload.workspace(i)));
-      wsDirs.put(Workload.workspace(i), source.register(Workload.workspace(i), dir));
+    List<String> names = Workload.workspaceNames(workspaces, PARTITIONS);
+    for (String name : names) {
+      Path dir = Files.createDirectories(tmp.resolve("workspaces").resolve(name));
+      wsDirs.put(name, source.register(name, dir));
     }
 
     begin(
@@ -331,7 +332,7 @@ public final class ClusterDemo implements Callable<Integer> {
     end("");
 
     Progress progress = new Progress();
-    Workload work = new Workload(writers, workspaces, filesPerWriter, tasks, s, progress);
+    Workload work = new Workload(writers, names, filesPerWriter, tasks, s, progress);
     begin(
         String.format(
             Locale.ROOT,
@@ -469,7 +470,7 @@ public final class ClusterDemo implements Callable<Integer> {
         }
         out.printf(
             Locale.ROOT,
-            "      %s: %3d files expected, %3d in the index; %d lost, %d older (reordered), %d"
+            "      %-5s %3d files expected, %3d in the index; %d lost, %d older (reordered), %d"
                 + " extra: %s%n",
             ws,
             want.size(),

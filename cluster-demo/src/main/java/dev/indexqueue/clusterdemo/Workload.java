@@ -3,11 +3,15 @@ package dev.indexqueue.clusterdemo;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.spi.ContentHash;
+import dev.indexqueue.spi.Partitioning;
 import dev.indexqueue.workspace.WorkspaceManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -32,6 +36,7 @@ final class Workload {
   final int workspaces;
   final int filesPerWriter;
   final long tasks;
+  final List<String> names;
   private final long seed;
   private final int[][] version;
   private final boolean[][] present;
@@ -41,9 +46,15 @@ final class Workload {
   final AtomicReference<Throwable> lastRetryCause = new AtomicReference<>();
 
   Workload(
-      int writers, int workspaces, int filesPerWriter, long tasks, long seed, Progress progress) {
+      int writers,
+      List<String> names,
+      int filesPerWriter,
+      long tasks,
+      long seed,
+      Progress progress) {
     this.writers = writers;
-    this.workspaces = workspaces;
+    this.names = List.copyOf(names);
+    this.workspaces = names.size();
     this.filesPerWriter = filesPerWriter;
     this.tasks = tasks;
     this.seed = seed;
@@ -52,12 +63,29 @@ final class Workload {
     this.progress = progress;
   }
 
-  static String workspace(int i) {
-    return "ws" + i;
+  /**
+   * The workspaces' names: {@code ws<n>} with the n chosen so that workspace i lands in partition i
+   * % partitions (a workspace lives in one partition): every partition, and so every worker, gets
+   * work.
+   */
+  static List<String> workspaceNames(int workspaces, int partitions) {
+    List<String> names = new ArrayList<>();
+    Set<Integer> used = new HashSet<>();
+    for (int i = 0; i < workspaces; i++) {
+      int want = i % partitions;
+      for (int n = 0; ; n++) {
+        if (!used.contains(n) && Partitioning.partitionOf("ws" + n, partitions) == want) {
+          used.add(n);
+          names.add("ws" + n);
+          break;
+        }
+      }
+    }
+    return names;
   }
 
   String workspaceOf(int writer) {
-    return workspace(writer % workspaces);
+    return names.get(writer % workspaces);
   }
 
   static String path(int writer, int file) {
