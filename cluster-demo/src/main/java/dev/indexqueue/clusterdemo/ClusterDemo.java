@@ -472,7 +472,7 @@ public final class ClusterDemo implements Callable<Integer> {
             Locale.ROOT,
             "      %-5s %3d files expected, %3d in the index; %d lost, %d older (reordered), %d"
                 + " extra: %s%n",
-            ws,
+            ws + ":",
             want.size(),
             have.size(),
             wsLost,
