@@ -386,6 +386,20 @@ public final class ClusterDemo implements Callable<Integer> {
     if (chaos.failure != null) {
       throw new IllegalStateException("the chaos failed: " + chaos.failure, chaos.failure);
     }
+    out.printf(
+        Locale.ROOT,
+        "      done: %d of %d worker kills, %d of %d broker restarts, %d of %d Solr node"
+            + " restarts%n",
+        chaos.killsDone,
+        kills,
+        chaos.brokerRestartsDone,
+        brokerRestarts,
+        chaos.solrRestartsDone,
+        solrRestarts);
+    ok &=
+        chaos.killsDone == kills
+            && chaos.brokerRestartsDone == brokerRestarts
+            && chaos.solrRestartsDone == solrRestarts;
     QueueStatus q = producer.queueStatus();
     end(
         String.format(
@@ -545,21 +559,29 @@ public final class ClusterDemo implements Callable<Integer> {
         out.printf(Locale.ROOT, "      worker %d: no answer%n", n.number);
         continue;
       }
-      replayed += wq.path("replayed").asLong();
-      applied += wq.path("applied").asLong();
+      long a = wq.path("applied").asLong() + n.appliedBefore;
+      long r = wq.path("replayed").asLong() + n.replayedBefore;
+      replayed += r;
+      applied += a;
       out.printf(
           Locale.ROOT,
-          "      worker %d (pid %d, started %d time%s): partitions %s, applied %,d, replayed %,d"
-              + " since its last start%n",
+          "      worker %d (pid %d, started %d time%s): partitions %s; over all its lives applied"
+              + " %,d, replayed %,d%n",
           n.number,
           n.pid(),
           n.starts(),
           n.starts() == 1 ? "" : "s",
           partitions(wq),
-          wq.path("applied").asLong(),
-          wq.path("replayed").asLong());
+          a,
+          r);
     }
-    end(String.format(Locale.ROOT, "applied %,d, replayed %,d (live workers)", applied, replayed));
+    end(
+        String.format(
+            Locale.ROOT,
+            "applied %,d; replayed %,d (tasks a worker read again from the committed"
+                + " checkpoint when it took a partition over)",
+            applied,
+            replayed));
 
     out.printf(
         Locale.ROOT,
@@ -658,6 +680,9 @@ public final class ClusterDemo implements Callable<Integer> {
     private final Random random;
     private final Progress progress;
     volatile Throwable failure;
+    volatile int killsDone;
+    volatile int brokerRestartsDone;
+    volatile int solrRestartsDone;
 
     Chaos(Random random, Progress progress) {
       this.random = random;
@@ -671,15 +696,18 @@ public final class ClusterDemo implements Callable<Integer> {
         int k = kills;
         int b = brokerRestarts;
         int so = solrRestarts;
-        while (k + b + so > 0) {
-          if (k-- > 0) {
+        while (k > 0 || b > 0 || so > 0) {
+          if (k > 0) {
             kinds.add('k');
+            k--;
           }
-          if (b-- > 0) {
+          if (b > 0) {
             kinds.add('b');
+            b--;
           }
-          if (so-- > 0) {
+          if (so > 0) {
             kinds.add('s');
+            so--;
           }
         }
         int d = kinds.size();
@@ -709,6 +737,7 @@ public final class ClusterDemo implements Callable<Integer> {
                 "worker " + n.number + " did not start again:\n" + n.tail(30));
           }
           event(now, "worker " + n.number + " started again (pid " + n.pid() + ")");
+          killsDone++;
         }
         case 'b' -> {
           List<Integer> running = clusters.runningBrokers();
@@ -718,6 +747,7 @@ public final class ClusterDemo implements Callable<Integer> {
           now = progress.awaitAtLeast(back);
           clusters.restartBroker(id);
           event(now, "broker " + id + " started again");
+          brokerRestartsDone++;
         }
         default -> {
           List<JettySolrRunner> running = clusters.runningSolrNodes();
@@ -728,6 +758,7 @@ public final class ClusterDemo implements Callable<Integer> {
           now = progress.awaitAtLeast(back);
           clusters.restartSolrNode(j, COLLECTION);
           event(now, "Solr node " + name + " started again, collection whole");
+          solrRestartsDone++;
         }
       }
     }

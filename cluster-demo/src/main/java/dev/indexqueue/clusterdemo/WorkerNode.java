@@ -38,6 +38,11 @@ final class WorkerNode {
   private String url;
   private int starts;
 
+  /** Tasks applied and replayed by the node's earlier lives (read just before each kill). */
+  long appliedBefore;
+
+  long replayedBefore;
+
   WorkerNode(int number, Path data, Path config, CliLayout cli) {
     this.number = number;
     this.data = data;
@@ -109,8 +114,17 @@ final class WorkerNode {
     return starts;
   }
 
-  /** {@code kill -9}: no shutdown hook, no final commit. */
+  /**
+   * {@code kill -9}: no shutdown hook, no final commit. The node's applied and replayed counts of
+   * the life that ends are read first (they count toward {@link #appliedBefore} and {@link
+   * #replayedBefore}).
+   */
   void kill() throws InterruptedException {
+    JsonNode q = queueStatus();
+    if (q != null) {
+      appliedBefore += q.path("applied").asLong();
+      replayedBefore += q.path("replayed").asLong();
+    }
     process.destroyForcibly();
     process.waitFor();
   }
