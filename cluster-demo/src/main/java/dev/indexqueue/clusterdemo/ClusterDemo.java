@@ -788,7 +788,7 @@ public final class ClusterDemo implements Callable<Integer> {
     if (w != null) {
       w.stop();
     }
-    long joinUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long joinUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     for (Thread t : writerThreads) {
       try {
         t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinUntil - System.nanoTime())));
@@ -803,19 +803,18 @@ public final class ClusterDemo implements Callable<Integer> {
     }
     for (WorkerNode n : nodes) {
       try {
-        graceful &= n.stop(Duration.ofSeconds(20));
+        graceful &= n.stop(Duration.ofSeconds(15));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    if (producer != null) {
-      try {
-        producer.shutdown(Duration.ofSeconds(10));
-      } catch (RuntimeException e) {
-        out.println("cluster-demo: the producer's shutdown failed: " + e);
-      }
+    IndexingService p = producer;
+    if (p != null) {
+      graceful &= bounded("the producer", () -> p.shutdown(Duration.ofSeconds(10)), 15);
     }
-    clusters.close();
+    // a cluster whose files its kit's own exit hook deleted (Ctrl-C) may hang in close: the JVM's
+    // exit stops what is left of it, in this process
+    graceful &= bounded("Kafka and SolrCloud", clusters::close, 30);
     if (tmp != null) {
       if (keep) {
         out.println("kept " + tmp);
@@ -825,10 +824,41 @@ public final class ClusterDemo implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "stopped the workers%s, the producer, Kafka and SolrCloud in %.1f s%n",
+        "stopped the workers, the producer, Kafka and SolrCloud%s in %.1f s%n",
         graceful ? " (gracefully)" : "",
         (System.nanoTime() - t0) / 1e9);
     out.flush();
+  }
+
+  /** Runs {@code r} on a daemon thread and waits at most {@code seconds} for it. */
+  private boolean bounded(String what, Runnable r, long seconds) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                r.run();
+              } catch (RuntimeException e) {
+                out.println("cluster-demo: stopping " + what + " failed: " + e);
+              }
+            },
+            "cluster-demo-stop");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(TimeUnit.SECONDS.toMillis(seconds));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      out.println(
+          "cluster-demo: "
+              + what
+              + " did not stop in "
+              + seconds
+              + " s; this JVM's exit ends what is left of it");
+      return false;
+    }
+    return true;
   }
 
   private void begin(String what) {

@@ -141,8 +141,12 @@ class ClusterDemoIT {
         .atMost(Duration.ofMinutes(5))
         .until(() -> !p.isAlive() || Files.readString(out).contains(" threads create, update"));
     p.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM's shutdown hook cleans up
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    boolean ended = p.waitFor(2, TimeUnit.MINUTES);
+    if (!ended) {
+      p.destroyForcibly();
+    }
     String text = read(out);
+    assertThat(ended).as("ended within 2 minutes of SIGTERM:\n" + text).isTrue();
     assertThat(p.exitValue()).as(text).isNotZero();
     assertThat(text).contains("stopped the workers");
     assertCleanedUp(text);
