@@ -5,7 +5,9 @@ package dev.indexqueue;
  * fast: they are called inline by the service's own threads — {@link #batchApplied} by the lane
  * worker that applied the batch (several lanes at once), {@link #committed} and {@link #refreshed}
  * by the maintainer thread. A slow listener slows that lane or delays commits and refreshes. A
- * listener that throws is logged and otherwise ignored; it never stops a worker.
+ * listener that throws is logged and otherwise ignored; it never stops a worker. Each call comes
+ * before the waiters its work releases are told: a caller whose ticket reached a stage finds that
+ * batch, commit or refresh already counted.
  *
  * <p>Every method has an empty default, so implement only what you need.
  */

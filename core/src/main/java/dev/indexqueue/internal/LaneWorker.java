@@ -138,12 +138,13 @@ final class LaneWorker implements Runnable {
       return;
     }
     counters.applied.add(batch.size() - dead);
-    progress.advanceAll(TaskStage.APPLIED, marks);
-    maintainer.batchApplied(batch.size(), marks);
     long took = settings.clock().nanoTime() - started;
     long waited = Math.max(0, started - oldestRead);
     int size = batch.size();
+    // the listener first: a waiter released by this batch sees it in the metrics
     notifyListener(l -> l.batchApplied(lane.lane, size, took, waited));
+    progress.advanceAll(TaskStage.APPLIED, marks);
+    maintainer.batchApplied(batch.size(), marks);
   }
 
   private void notifyListener(Consumer<IndexingListener> call) {

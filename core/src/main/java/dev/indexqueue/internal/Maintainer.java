@@ -793,8 +793,8 @@ final class Maintainer {
           }
         }
         spaceFreed.run();
-        progress.advanceAll(TaskStage.DURABLE, round.commitMarks());
         notifyListener(l -> l.committed(round.committedTasks(), took));
+        progress.advanceAll(TaskStage.DURABLE, round.commitMarks());
         lock.lock();
         try {
           commitTookNanos = took;
@@ -831,6 +831,7 @@ final class Maintainer {
         long started = clock.nanoTime();
         backend.makeVisible();
         long took = clock.nanoTime() - started;
+        notifyListener(l -> l.refreshed(took)); // before the waiters it releases
         boolean told;
         lock.lock();
         try {
@@ -851,7 +852,6 @@ final class Maintainer {
         } finally {
           lock.unlock();
         }
-        notifyListener(l -> l.refreshed(took));
         if (replayDone && told) {
           replayVisible.complete(null);
         }
