@@ -9,11 +9,8 @@ import dev.indexqueue.workspace.FileSystemWorkspaceSource;
 import dev.indexqueue.workspace.WorkspaceManager;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,14 +54,12 @@ final class DemoCommand implements Callable<Integer> {
   boolean keep;
 
   private PrintWriter out;
-  private long start;
-  private long stepStart;
-  private int step;
+  private DemoSteps steps;
 
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
-    start = System.nanoTime();
+    steps = new DemoSteps(out);
     Path tmp = Files.createTempDirectory("indexq-demo-");
     boolean ok;
     try {
@@ -73,14 +68,15 @@ final class DemoCommand implements Callable<Integer> {
       if (keep) {
         out.println("kept " + tmp);
       } else {
-        deleteTree(tmp);
+        try {
+          DemoSteps.deleteTree(tmp);
+        } catch (IOException e) {
+          // a temporary directory: the system cleans it eventually
+        }
       }
     }
     out.printf(
-        Locale.ROOT,
-        "%s in %.1f s%n",
-        ok ? "demo OK" : "demo FAILED",
-        (System.nanoTime() - start) / 1e9);
+        Locale.ROOT, "%s in %.1f s%n", ok ? "demo OK" : "demo FAILED", steps.elapsedNanos() / 1e9);
     out.flush();
     return ok ? Indexq.EXIT_OK : Indexq.EXIT_FAILURE;
   }
@@ -92,7 +88,8 @@ final class DemoCommand implements Callable<Integer> {
           "demo runs on a local queue and Lucene index in a temporary directory: leave out"
               + " --queue kafka and --backend solr");
     }
-    begin("start the service: " + root.queueKind() + " queue + Lucene index, 2 lanes, in " + tmp);
+    steps.begin(
+        "start the service: " + root.queueKind() + " queue + Lucene index, 2 lanes, in " + tmp);
     FileSystemWorkspaceSource source = FileSystemWorkspaceSource.of(tmp.resolve("workspaces"));
     IndexingService service =
         IndexingService.builder()
@@ -106,23 +103,23 @@ final class DemoCommand implements Callable<Integer> {
             .workspaceSource(source)
             .lanes(2)
             .build();
-    end("");
+    steps.end("");
     ShutdownReport report = null;
     try {
       WorkspaceManager files = new WorkspaceManager(source, service);
 
-      begin(
+      steps.begin(
           THREADS
               + " threads create "
               + FILES_PER_THREAD
               + " files each, update half of them and delete a quarter, concurrently");
       concurrently(files);
       QueueStatus q = service.queueStatus();
-      end(
+      steps.end(
           String.format(
               Locale.ROOT, "%,d tasks accepted, %,d applied so far", q.accepted(), q.applied()));
 
-      begin(
+      steps.begin(
           "change files behind the API's back: add notes/zebra.md, delete"
               + " src/t0/Worker0File3.java");
       Path dir = source.root().resolve(WORKSPACE);
@@ -130,27 +127,27 @@ final class DemoCommand implements Callable<Integer> {
       Files.writeString(
           dir.resolve("notes/zebra.md"), "# Notes\nThe reindex finds this zebra note.\n");
       Files.delete(dir.resolve("src/t0/Worker0File3.java"));
-      end("the index does not know yet");
+      steps.end("the index does not know yet");
 
-      begin("force a reindex and wait until the index is ready");
+      steps.begin("force a reindex and wait until the index is ready");
       files.forceReindex(WORKSPACE);
       boolean ready = service.awaitIndexReady(WORKSPACE, Duration.ofSeconds(20));
-      end(ready ? "ready" : "NOT READY after 20 s");
+      steps.end(ready ? "ready" : "NOT READY after 20 s");
       ok &= ready;
 
-      begin("search");
+      steps.begin("search");
       ok &= expect(service, "final", expectedFinal());
       ok &= expect(service, "draft", expectedDraft());
       ok &= expect(service, "UserName", expectedUserName());
       ok &= expect(service, "zebra", Set.of("notes/zebra.md"));
-      end("");
+      steps.end("");
 
-      begin("queue status");
+      steps.begin("queue status");
       q = service.queueStatus();
       out.println("      " + Views.queueText(Views.queue(q, 0)));
-      end("");
+      steps.end("");
 
-      begin("index status of workspace '" + WORKSPACE + "'");
+      steps.begin("index status of workspace '" + WORKSPACE + "'");
       IndexStatus st = service.indexStatus(WORKSPACE);
       out.printf(
           Locale.ROOT,
@@ -162,12 +159,12 @@ final class DemoCommand implements Callable<Integer> {
           st.extraIndexed(),
           Views.coverage(st.indexCoverage()));
       boolean complete = st.isComplete() && st.indexCoverage() == 100.0;
-      end(complete ? "100% and up to date" : "NOT up to date");
+      steps.end(complete ? "100% and up to date" : "NOT up to date");
       ok &= complete;
     } finally {
-      begin("shut down gracefully");
+      steps.begin("shut down gracefully");
       report = service.shutdown(Duration.ofSeconds(20));
-      end(
+      steps.end(
           String.format(
               Locale.ROOT,
               "%,d applied, %,d left in the queue",
@@ -273,69 +270,11 @@ final class DemoCommand implements Callable<Integer> {
 
   private boolean expect(IndexingService service, String query, Set<String> expected) {
     List<SearchHit> hits = service.search(WORKSPACE, query, 1000).hits();
-    Set<String> found = new TreeSet<>();
-    for (SearchHit h : hits) {
-      found.add(h.path());
-    }
-    boolean match = found.equals(expected);
     String example = "";
     if (!hits.isEmpty() && !hits.get(0).lines().isEmpty()) {
       SearchHit.MatchLine l = hits.get(0).lines().get(0);
       example = "  e.g. " + hits.get(0).path() + ":" + l.lineNumber() + ": " + l.text().strip();
     }
-    out.printf(
-        Locale.ROOT,
-        "      search %-10s -> %3d files, expected %3d: %s%s%n",
-        "'" + query + "'",
-        found.size(),
-        expected.size(),
-        match ? "OK" : "MISMATCH",
-        example);
-    if (!match) {
-      Set<String> missing = new TreeSet<>(expected);
-      missing.removeAll(found);
-      Set<String> extra = new TreeSet<>(found);
-      extra.removeAll(expected);
-      out.println("        missing: " + missing + "\n        unexpected: " + extra);
-    }
-    return match;
-  }
-
-  private void begin(String what) {
-    step++;
-    stepStart = System.nanoTime();
-    out.printf(Locale.ROOT, "[%6.0f ms] %d. %s%n", (stepStart - start) / 1e6, step, what);
-    out.flush();
-  }
-
-  private void end(String result) {
-    out.printf(
-        Locale.ROOT,
-        "             %s(%.0f ms)%n",
-        result.isEmpty() ? "" : result + " ",
-        (System.nanoTime() - stepStart) / 1e6);
-    out.flush();
-  }
-
-  private static void deleteTree(Path dir) {
-    try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-              Files.deleteIfExists(f);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-              Files.deleteIfExists(d);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      // a temporary directory: the system cleans it eventually
-    }
+    return steps.searchMatches("", query, hits, expected, example);
   }
 }

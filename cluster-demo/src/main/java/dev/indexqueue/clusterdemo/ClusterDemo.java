@@ -5,7 +5,7 @@ import dev.indexqueue.IndexStatus;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.QueueStatus;
 import dev.indexqueue.Role;
-import dev.indexqueue.SearchHit;
+import dev.indexqueue.cli.DemoSteps;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.Providers;
@@ -15,11 +15,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -136,9 +133,7 @@ public final class ClusterDemo implements Callable<Integer> {
   boolean keep;
 
   private final PrintWriter out;
-  private long start;
-  private long stepStart;
-  private int step;
+  private DemoSteps steps;
 
   private Path tmp;
   private final Clusters clusters = new Clusters();
@@ -176,7 +171,7 @@ public final class ClusterDemo implements Callable<Integer> {
     check();
     CliLayout cli = CliLayout.of(cliDir != null ? cliDir : cliDirFromProperty());
     long s = seed != null ? seed : new Random().nextLong();
-    start = System.nanoTime();
+    steps = new DemoSteps(out);
     tmp = Files.createTempDirectory("indexq-cluster-demo-");
     // the clusters' logs (and whatever their code prints) go to a file: the demo prints its steps
     // to the console it was given
@@ -210,7 +205,7 @@ public final class ClusterDemo implements Callable<Integer> {
           Locale.ROOT,
           "%s in %.1f s (seed %d)%n",
           ok ? "cluster-demo OK" : "cluster-demo FAILED",
-          (System.nanoTime() - start) / 1e9,
+          steps.elapsedNanos() / 1e9,
           s);
       out.flush();
     }
@@ -262,17 +257,18 @@ public final class ClusterDemo implements Callable<Integer> {
 
   private boolean run(CliLayout cli, long s) throws Exception {
     boolean ok = true;
-    begin("start Kafka: 1 controller + 3 brokers, replication factor 3, min.insync.replicas 2");
+    steps.begin(
+        "start Kafka: 1 controller + 3 brokers, replication factor 3, min.insync.replicas 2");
     clusters.startKafka();
-    end(clusters.bootstrapServers());
+    steps.end(clusters.bootstrapServers());
 
-    begin(
+    steps.begin(
         "start SolrCloud: ZooKeeper + 2 nodes; collection '"
             + COLLECTION
             + "' of 2 shards × 2 replicas");
     clusters.startSolr(Files.createDirectories(tmp.resolve("solr")));
     clusters.createCollection(COLLECTION);
-    end(clusters.zkHost());
+    steps.end(clusters.zkHost());
 
     // the workspaces' directories, shared by the producer (writes) and the workers (a reindex
     // reads them: they see the same paths on this machine)
@@ -284,7 +280,7 @@ public final class ClusterDemo implements Callable<Integer> {
       wsDirs.put(name, source.register(name, dir));
     }
 
-    begin(
+    steps.begin(
         workers
             + " worker node"
             + (workers == 1 ? "" : "s")
@@ -305,7 +301,7 @@ public final class ClusterDemo implements Callable<Integer> {
         throw new IllegalStateException("worker " + n.number + " did not start:\n" + n.tail(30));
       }
     }
-    end(
+    steps.end(
         "pids "
             + String.join(", ", nodes.stream().map(n -> Long.toString(n.pid())).toList())
             + "; topic "
@@ -314,7 +310,7 @@ public final class ClusterDemo implements Callable<Integer> {
             + PARTITIONS
             + " partitions)");
 
-    begin("start the producer in this JVM: kafka queue + solr index, role producer");
+    steps.begin("start the producer in this JVM: kafka queue + solr index, role producer");
     Map<String, String> qc = new HashMap<>();
     qc.put("bootstrapServers", clusters.bootstrapServers());
     qc.put("topic", TOPIC);
@@ -329,11 +325,11 @@ public final class ClusterDemo implements Callable<Integer> {
             .role(Role.PRODUCER)
             .build();
     WorkspaceManager files = new WorkspaceManager(source, producer);
-    end("");
+    steps.end("");
 
     Progress progress = new Progress();
     Workload work = new Workload(writers, names, filesPerWriter, tasks, s, progress);
-    begin(
+    steps.begin(
         String.format(
             Locale.ROOT,
             "%d threads create, update and delete %d files each in %d workspaces: %,d tasks,"
@@ -401,7 +397,7 @@ public final class ClusterDemo implements Callable<Integer> {
             && chaos.brokerRestartsDone == brokerRestarts
             && chaos.solrRestartsDone == solrRestarts;
     QueueStatus q = producer.queueStatus();
-    end(
+    steps.end(
         String.format(
             Locale.ROOT,
             "%,d tasks accepted in %.1f s (%,.0f/s), %,d submits retried%s",
@@ -412,7 +408,7 @@ public final class ClusterDemo implements Callable<Integer> {
             work.lastRetryCause.get() == null ? "" : " (last: " + work.lastRetryCause.get() + ")"));
     ok &= q.accepted() >= tasks;
 
-    begin(
+    steps.begin(
         "change files behind the API's back (add notes/zebra.md, delete one file in each"
             + " workspace) and force a reindex of every workspace");
     Map<String, Map<String, String>> extra = new HashMap<>();
@@ -432,18 +428,19 @@ public final class ClusterDemo implements Callable<Integer> {
       removed.put(ws, r);
       files.forceReindex(ws);
     }
-    end("submitted");
+    steps.end("submitted");
 
-    begin("wait until every workspace's index is ready (the workers apply; this node waits)");
+    steps.begin("wait until every workspace's index is ready (the workers apply; this node waits)");
     boolean ready = true;
     for (String ws : wsDirs.keySet()) {
       ready &= producer.awaitIndexReady(ws, Duration.ofSeconds(readyTimeoutSeconds));
     }
     long applyNanos = System.nanoTime() - writeStart;
-    end(ready ? "ready" : "NOT READY after " + readyTimeoutSeconds + " s");
+    steps.end(ready ? "ready" : "NOT READY after " + readyTimeoutSeconds + " s");
     ok &= ready;
 
-    begin("check the index against the model: each file's last accepted version, nothing else");
+    steps.begin(
+        "check the index against the model: each file's last accepted version, nothing else");
     long lost = 0;
     long older = 0;
     long extraDocs = 0;
@@ -502,7 +499,7 @@ public final class ClusterDemo implements Callable<Integer> {
       }
     }
     boolean exact = lost == 0 && older == 0 && extraDocs == 0;
-    end(
+    steps.end(
         String.format(
             Locale.ROOT,
             "%,d files: %d lost, %d reordered, %d extra",
@@ -512,7 +509,7 @@ public final class ClusterDemo implements Callable<Integer> {
             extraDocs));
     ok &= exact;
 
-    begin("search every workspace (through the producer, on the shared collection)");
+    steps.begin("search every workspace (through the producer, on the shared collection)");
     int searches = 0;
     int exactSearches = 0;
     for (String ws : wsDirs.keySet()) {
@@ -527,10 +524,10 @@ public final class ClusterDemo implements Callable<Integer> {
         exactSearches++;
       }
     }
-    end(exactSearches + " of " + searches + " exact");
+    steps.end(exactSearches + " of " + searches + " exact");
     ok &= exactSearches == searches;
 
-    begin("index status of every workspace");
+    steps.begin("index status of every workspace");
     boolean complete = true;
     for (String ws : wsDirs.keySet()) {
       IndexStatus st = producer.indexStatus(ws);
@@ -547,10 +544,10 @@ public final class ClusterDemo implements Callable<Integer> {
           st.indexCoverage());
       complete &= c;
     }
-    end(complete ? "100% and up to date" : "NOT up to date");
+    steps.end(complete ? "100% and up to date" : "NOT up to date");
     ok &= complete;
 
-    begin("the workers");
+    steps.begin("the workers");
     long replayed = 0;
     long applied = 0;
     for (WorkerNode n : nodes) {
@@ -575,7 +572,7 @@ public final class ClusterDemo implements Callable<Integer> {
           a,
           r);
     }
-    end(
+    steps.end(
         String.format(
             Locale.ROOT,
             "applied %,d; replayed %,d (tasks a worker read again from the committed"
@@ -615,28 +612,8 @@ public final class ClusterDemo implements Callable<Integer> {
   }
 
   private boolean expect(String ws, String query, Set<String> expected) {
-    List<SearchHit> hits = producer.search(ws, query, 10_000).hits();
-    Set<String> found = new TreeSet<>();
-    for (SearchHit h : hits) {
-      found.add(h.path());
-    }
-    boolean match = found.equals(expected);
-    out.printf(
-        Locale.ROOT,
-        "      %s: search %-8s -> %3d files, expected %3d: %s%n",
-        ws,
-        "'" + query + "'",
-        found.size(),
-        expected.size(),
-        match ? "OK" : "MISMATCH");
-    if (!match) {
-      Set<String> missing = new TreeSet<>(expected);
-      missing.removeAll(found);
-      Set<String> unexpected = new TreeSet<>(found);
-      unexpected.removeAll(expected);
-      out.println("        missing: " + missing + "\n        unexpected: " + unexpected);
-    }
-    return match;
+    return steps.searchMatches(
+        ws + ": ", query, producer.search(ws, query, 10_000).hits(), expected, "");
   }
 
   private Path writeWorkerConfig(Path data) throws IOException {
@@ -768,7 +745,7 @@ public final class ClusterDemo implements Callable<Integer> {
         out.printf(
             Locale.ROOT,
             "      [%6.0f ms] at %,d tasks accepted: %s%n",
-            (System.nanoTime() - start) / 1e6,
+            steps.elapsedNanos() / 1e6,
             atTasks,
             what);
         out.flush();
@@ -819,7 +796,11 @@ public final class ClusterDemo implements Callable<Integer> {
       if (keep) {
         out.println("kept " + tmp);
       } else {
-        deleteTree(tmp);
+        try {
+          DemoSteps.deleteTree(tmp);
+        } catch (IOException e) {
+          System.err.println("cluster-demo: cannot delete " + tmp + ": " + e);
+        }
       }
     }
     out.printf(
@@ -859,47 +840,5 @@ public final class ClusterDemo implements Callable<Integer> {
       return false;
     }
     return true;
-  }
-
-  private void begin(String what) {
-    synchronized (out) {
-      step++;
-      stepStart = System.nanoTime();
-      out.printf(Locale.ROOT, "[%6.0f ms] %d. %s%n", (stepStart - start) / 1e6, step, what);
-      out.flush();
-    }
-  }
-
-  private void end(String result) {
-    synchronized (out) {
-      out.printf(
-          Locale.ROOT,
-          "             %s(%.0f ms)%n",
-          result.isEmpty() ? "" : result + " ",
-          (System.nanoTime() - stepStart) / 1e6);
-      out.flush();
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-              Files.deleteIfExists(f);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-              Files.deleteIfExists(d);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      System.err.println("cluster-demo: cannot delete " + dir + ": " + e);
-    }
   }
 }

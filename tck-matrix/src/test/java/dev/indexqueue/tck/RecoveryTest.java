@@ -225,13 +225,7 @@ class RecoveryTest {
   void awaitIndexReadyWaitsForTheReplayOfVisibleWorkTheBackendLost(@TempDir Path dir)
       throws Exception {
     CrashableBackend backend = new CrashableBackend(BackendKind.RECORDING.store(dir));
-    IndexingService service =
-        IndexingService.builder()
-            .queue(MemoryTaskQueueProvider.newQueue(100))
-            .backend(backend)
-            .commitPolicy(CommitPolicy.of(10_000, Duration.ofDays(1)))
-            .refreshInterval(Duration.ofDays(1))
-            .build();
+    IndexingService service = neverCommittingNorRefreshingOnItsOwn(backend);
     try {
       Ticket a = service.submit(IndexTask.indexFile("a", "f", "visible, not committed"));
       assertThat(a.await(TaskStage.VISIBLE, Duration.ofSeconds(30))).isTrue();
@@ -267,13 +261,7 @@ class RecoveryTest {
   @Test
   void whatWasVisibleBeforeALossIsVisibleAgainOnceReplayed(@TempDir Path dir) throws Exception {
     CrashableBackend backend = new CrashableBackend(BackendKind.RECORDING.store(dir));
-    IndexingService service =
-        IndexingService.builder()
-            .queue(MemoryTaskQueueProvider.newQueue(100))
-            .backend(backend)
-            .commitPolicy(CommitPolicy.of(10_000, Duration.ofDays(1)))
-            .refreshInterval(Duration.ofDays(1))
-            .build();
+    IndexingService service = neverCommittingNorRefreshingOnItsOwn(backend);
     try {
       assertThat(
               service
@@ -335,5 +323,18 @@ class RecoveryTest {
     assertThat(ready.get(30, TimeUnit.SECONDS)).isTrue();
     assertThat(second.documents("ws")).as("the replayed documents are visible").hasSize(5);
     after.shutdown(Duration.ofSeconds(10));
+  }
+
+  /**
+   * A service over {@code backend} that commits and refreshes only for waiters (a day's interval):
+   * what it applied stays uncommitted, so a state loss takes it away.
+   */
+  private static IndexingService neverCommittingNorRefreshingOnItsOwn(CrashableBackend backend) {
+    return IndexingService.builder()
+        .queue(MemoryTaskQueueProvider.newQueue(100))
+        .backend(backend)
+        .commitPolicy(CommitPolicy.of(10_000, Duration.ofDays(1)))
+        .refreshInterval(Duration.ofDays(1))
+        .build();
   }
 }
