@@ -56,6 +56,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Read the token from FILE (else the INDEXQ_TOKEN environment variable).")
   Path tokenFile;
 
+  @Option(
+      names = "--stop-with",
+      paramLabel = "PID",
+      description =
+          "Stop gracefully, as on Ctrl-C, when process PID ends (a supervisor or a parent that"
+              + " may be killed).")
+  Long stopWith;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
@@ -67,6 +75,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (UnknownHostException e) {
       throw new UsageException("--bind: unknown address '" + bind + "'");
     }
+    ProcessHandle watched = watched();
     String token = token();
     if (!address.isLoopbackAddress() && token == null) {
       throw new UsageException(
@@ -101,6 +110,17 @@ final class ServeCommand implements Callable<Integer> {
           out.println("node: " + s.node().describe());
         }
         out.flush();
+        Thread serving = Thread.currentThread();
+        if (watched != null) {
+          watched
+              .onExit()
+              .thenRun(
+                  () -> {
+                    out.println("indexq serve: process " + stopWith + " ended; stopping");
+                    out.flush();
+                    serving.interrupt(); // as Ctrl-C
+                  });
+        }
         try {
           new CountDownLatch(1).await();
         } catch (InterruptedException e) {
@@ -119,6 +139,20 @@ final class ServeCommand implements Callable<Integer> {
       out.flush();
       return Indexq.EXIT_OK;
     }
+  }
+
+  /** The process {@code --stop-with} names, or null; a usage error when it is not running. */
+  private ProcessHandle watched() {
+    if (stopWith == null) {
+      return null;
+    }
+    if (stopWith <= 0) {
+      throw new UsageException("--stop-with: must be a process id above 0, was " + stopWith);
+    }
+    return ProcessHandle.of(stopWith)
+        .filter(ProcessHandle::isAlive)
+        .orElseThrow(
+            () -> new UsageException("--stop-with: no process " + stopWith + " is running"));
   }
 
   private String token() throws IOException {

@@ -178,6 +178,44 @@ class LauncherIT {
   }
 
   @Test
+  void serveStopsGracefullyWhenTheProcessItWasToldToStopWithIsKilled() throws Exception {
+    Run none = run(tmp, Duration.ofSeconds(60), "serve", "--stop-with", "0");
+    assertThat(none.exit()).as(none.err()).isEqualTo(2);
+    assertThat(none.err()).contains("--stop-with: must be a process id above 0, was 0");
+    Process parent = new ProcessBuilder("sleep", "600").start(); // stands for a supervisor
+    Process serve = null;
+    try {
+      serve = process(tmp, "serve", "--stop-with", Long.toString(parent.pid())).start();
+      serve.getOutputStream().close();
+      StringBuilder out = new StringBuilder();
+      StringBuilder err = new StringBuilder();
+      drain(serve.getInputStream(), out);
+      drain(serve.getErrorStream(), err);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                synchronized (out) {
+                  return out.toString().contains("listening on");
+                }
+              });
+      parent.destroyForcibly(); // kill -9: no chance to stop its children
+      assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
+      synchronized (out) {
+        assertThat(serve.exitValue()).as(out + "" + err).isZero();
+        assertThat(out.toString())
+            .contains("process " + parent.pid() + " ended; stopping")
+            .contains("stopped: shut down gracefully");
+      }
+    } finally {
+      parent.destroyForcibly();
+      if (serve != null) {
+        serve.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void usageErrorsExitTwo() throws Exception {
     Run r = run(tmp, Duration.ofSeconds(60), "search");
     assertThat(r.exit()).isEqualTo(2);

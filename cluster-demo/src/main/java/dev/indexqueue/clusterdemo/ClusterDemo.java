@@ -62,6 +62,8 @@ public final class ClusterDemo implements Callable<Integer> {
   static final String COLLECTION = "demo";
   static final String TOPIC = "demo-tasks";
   static final int PARTITIONS = 6;
+  /** The exit code after Ctrl-C or SIGTERM, as a shell reports a run ended by SIGINT. */
+  static final int EXIT_SIGNALLED = 130;
 
   @Option(
       names = "--workers",
@@ -140,6 +142,8 @@ public final class ClusterDemo implements Callable<Integer> {
   private final List<WorkerNode> nodes = new ArrayList<>();
   private IndexingService producer;
   private final AtomicBoolean cleaned = new AtomicBoolean();
+  /** Set by the shutdown hook (Ctrl-C, SIGTERM): what fails from then on is the clean-up's doing. */
+  private volatile boolean signalled;
   private final List<Thread> writerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Workload work;
 
@@ -182,12 +186,23 @@ public final class ClusterDemo implements Callable<Integer> {
         new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8);
     System.setOut(logStream);
     System.setErr(logStream);
-    Thread hook = new Thread(this::cleanUp, "cluster-demo-cleanup");
+    Thread hook =
+        new Thread(
+            () -> {
+              signalled = true;
+              out.println("stopped by a signal (Ctrl-C or SIGTERM): cleaning up");
+              cleanUp();
+            },
+            "cluster-demo-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     boolean ok = false;
     try {
       ok = run(cli, s);
     } catch (Exception | AssertionError e) {
+      if (signalled) {
+        // the clean-up stops the clusters and workers under the run: its failures say nothing
+        return EXIT_SIGNALLED;
+      }
       out.println("FAILED: " + e + " (the clusters' log: " + log + "; --keep keeps it)");
       for (WorkerNode n : nodes) {
         out.println("---- worker " + n.number + " (last lines of " + n.log() + "):");
@@ -204,7 +219,7 @@ public final class ClusterDemo implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "%s in %.1f s (seed %d)%n",
-          ok ? "cluster-demo OK" : "cluster-demo FAILED",
+          ok ? "cluster-demo OK" : signalled ? "cluster-demo STOPPED" : "cluster-demo FAILED",
           steps.elapsedNanos() / 1e9,
           s);
       out.flush();

@@ -60,6 +60,8 @@ final class WorkerNode {
     cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xss512k"));
     cmd.addAll(List.of("-cp", cli.classPath(), "dev.indexqueue.cli.Indexq"));
     cmd.addAll(List.of("--data", data.toString(), "--config", config.toString(), "serve"));
+    // a demo killed with kill -9 runs no clean-up: its workers then stop by themselves
+    cmd.addAll(List.of("--stop-with", Long.toString(ProcessHandle.current().pid())));
     Path log = log();
     Files.writeString(
         log,

@@ -148,7 +148,10 @@ class ClusterDemoIT {
     String text = read(out);
     assertThat(ended).as("ended within 2 minutes of SIGTERM:\n" + text).isTrue();
     assertThat(p.exitValue()).as(text).isNotZero();
-    assertThat(text).contains("stopped the workers");
+    assertThat(text)
+        .contains("stopped by a signal (Ctrl-C or SIGTERM): cleaning up")
+        .contains("stopped the workers")
+        .doesNotContain("cluster-demo FAILED");
     assertCleanedUp(text);
   }
 
