@@ -62,6 +62,7 @@ public final class ClusterDemo implements Callable<Integer> {
   static final String COLLECTION = "demo";
   static final String TOPIC = "demo-tasks";
   static final int PARTITIONS = 6;
+
   /** The exit code after Ctrl-C or SIGTERM, as a shell reports a run ended by SIGINT. */
   static final int EXIT_SIGNALLED = 130;
 
@@ -142,8 +143,12 @@ public final class ClusterDemo implements Callable<Integer> {
   private final List<WorkerNode> nodes = new ArrayList<>();
   private IndexingService producer;
   private final AtomicBoolean cleaned = new AtomicBoolean();
-  /** Set by the shutdown hook (Ctrl-C, SIGTERM): what fails from then on is the clean-up's doing. */
+
+  /**
+   * Set by the shutdown hook (Ctrl-C, SIGTERM): what fails from then on is the clean-up's doing.
+   */
   private volatile boolean signalled;
+
   private final List<Thread> writerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Workload work;
 
