@@ -90,6 +90,9 @@ final class LaneScheduler {
   private final long agingNanos;
   private final LongAdder coalescedCount;
 
+  /** Coalesced since {@link #takeCoalesced}. Guarded by {@code lock}. */
+  private int coalescedUnreported;
+
   /**
    * The partitions this lane owns now, by partition; each value holds the partition's logs by band.
    * Local queues assign every partition once at start; a cluster queue assigns and revokes them as
@@ -578,6 +581,22 @@ final class LaneScheduler {
     old.task = null;
     pendingCount--;
     coalescedCount.increment();
+    coalescedUnreported++;
+  }
+
+  /**
+   * The tasks coalesced away since the last call: the maintainer counts them toward the queue space
+   * a commit releases.
+   */
+  int takeCoalesced() {
+    lock.lock();
+    try {
+      int n = coalescedUnreported;
+      coalescedUnreported = 0;
+      return n;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Takes up to {@code batchSize} entries, always the best-ranked workspace's head next. */

@@ -144,7 +144,7 @@ final class LaneWorker implements Runnable {
     // the listener first: a waiter released by this batch sees it in the metrics
     notifyListener(l -> l.batchApplied(lane.lane, size, took, waited));
     progress.advanceAll(TaskStage.APPLIED, marks);
-    maintainer.batchApplied(batch.size(), marks);
+    maintainer.batchApplied(batch.size(), lane.takeCoalesced(), marks);
   }
 
   private void notifyListener(Consumer<IndexingListener> call) {

@@ -33,21 +33,22 @@ import org.slf4j.LoggerFactory;
  * called by its one thread, one call at a time.
  *
  * <p>A commit is due when something was applied since the last one and: {@code maxTasks} were, or
- * {@code interval} passed, or the applied-but-uncommitted tasks fill half the queue, or a DURABLE
- * waiter's task is applied. A refresh is due when something was applied since the last one and: a
- * VISIBLE waiter's task is applied, or the replay is waited for, or the service is search-active
- * and {@code refreshInterval} passed, or the replay after a backend's loss of its uncommitted work
- * has caught up (so searches see again what they saw before the loss). From a loss until the lanes
- * have rewound, no round runs and no refresh tells a waiter; what counted as applied or visible
- * beyond the commit counts no more. (A refresh every 1,000 applied tasks, searched or not, would
- * halve the wait of an urgent task behind a backlog, but cost a third of the end-to-end throughput
- * in smaller segments: measured and left out.) <b>Group commit</b> (and group refresh): when a
- * waiter's task is applied while another waiter's task is accepted into a partition this process
- * applies but not applied yet (it is on its way), the round waits for it — at most as long as
- * {@value #GROUP_COMMITS} commits (one refresh) took, and never past the interval — so one commit
- * covers every batch waiting at that moment. For the same reason an interval commit waits, up to a
- * second interval, while DURABLE waiters' tasks are on their way: their commit will come within
- * moments and covers it.
+ * {@code interval} passed, or the tasks a commit would release from the queue (applied,
+ * dead-lettered or coalesced away since the last one) fill half of it, or a DURABLE waiter's task
+ * is applied. A refresh is due when something was applied since the last one and: a VISIBLE
+ * waiter's task is applied, or the replay is waited for, or the service is search-active and {@code
+ * refreshInterval} passed, or the replay after a backend's loss of its uncommitted work has caught
+ * up (so searches see again what they saw before the loss). From a loss until the lanes have
+ * rewound, no round runs and no refresh tells a waiter; what counted as applied or visible beyond
+ * the commit counts no more. (A refresh every 1,000 applied tasks, searched or not, would halve the
+ * wait of an urgent task behind a backlog, but cost a third of the end-to-end throughput in smaller
+ * segments: measured and left out.) <b>Group commit</b> (and group refresh): when a waiter's task
+ * is applied while another waiter's task is accepted into a partition this process applies but not
+ * applied yet (it is on its way), the round waits for it — at most as long as {@value
+ * #GROUP_COMMITS} commits (one refresh) took, and never past the interval — so one commit covers
+ * every batch waiting at that moment. For the same reason an interval commit waits, up to a second
+ * interval, while DURABLE waiters' tasks are on their way: their commit will come within moments
+ * and covers it.
  */
 final class Maintainer {
   private static final Logger LOG = LoggerFactory.getLogger(Maintainer.class);
@@ -114,6 +115,14 @@ final class Maintainer {
 
   // ---- guarded by lock
   private long appliedSinceCommit;
+
+  /**
+   * Tasks the next commit's acknowledge releases from the queue: applied and dead-lettered ones and
+   * those coalesced away (superseded, never applied). Coalesced tasks hold queue space until a
+   * commit covers them too, so a queue full of them must be committed as one full of applied ones.
+   */
+  private long releasableSinceCommit;
+
   private boolean appliedSinceRefresh;
   private long lastCommitNanos;
   private long lastRefreshNanos;
@@ -200,7 +209,7 @@ final class Maintainer {
   /**
    * A lane applied (or dead-lettered) {@code tasks}; {@code marks} is how far each workspace got.
    */
-  void batchApplied(int tasks, Map<String, long[]> marks) {
+  void batchApplied(int tasks, int coalesced, Map<String, long[]> marks) {
     lock.lock();
     try {
       for (Map.Entry<String, long[]> m : marks.entrySet()) {
@@ -216,6 +225,7 @@ final class Maintainer {
       changedSinceCommit.addAll(marks.keySet());
       changedSinceRefresh.addAll(marks.keySet());
       appliedSinceCommit += tasks;
+      releasableSinceCommit += tasks + (long) coalesced;
       appliedSinceRefresh = true;
       wake.signalAll();
     } finally {
@@ -396,6 +406,7 @@ final class Maintainer {
       changedSinceCommit.clear();
       changedSinceRefresh.retainAll(committedMarks.keySet());
       appliedSinceCommit = 0;
+      releasableSinceCommit = 0;
       appliedSinceRefresh = !changedSinceRefresh.isEmpty();
       wake.signalAll();
     } finally {
@@ -584,6 +595,7 @@ final class Maintainer {
       changedSinceCommit.clear();
       tasks = appliedSinceCommit;
       appliedSinceCommit = 0;
+      releasableSinceCommit = 0;
       lastCommitNanos = now;
       reachedSince[TaskStage.DURABLE.ordinal()] = -1;
     }
@@ -613,7 +625,7 @@ final class Maintainer {
     if (now < commitRetryAt) {
       return false;
     }
-    if (appliedSinceCommit >= commitMaxTasks || appliedSinceCommit * 2 >= capacity) {
+    if (appliedSinceCommit >= commitMaxTasks || releasableSinceCommit * 2 >= capacity) {
       return true;
     }
     int waiters = waiters(TaskStage.DURABLE, now);
@@ -867,6 +879,7 @@ final class Maintainer {
         if (commitFailed) {
           changedSinceCommit.addAll(round.commitMarks().keySet());
           appliedSinceCommit += Math.max(1, round.committedTasks());
+          releasableSinceCommit += Math.max(1, round.committedTasks());
           commitRetryAt = now + Math.min(commitIntervalNanos, 1_000_000_000L);
         }
         if (refreshFailed) {

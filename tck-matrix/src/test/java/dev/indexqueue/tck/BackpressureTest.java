@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.indexqueue.BackpressurePolicy;
+import dev.indexqueue.CommitPolicy;
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.QueueFullException;
@@ -69,6 +70,33 @@ class BackpressureTest {
     service.close();
     assertThat(backend.contents("ws")).containsEntry("late", "y");
     assertThat(t.sequence()).isEqualTo(8);
+  }
+
+  @Test
+  void aQueueFullOfCoalescedTasksIsCommittedWithoutWaitingForTheCommitInterval() throws Exception {
+    // one file updated over and over: nearly every task is coalesced away, never applied, and still
+    // holds its queue space until a commit covers it; the commit interval (a day) never passes, so
+    // only the half-full rule can free the queue, and it must count the coalesced tasks
+    RecordingBackend backend = new RecordingBackend();
+    RecordingBackend.Gate gate = backend.gate();
+    IndexingService service =
+        IndexingService.builder()
+            .queue(MemoryTaskQueueProvider.newQueue(64))
+            .backend(backend)
+            .commitPolicy(CommitPolicy.of(1_000_000, Duration.ofDays(1)))
+            .backpressure(BackpressurePolicy.BLOCK, Duration.ofSeconds(10))
+            .build();
+    for (int i = 0; i < 64; i++) { // the lane holds the first in the gate; the rest fill the queue
+      service.submit(IndexTask.indexFile("ws", "same.txt", "v" + i));
+    }
+    gate.open(); // the lane reads 63 tasks of one file: it applies one and coalesces 62 away
+    for (int i = 64; i < 2_000; i++) {
+      service.submit(IndexTask.indexFile("ws", "same.txt", "v" + i)); // QueueFullException if not
+    }
+    assertThat(service.queueStatus().accepted()).isEqualTo(2_000);
+    assertThat(service.awaitIndexReady("ws", Duration.ofSeconds(30))).isTrue();
+    service.close();
+    assertThat(backend.contents("ws")).containsEntry("same.txt", "v1999");
   }
 
   @Test
