@@ -8,10 +8,11 @@ import java.util.Objects;
  *
  * <p>A commit happens when {@code maxTasks} tasks were applied since the last commit, or {@code
  * interval} passed since the last commit with something applied, or someone waits for {@link
- * TaskStage#DURABLE}, or the queue is more than half full of applied but uncommitted tasks (so an
- * uncommitted tail never blocks producers), and always at shutdown. A commit is skipped when
- * nothing was applied since the last one. Each commit stores the checkpoint, acknowledges the queue
- * up to it and completes the DURABLE stage of the tasks it covers.
+ * TaskStage#DURABLE}, or half the queue holds tasks that a commit would release (applied,
+ * dead-lettered or coalesced away since the last commit; so an uncommitted tail never blocks
+ * producers), and always at shutdown. A commit is skipped when nothing was applied since the last
+ * one. Each commit stores the checkpoint, acknowledges the queue up to it and completes the DURABLE
+ * stage of the tasks it covers.
  *
  * @param maxTasks commit after this many applied tasks (at least 1)
  * @param interval commit when this much time passed since the last commit (positive)
