@@ -61,6 +61,34 @@ class LauncherIT {
     return new Run(p.exitValue(), out, err.toString());
   }
 
+  /**
+   * Starts {@code indexq serve} with {@code options} in {@link #tmp}, its output drained into
+   * {@code out} and {@code err}, and waits (up to 60 s) until it says it is listening; killed when
+   * it does not.
+   */
+  Process startServe(StringBuilder out, StringBuilder err, String... options) throws Exception {
+    List<String> args = new ArrayList<>(List.of("serve"));
+    args.addAll(List.of(options));
+    Process serve = process(tmp, args.toArray(String[]::new)).start();
+    serve.getOutputStream().close();
+    drain(serve.getInputStream(), out);
+    drain(serve.getErrorStream(), err);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                synchronized (out) {
+                  return out.toString().contains("listening on");
+                }
+              });
+    } catch (RuntimeException | Error e) {
+      serve.destroyForcibly(); // not listening: the test fails, the process must not stay
+      throw e;
+    }
+    return serve;
+  }
+
   static Thread drain(InputStream in, StringBuilder into) {
     Thread t =
         new Thread(
@@ -146,20 +174,9 @@ class LauncherIT {
     Path dir = Files.createDirectories(tmp.resolve("src"));
     Files.writeString(dir.resolve("F.scala"), "trait Functor[F[_]]");
     assertThat(run(tmp, Duration.ofSeconds(120), "index", "src").exit()).isZero();
-    Process serve = process(tmp, "serve").start();
-    serve.getOutputStream().close();
     StringBuilder out = new StringBuilder();
-    drain(serve.getInputStream(), out);
-    drain(serve.getErrorStream(), new StringBuilder());
+    Process serve = startServe(out, new StringBuilder());
     try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                synchronized (out) {
-                  return out.toString().contains("listening on");
-                }
-              });
       Path classes = tmp.resolve("classes.txt");
       ProcessBuilder pb = process(tmp, "search", "Functor");
       pb.environment().put("JAVA_OPTS", "-Xlog:class+load:file=" + classes);
@@ -185,20 +202,9 @@ class LauncherIT {
     Process parent = new ProcessBuilder("sleep", "600").start(); // stands for a supervisor
     Process serve = null;
     try {
-      serve = process(tmp, "serve", "--stop-with", Long.toString(parent.pid())).start();
-      serve.getOutputStream().close();
       StringBuilder out = new StringBuilder();
       StringBuilder err = new StringBuilder();
-      drain(serve.getInputStream(), out);
-      drain(serve.getErrorStream(), err);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                synchronized (out) {
-                  return out.toString().contains("listening on");
-                }
-              });
+      serve = startServe(out, err, "--stop-with", Long.toString(parent.pid()));
       parent.destroyForcibly(); // kill -9: no chance to stop its children
       assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
       synchronized (out) {
