@@ -174,8 +174,10 @@ public final class IndexingServiceBuilder {
    * How often applied work is made visible while the service is search-active (see {@link
    * #searchIdleAfter}) and nobody waits for it. Default 1 s. Waiting on VISIBLE or {@code
    * awaitIndexReady} refreshes sooner. On a shared queue ({@code TaskQueue.isShared()}, such as
-   * Kafka) a node refreshes on this interval whenever it applied something, and reads the backend's
-   * checkpoints at most this often to complete waits for tasks another node applies.
+   * Kafka) a node whose backend other nodes search ({@code
+   * IndexBackend.refreshesReachOtherProcesses()}, such as Solr) refreshes on this interval whenever
+   * it applied something; every node reads the backend's checkpoints at most this often to complete
+   * waits for tasks another node applies.
    */
   public IndexingServiceBuilder refreshInterval(Duration interval) {
     this.refreshInterval = positive("refreshInterval", interval);

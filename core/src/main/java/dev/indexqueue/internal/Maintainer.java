@@ -98,10 +98,12 @@ final class Maintainer {
   private final long searchIdleNanos;
 
   /**
-   * The queue is shared (docs/DESIGN.md §12.1): readers and waiters are elsewhere, so interval
-   * refreshes always run, and a commit is followed by a refresh within one refresh interval (other
-   * nodes learn what is visible from the backend's visible checkpoint, which only a refresh after
-   * the commit moves past the committed tasks).
+   * The queue is shared and the backend's refreshes reach other processes (docs/DESIGN.md §12.1):
+   * readers and waiters are elsewhere, so interval refreshes always run, and a commit is followed
+   * by a refresh within one refresh interval (other nodes learn what is visible from the backend's
+   * visible checkpoint, which only a refresh after the commit moves past the committed tasks). A
+   * backend only this process searches ({@link IndexBackend#refreshesReachOtherProcesses()} false,
+   * a Lucene writer) is refreshed as on a queue of its own.
    */
   private final boolean shared;
 
@@ -188,7 +190,7 @@ final class Maintainer {
     this.commitIntervalNanos = Settings.saturatedNanos(settings.commitPolicy().interval());
     this.refreshIntervalNanos = Settings.saturatedNanos(settings.refreshInterval());
     this.searchIdleNanos = Settings.saturatedNanos(settings.searchIdleAfter());
-    this.shared = queue.isShared();
+    this.shared = queue.isShared() && backend.refreshesReachOtherProcesses();
     this.committed = committed;
     this.spaceFreed = spaceFreed;
     this.wakeLanes = wakeLanes;

@@ -16,9 +16,10 @@ import java.util.Set;
  *   <li>{@link #commit} — the core's committer thread, one commit at a time, concurrently with
  *       {@code apply} and with {@code makeVisible};
  *   <li>{@link #makeVisible} — the core's maintainer thread, one refresh at a time, concurrently
- *       with {@code apply} and with {@code commit} (so that a refresh never waits for a commit's
- *       flush and sync; a refresh that runs beside a commit must still show everything applied
- *       before it was called);
+ *       with {@code apply} and with {@code commit} (so that the core never holds a refresh back
+ *       behind a commit's sync; a refresh that runs beside a commit must still show everything
+ *       applied before it was called; the engine may still serialize parts of the two: Lucene's
+ *       refresh waits while a commit flushes the writer's buffer, not while it syncs);
  *   <li>{@link #committedCheckpoint} — the core at start, and the maintainer; and, with {@link
  *       #visibleCheckpoint}, the core's checkpoint watcher on nodes that wait for tasks another
  *       node applies (concurrently with everything else);
@@ -106,6 +107,22 @@ public interface IndexBackend extends AutoCloseable {
    */
   default Checkpoint visibleCheckpoint() {
     return Checkpoint.none();
+  }
+
+  /**
+   * Whether searches in other processes see what this instance's {@link #makeVisible()} makes
+   * visible: true for an index that every node of a cluster searches (SolrCloud), false when only
+   * this process's searches see its refreshes (a Lucene writer: other processes open its directory
+   * read-only and see its commits, never its refreshes).
+   *
+   * <p>On a shared queue ({@link TaskQueue#isShared()}) the core refreshes for the searches and
+   * waiters of other processes only when this is true: its interval refreshes then always run and
+   * every commit is followed by a refresh (docs/DESIGN.md §12.1). When it is false the core
+   * refreshes as on a queue of its own: while this process searches, and for its own waiters. The
+   * default, true, is the safe answer for a backend that cannot tell. Called once, at start.
+   */
+  default boolean refreshesReachOtherProcesses() {
+    return true;
   }
 
   /**

@@ -151,10 +151,11 @@ public interface TaskQueue extends AutoCloseable {
    * Whether other processes append to or read from this queue too (a cluster queue such as Kafka):
    * tasks this process accepts may be applied by another process, and the other way round. The core
    * then waits for such tasks through the backend's checkpoints ({@link
-   * IndexBackend#committedCheckpoint()}, {@link IndexBackend#visibleCheckpoint()}), and refreshes
-   * on its refresh interval whenever it applied something, whether or not this process searches
-   * (the readers and waiters are elsewhere). The default, for a queue owned by one process, is
-   * false.
+   * IndexBackend#committedCheckpoint()}, {@link IndexBackend#visibleCheckpoint()}), and, when the
+   * backend's refreshes reach other processes ({@link
+   * IndexBackend#refreshesReachOtherProcesses()}), refreshes on its refresh interval whenever it
+   * applied something, whether or not this process searches (the readers and waiters are
+   * elsewhere). The default, for a queue owned by one process, is false.
    */
   default boolean isShared() {
     return false;

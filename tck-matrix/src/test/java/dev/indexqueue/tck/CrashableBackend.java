@@ -143,6 +143,11 @@ final class CrashableBackend implements IndexBackend {
   }
 
   @Override
+  public boolean refreshesReachOtherProcesses() {
+    return delegate.refreshesReachOtherProcesses();
+  }
+
+  @Override
   public Checkpoint visibleCheckpoint() {
     lock.readLock().lock();
     try {

@@ -10,8 +10,15 @@ import dev.indexqueue.IndexingServiceBuilder;
 import dev.indexqueue.TaskStage;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
+import dev.indexqueue.spi.Batch;
+import dev.indexqueue.spi.Checkpoint;
+import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.IndexedDocument;
+import dev.indexqueue.spi.TaskQueue;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +32,13 @@ class SearchIdleRefreshTest {
   private static final Duration COMMIT_INTERVAL = Duration.ofHours(1);
 
   private static IndexingServiceBuilder builder(RecordingBackend backend, ManualClock clock) {
+    return builder(MemoryTaskQueueProvider.newQueue(100), backend, clock);
+  }
+
+  private static IndexingServiceBuilder builder(
+      TaskQueue queue, IndexBackend backend, ManualClock clock) {
     return IndexingService.builder()
-        .queue(MemoryTaskQueueProvider.newQueue(100))
+        .queue(queue)
         .backend(backend)
         .clock(clock)
         .commitPolicy(CommitPolicy.of(1_000_000, COMMIT_INTERVAL))
@@ -110,6 +122,115 @@ class SearchIdleRefreshTest {
       // nobody reads or waits, yet the interval refresh makes it visible
       await().atMost(30, TimeUnit.SECONDS).until(() -> backend.contents("ws").containsKey("a.txt"));
     }
+  }
+
+  /**
+   * A backend whose refreshes only this process's searches see (as a Lucene writer's): it says so
+   * through {@link IndexBackend#refreshesReachOtherProcesses()}, and delegates the rest.
+   */
+  static final class SearchedHereOnly implements IndexBackend {
+    private final IndexBackend delegate;
+
+    SearchedHereOnly(IndexBackend delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public boolean refreshesReachOtherProcesses() {
+      return false;
+    }
+
+    @Override
+    public void apply(Batch batch) {
+      delegate.apply(batch);
+    }
+
+    @Override
+    public void commit(Checkpoint checkpoint) {
+      delegate.commit(checkpoint);
+    }
+
+    @Override
+    public Checkpoint committedCheckpoint() {
+      return delegate.committedCheckpoint();
+    }
+
+    @Override
+    public Checkpoint visibleCheckpoint() {
+      return delegate.visibleCheckpoint();
+    }
+
+    @Override
+    public void makeVisible() {
+      delegate.makeVisible();
+    }
+
+    @Override
+    public List<IndexedDocument> documents(String workspace) {
+      return delegate.documents(workspace);
+    }
+
+    @Override
+    public Set<String> workspaces() {
+      return delegate.workspaces();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  @Test
+  void onASharedQueueAnIdleServiceRefreshesForTheOtherProcesses() throws Exception {
+    ManualClock clock = new ManualClock();
+    RecordingBackend backend = new RecordingBackend(); // says its refreshes reach other processes
+    TaskQueue memory = MemoryTaskQueueProvider.newQueue(100);
+    try (IndexingService service =
+        builder(new CrossNodeWaitTest.SharedQueue(memory), backend, clock).build()) {
+      service
+          .submit(IndexTask.indexFile("ws", "a.txt", "alpha"))
+          .applied()
+          .get(30, TimeUnit.SECONDS);
+      awaitCommits(backend, 1);
+      // nobody here reads or waits, yet the commit is followed by a refresh: the others search
+      await().atMost(30, TimeUnit.SECONDS).until(() -> backend.refreshes() >= 1);
+      assertThat(backend.contents("ws")).containsKey("a.txt");
+    } finally {
+      memory.close();
+    }
+    backend.assertNoViolations();
+  }
+
+  @Test
+  void onASharedQueueABackendSearchedOnlyHereIsRefreshedAsOnAQueueOfItsOwn() throws Exception {
+    ManualClock clock = new ManualClock();
+    RecordingBackend backend = new RecordingBackend();
+    TaskQueue memory = MemoryTaskQueueProvider.newQueue(100);
+    try (IndexingService service =
+        builder(new CrossNodeWaitTest.SharedQueue(memory), new SearchedHereOnly(backend), clock)
+            .build()) {
+      service
+          .submit(IndexTask.indexFile("ws", "a.txt", "alpha"))
+          .applied()
+          .get(30, TimeUnit.SECONDS);
+      awaitCommits(backend, 1);
+      // an hour (the commit interval) passed, committed, nobody here reading: no refresh
+      assertThat(clock.nanoTime()).isGreaterThanOrEqualTo(COMMIT_INTERVAL.toNanos());
+      assertThat(backend.refreshes()).isZero();
+      assertThat(backend.contents("ws")).isEmpty();
+
+      // a read here refreshes first, as on a queue of its own
+      assertThat(service.indexStatus("ws").indexedFiles()).isEqualTo(1);
+      assertThat(backend.refreshes()).isEqualTo(1);
+      // and a waiter here gets its refresh
+      Ticket b = service.submit(IndexTask.indexFile("ws", "b.txt", "beta"));
+      assertThat(b.await(TaskStage.VISIBLE, Duration.ofSeconds(30))).isTrue();
+      assertThat(backend.contents("ws")).containsKey("b.txt");
+    } finally {
+      memory.close();
+    }
+    backend.assertNoViolations();
   }
 
   @Test

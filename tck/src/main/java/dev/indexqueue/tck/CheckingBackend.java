@@ -95,6 +95,11 @@ public final class CheckingBackend implements IndexBackend {
   }
 
   @Override
+  public boolean refreshesReachOtherProcesses() {
+    return delegate.refreshesReachOtherProcesses();
+  }
+
+  @Override
   public Checkpoint startReplay() {
     order.replay();
     return delegate.startReplay();

@@ -723,6 +723,16 @@ final class LuceneIndexBackend implements IndexBackend {
    * #makeVisible()} does; the core calls this at most once per refresh interval, and only while
    * someone waits for a task another process applies), then returns that commit's checkpoint.
    */
+  /**
+   * False: other processes open this directory read-only and see its commits, never this writer's
+   * refreshes; so on a shared queue the core need not refresh for them (it refreshes while this
+   * process searches, and for its own waiters).
+   */
+  @Override
+  public boolean refreshesReachOtherProcesses() {
+    return false;
+  }
+
   @Override
   public Checkpoint visibleCheckpoint() {
     ensureOpen();

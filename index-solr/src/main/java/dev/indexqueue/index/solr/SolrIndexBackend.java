@@ -627,6 +627,12 @@ final class SolrIndexBackend implements IndexBackend {
    * visible by at most one soft commit of the node that applied the tasks, never runs ahead. Logs
    * no node published yet are not covered; {@link Checkpoint#none()} before any commit.
    */
+  /** True: every node searches the same collection and sees this node's soft commits. */
+  @Override
+  public boolean refreshesReachOtherProcesses() {
+    return true;
+  }
+
   @Override
   public Checkpoint visibleCheckpoint() {
     ensureOpen();
