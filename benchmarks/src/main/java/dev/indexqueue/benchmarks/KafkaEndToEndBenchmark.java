@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,6 +35,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * DURABLE. {@code SERVICE_KAFKA} uses the Kafka queue (a fresh topic with 2 partitions on the
  * in-process cluster: 1 controller + 3 brokers, replication factor 3); {@code SERVICE_MEMORY} the
  * memory queue, with the same threads, workspaces and backend.
+ *
+ * <p>Secondary results (JMH aux counters, per invocation): {@code serviceCpuMs}, the CPU time of
+ * the service's threads, its Kafka clients' threads and the submitting threads; {@code
+ * clusterCpuMs}, that of every other thread of the JVM: on the Kafka side, the in-process brokers
+ * and controller, which share the machine's cores with the service here (in production they run
+ * elsewhere); about 0 on the memory side.
  *
  * <p>Why several submitting threads: a Kafka submit returns once the broker acknowledged its record
  * (a network round trip and replication), so one thread submitting in a loop measures the round
@@ -63,6 +71,38 @@ public class KafkaEndToEndBenchmark {
   @Param("100000")
   public int docs;
 
+  /** Where the CPU went during one invocation (JMH sums events per iteration of one shot). */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Cpu {
+    /** CPU ms of the service's threads, its Kafka clients' threads and the submitters. */
+    public double serviceCpuMs;
+
+    /** CPU ms of every other thread: the in-process Kafka cluster on the Kafka side. */
+    public double clusterCpuMs;
+
+    @Setup(Level.Invocation)
+    public void reset() {
+      serviceCpuMs = 0;
+      clusterCpuMs = 0;
+    }
+  }
+
+  /** The submitting threads' name prefix. */
+  static final String SUBMITTER = "submitter-";
+
+  /**
+   * Whether a thread belongs to the measured side: the service's threads (named "indexqueue..."),
+   * its Kafka clients' threads (named "... | indexqueue-..." after the queue's client ids), the
+   * submitters and the benchmark thread; the rest is the cluster.
+   */
+  static boolean serviceSide(String thread) {
+    return thread.startsWith("indexqueue")
+        || thread.contains("| indexqueue")
+        || thread.startsWith(SUBMITTER)
+        || thread.contains("jmh-worker");
+  }
+
   private Corpus corpus;
   private List<String> workspaces;
   private ExecutorService threads;
@@ -74,7 +114,10 @@ public class KafkaEndToEndBenchmark {
   public void setUp() {
     corpus = Corpus.load(docs, 1024);
     workspaces = Bench.workspaces("ws", SUBMITTERS, LANES);
-    threads = Executors.newFixedThreadPool(SUBMITTERS);
+    AtomicInteger n = new AtomicInteger();
+    threads =
+        Executors.newFixedThreadPool(
+            SUBMITTERS, r -> new Thread(r, SUBMITTER + n.incrementAndGet()));
     if (impl == Impl.SERVICE_KAFKA) {
       cluster = new KafkaCluster();
     }
@@ -129,7 +172,8 @@ public class KafkaEndToEndBenchmark {
   }
 
   @Benchmark
-  public long run() throws Exception {
+  public long run(Cpu cpu) throws Exception {
+    CpuByThread used = CpuByThread.start();
     List<Future<Ticket[]>> fs = new ArrayList<>();
     for (int t = 0; t < SUBMITTERS; t++) {
       int first = t;
@@ -151,6 +195,9 @@ public class KafkaEndToEndBenchmark {
         s += t.durable().get(10, TimeUnit.MINUTES).sequence();
       }
     }
+    double[] ms = used.split(KafkaEndToEndBenchmark::serviceSide);
+    cpu.serviceCpuMs = ms[0];
+    cpu.clusterCpuMs = ms[1];
     return s;
   }
 }
