@@ -657,7 +657,7 @@ final class Maintainer {
     if (now < refreshRetryAt) {
       return false;
     }
-    return progress.untied(TaskStage.VISIBLE) > 0
+    return replayAwaited()
         || restored()
         || (searchActive(now) && now - lastRefreshNanos >= refreshIntervalNanos)
         || waitersDue(
@@ -665,6 +665,17 @@ final class Maintainer {
             waiters(TaskStage.VISIBLE, now),
             now,
             Math.min(refreshTookNanos, refreshIntervalNanos));
+  }
+
+  /**
+   * Whether someone waits for the replay at start ({@code awaitIndexReady} before it is visible: an
+   * untied VISIBLE waiter) and the replay has finished: one refresh then shows all of it. A refresh
+   * before the replay finished would not release that waiter; refreshing after every replayed batch
+   * made a small segment per batch, and merges, on the way to a restart's first VISIBLE (holds the
+   * lock).
+   */
+  private boolean replayAwaited() {
+    return progress.untied(TaskStage.VISIBLE) > 0 && replayFinished();
   }
 
   /** Whether the replay after a loss has finished what was accepted before it (holds the lock). */
@@ -750,7 +761,7 @@ final class Maintainer {
       return Long.MAX_VALUE;
     }
     long due = Long.MAX_VALUE;
-    if (progress.untied(TaskStage.VISIBLE) > 0 || restored()) {
+    if (replayAwaited() || restored()) {
       due = now; // due but for a failed refresh's retry delay
     }
     if (searchActive(now)) {

@@ -81,6 +81,69 @@ class RecoveryTest {
   }
 
   /**
+   * {@code awaitIndexReady} at start waits for the replay to be visible, and the replay is made
+   * visible by one refresh after its last batch, not by one after every replayed batch (each made a
+   * small segment, and merges, on the way to a restart's first VISIBLE: a Lucene restart with 1,000
+   * tasks to replay took twice as long).
+   */
+  @Test
+  void theReplayAwaitedAtStartIsMadeVisibleByOneRefresh() throws Exception {
+    CrashableQueue queue = new CrashableQueue(MemoryTaskQueueProvider.newQueue(1000));
+    RecordingBackend.Storage storage = new RecordingBackend.Storage();
+    RecordingBackend first = new RecordingBackend(storage);
+    RecordingBackend.Gate closed = first.gate();
+    IndexingService before = IndexingService.builder().queue(queue).backend(first).build();
+    List<IndexTask> tasks = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      IndexTask t = IndexTask.indexFile("ws", "doc" + i, "v" + i);
+      tasks.add(t);
+      before.submit(t);
+    }
+    queue.crash(); // nothing applied, nothing committed
+    first.crash();
+    closed.open();
+    before.shutdown(Duration.ofSeconds(10));
+
+    queue.restart();
+    RecordingBackend second = new RecordingBackend(storage);
+    RecordingBackend.Gate gate = second.gate(); // the replay waits at its first batch
+    IndexingService after =
+        IndexingService.builder()
+            .queue(queue)
+            .backend(second)
+            .batchSize(10)
+            .coalescing(false)
+            .build();
+    try {
+      assertThat(after.queueStatus().replayed()).isEqualTo(250);
+      CompletableFuture<Boolean> ready = new CompletableFuture<>();
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  ready.complete(after.awaitIndexReady("ws", Duration.ofSeconds(30)));
+                } catch (Throwable e) {
+                  ready.completeExceptionally(e);
+                }
+              },
+              "awaiting the replay");
+      waiter.start();
+      // the waiter waits for the replay (its only timed wait) before the replay goes on
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> waiter.getState() == Thread.State.TIMED_WAITING && gate.waiting() == 1);
+      gate.open();
+      assertThat(ready.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.batches()).as("replayed in batches of 10").isEqualTo(25);
+      assertThat(second.refreshes()).as("refreshes until the replay was visible").isEqualTo(1);
+      assertThat(second.contents("ws")).isEqualTo(new Model().applyAll(tasks).contents("ws"));
+    } finally {
+      after.shutdown(Duration.ofSeconds(30));
+    }
+    second.assertNoViolations();
+  }
+
+  /**
    * A crash between a commit and the queue's acknowledge leaves committed tasks in the queue. The
    * next start must release them: else a queue they fill stays full, since nothing is left to apply
    * and so no commit ever acknowledges them, and every submit blocks until it gives up. Found by
