@@ -13,10 +13,8 @@ import dev.indexqueue.Ticket;
 import dev.indexqueue.index.lucene.LuceneIndexBackendProvider;
 import dev.indexqueue.index.lucene.LuceneIndexOptions;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
-import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
-import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.PartitionListener;
 import dev.indexqueue.spi.Predecessor;
 import dev.indexqueue.spi.QueuedTask;
@@ -25,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -120,23 +117,12 @@ class CrossNodeWaitTest {
   }
 
   /** Records when the producer's service reads the backend's checkpoints. */
-  static final class ReadCounting implements IndexBackend {
-    private final IndexBackend delegate;
+  static final class ReadCounting extends ForwardingIndexBackend {
     final List<Long> committedReads = new CopyOnWriteArrayList<>();
     final List<Long> visibleReads = new CopyOnWriteArrayList<>();
 
     ReadCounting(IndexBackend delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void apply(Batch batch) {
-      delegate.apply(batch);
-    }
-
-    @Override
-    public void commit(Checkpoint checkpoint) {
-      delegate.commit(checkpoint);
+      super(delegate);
     }
 
     @Override
@@ -149,26 +135,6 @@ class CrossNodeWaitTest {
     public Checkpoint visibleCheckpoint() {
       visibleReads.add(System.nanoTime());
       return delegate.visibleCheckpoint();
-    }
-
-    @Override
-    public void makeVisible() {
-      delegate.makeVisible();
-    }
-
-    @Override
-    public List<IndexedDocument> documents(String workspace) {
-      return delegate.documents(workspace);
-    }
-
-    @Override
-    public Set<String> workspaces() {
-      return delegate.workspaces();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 

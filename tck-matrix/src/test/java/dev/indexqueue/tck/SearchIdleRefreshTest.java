@@ -10,15 +10,10 @@ import dev.indexqueue.IndexingServiceBuilder;
 import dev.indexqueue.TaskStage;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
-import dev.indexqueue.spi.Batch;
-import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
-import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.TaskQueue;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -126,58 +121,16 @@ class SearchIdleRefreshTest {
 
   /**
    * A backend whose refreshes only this process's searches see (as a Lucene writer's): it says so
-   * through {@link IndexBackend#refreshesReachOtherProcesses()}, and delegates the rest.
+   * through {@link IndexBackend#refreshesReachOtherProcesses()}, and forwards the rest.
    */
-  static final class SearchedHereOnly implements IndexBackend {
-    private final IndexBackend delegate;
-
+  static final class SearchedHereOnly extends ForwardingIndexBackend {
     SearchedHereOnly(IndexBackend delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public boolean refreshesReachOtherProcesses() {
       return false;
-    }
-
-    @Override
-    public void apply(Batch batch) {
-      delegate.apply(batch);
-    }
-
-    @Override
-    public void commit(Checkpoint checkpoint) {
-      delegate.commit(checkpoint);
-    }
-
-    @Override
-    public Checkpoint committedCheckpoint() {
-      return delegate.committedCheckpoint();
-    }
-
-    @Override
-    public Checkpoint visibleCheckpoint() {
-      return delegate.visibleCheckpoint();
-    }
-
-    @Override
-    public void makeVisible() {
-      delegate.makeVisible();
-    }
-
-    @Override
-    public List<IndexedDocument> documents(String workspace) {
-      return delegate.documents(workspace);
-    }
-
-    @Override
-    public Set<String> workspaces() {
-      return delegate.workspaces();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 
