@@ -1,15 +1,12 @@
 package dev.indexqueue.tck;
 
-import dev.indexqueue.SearchResults;
 import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
-import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.QueuedTask;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,8 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the same checks run against the recording backend and a real one (Lucene) alike. Call {@link
  * #assertNoViolations()} at the end.
  */
-public final class CheckingBackend implements IndexBackend {
-  private final IndexBackend delegate;
+public final class CheckingBackend extends ForwardingIndexBackend {
   private final List<QueuedTask> log = Collections.synchronizedList(new ArrayList<>());
   private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
   private final ExclusionCheck exclusion = new ExclusionCheck(violations);
@@ -31,7 +27,7 @@ public final class CheckingBackend implements IndexBackend {
   private final AtomicInteger refreshes = new AtomicInteger();
 
   private CheckingBackend(IndexBackend delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /**
@@ -85,21 +81,6 @@ public final class CheckingBackend implements IndexBackend {
   }
 
   @Override
-  public Checkpoint committedCheckpoint() {
-    return delegate.committedCheckpoint();
-  }
-
-  @Override
-  public Checkpoint visibleCheckpoint() {
-    return delegate.visibleCheckpoint();
-  }
-
-  @Override
-  public boolean refreshesReachOtherProcesses() {
-    return delegate.refreshesReachOtherProcesses();
-  }
-
-  @Override
   public Checkpoint startReplay() {
     order.replay();
     return delegate.startReplay();
@@ -115,26 +96,6 @@ public final class CheckingBackend implements IndexBackend {
     } finally {
       refreshes.decrementAndGet();
     }
-  }
-
-  @Override
-  public List<IndexedDocument> documents(String workspace) {
-    return delegate.documents(workspace);
-  }
-
-  @Override
-  public Set<String> workspaces() {
-    return delegate.workspaces();
-  }
-
-  @Override
-  public SearchResults search(String workspace, String query, int limit) {
-    return delegate.search(workspace, query, limit);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 
   /** Every task applied successfully, in apply order (a retried or replayed task appears again). */
