@@ -121,6 +121,9 @@ public final class ComparisonRunner {
   private static final Map<Side, List<Double>> SCORES = new LinkedHashMap<>();
   private static final Map<Side, List<Double>> P99 = new LinkedHashMap<>();
 
+  /** The unit of a P50 side's percentiles, as JMH gave it ("ms/op", "us/op"). */
+  private static final Map<Side, String> PERCENTILE_UNIT = new LinkedHashMap<>();
+
   public static void main(String[] args) throws RunnerException, IOException {
     boolean quick = false;
     List<String> only = null;
@@ -250,7 +253,12 @@ public final class ComparisonRunner {
                 : m == Metric.P50 ? " ms p50" : " ms";
     String r = String.format(Locale.ROOT, "%,.0f%s", median(v), unit);
     if (m == Metric.P50 && P99.containsKey(s)) {
-      r += String.format(Locale.ROOT, ", p99 %,.0f µs", median(P99.get(s)));
+      r +=
+          String.format(
+              Locale.ROOT,
+              ", p99 %,.0f %s",
+              median(P99.get(s)),
+              PERCENTILE_UNIT.getOrDefault(s, "").replace("/op", "").replace("us", "µs"));
     }
     return r;
   }
@@ -618,6 +626,7 @@ public final class ComparisonRunner {
             score = primary.getStatistics().getPercentile(50.0);
             P99.computeIfAbsent(side, k -> new ArrayList<>())
                 .add(primary.getStatistics().getPercentile(99.0));
+            PERCENTILE_UNIT.put(side, unit);
             unit += " p50";
           }
           SCORES.computeIfAbsent(side, k -> new ArrayList<>()).add(score);
