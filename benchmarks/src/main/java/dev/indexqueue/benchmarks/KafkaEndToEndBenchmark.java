@@ -71,7 +71,10 @@ public class KafkaEndToEndBenchmark {
   @Param("100000")
   public int docs;
 
-  /** Where the CPU went during one invocation (JMH sums events per iteration of one shot). */
+  /**
+   * Where the CPU went during one invocation (JMH sums events per iteration of one shot). JMH state
+   * of the one benchmark thread; not thread-safe.
+   */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class Cpu {

@@ -69,24 +69,37 @@ class LauncherIT {
   Process startServe(StringBuilder out, StringBuilder err, String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("serve"));
     args.addAll(List.of(options));
-    Process serve = process(tmp, args.toArray(String[]::new)).start();
-    serve.getOutputStream().close();
-    drain(serve.getInputStream(), out);
-    drain(serve.getErrorStream(), err);
+    Process serve = startUntil("listening on", out, err, args.toArray(String[]::new));
+    if (!serve.isAlive()) {
+      throw new AssertionError("serve ended before it listened: " + out + err);
+    }
+    return serve;
+  }
+
+  /**
+   * Starts {@code indexq args} in {@link #tmp}, its output drained into {@code out} and {@code
+   * err}, and waits (up to 60 s) until it prints {@code line} or ends; killed when it does neither.
+   */
+  Process startUntil(String line, StringBuilder out, StringBuilder err, String... args)
+      throws Exception {
+    Process p = process(tmp, args).start();
+    p.getOutputStream().close();
+    drain(p.getInputStream(), out);
+    drain(p.getErrorStream(), err);
     try {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> {
                 synchronized (out) {
-                  return out.toString().contains("listening on");
+                  return out.toString().contains(line) || !p.isAlive();
                 }
               });
     } catch (RuntimeException | Error e) {
-      serve.destroyForcibly(); // not listening: the test fails, the process must not stay
+      p.destroyForcibly(); // neither said it nor ended: the test fails, the process must not stay
       throw e;
     }
-    return serve;
+    return p;
   }
 
   static Thread drain(InputStream in, StringBuilder into) {
@@ -235,21 +248,10 @@ class LauncherIT {
   void aDataDirectoryHeldByAnotherProcessIsExitTwoAndCtrlCShutsDownGracefully() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("docs"));
     Files.writeString(dir.resolve("a.md"), "hello from a watched directory");
-    Process watch = process(tmp, "watch", "docs").start();
-    watch.getOutputStream().close();
     StringBuilder out = new StringBuilder();
     StringBuilder err = new StringBuilder();
-    drain(watch.getInputStream(), out);
-    drain(watch.getErrorStream(), err);
+    Process watch = startUntil("press Ctrl-C to stop", out, err, "watch", "docs");
     try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                synchronized (out) {
-                  return out.toString().contains("press Ctrl-C to stop") || !watch.isAlive();
-                }
-              });
       assertThat(watch.isAlive()).as("watch is running; err: %s", err).isTrue();
 
       // search and status read the index as of its last commit while watch holds the directory:
