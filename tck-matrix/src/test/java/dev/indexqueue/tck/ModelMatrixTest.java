@@ -259,6 +259,26 @@ class ModelMatrixTest {
     }
   }
 
+  /** What a service that did not get somewhere in time was doing: its status and its threads. */
+  private static String stuck(IndexingService service) {
+    StringBuilder b = new StringBuilder();
+    b.append(service.queueStatus()).append('\n');
+    Thread.getAllStackTraces().entrySet().stream()
+        .filter(t -> t.getKey().getName().startsWith("indexqueue-"))
+        .forEach(
+            t -> {
+              b.append('"')
+                  .append(t.getKey().getName())
+                  .append("\" ")
+                  .append(t.getKey().getState());
+              for (StackTraceElement e : t.getValue()) {
+                b.append("\n    at ").append(e);
+              }
+              b.append('\n');
+            });
+    return b.toString();
+  }
+
   // ------------------------------------------------------------------------------ the checker
 
   private void check(Runs.Run run, Cell cell, int n, Stats stats) {
@@ -322,7 +342,12 @@ class ModelMatrixTest {
             if (phase.waitFor() < accepted.size()) {
               Accepted a = tickets.get(phase.waitFor());
               assertThat(a.ticket().await(TaskStage.APPLIED, Duration.ofMinutes(1)))
-                  .as("task %s applied before the restart", a.queued().id())
+                  .as(
+                      () ->
+                          "task "
+                              + a.queued().id()
+                              + " applied before the restart\n"
+                              + stuck(service))
                   .isTrue();
             }
             if (phase.restart() == Runs.Restart.CRASH) {
