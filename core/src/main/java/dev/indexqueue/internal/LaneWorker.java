@@ -133,8 +133,10 @@ final class LaneWorker implements Runnable {
         service.stateLost((BackendStateLostException) x.getCause());
       }
     }
+    maintainer.batchCompleting();
     Map<String, long[]> marks = lane.completed(batch, abandoned);
     if (abandoned) {
+      maintainer.batchAbandoned();
       return;
     }
     counters.applied.add(batch.size() - dead);

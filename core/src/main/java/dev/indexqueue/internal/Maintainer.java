@@ -161,6 +161,16 @@ final class Maintainer {
    */
   private boolean restoring;
 
+  /**
+   * Batches a lane has marked finished ({@link LaneScheduler#completed}) but not yet reported
+   * ({@link #batchApplied}): while one is, a lane may show its replay finished before this knows
+   * the last batch's marks, and a refresh planned then would not tell its waiters. Incremented
+   * before the lane marks the batch (no lock needed: the lane's lock orders it before the mark),
+   * decremented under {@link #lock} with the report.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger reporting =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** Callers of {@link #commitNow} waiting for the next round, which commits whatever applied. */
   private final java.util.List<CompletableFuture<Void>> commitRequests =
       new java.util.ArrayList<>();
@@ -214,6 +224,7 @@ final class Maintainer {
   void batchApplied(int tasks, int coalesced, Map<String, long[]> marks) {
     lock.lock();
     try {
+      reporting.decrementAndGet();
       for (Map.Entry<String, long[]> m : marks.entrySet()) {
         long[] v = m.getValue();
         long[] cur = appliedMarks.get(m.getKey());
@@ -229,6 +240,25 @@ final class Maintainer {
       appliedSinceCommit += tasks;
       releasableSinceCommit += tasks + (long) coalesced;
       appliedSinceRefresh = true;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A lane is about to mark a batch finished; {@link #batchApplied} or {@link #batchAbandoned}
+   * follows on the same thread.
+   */
+  void batchCompleting() {
+    reporting.incrementAndGet();
+  }
+
+  /** A batch announced by {@link #batchCompleting} will not be reported (the backend lost it). */
+  void batchAbandoned() {
+    lock.lock();
+    try {
+      reporting.decrementAndGet();
       wake.signalAll();
     } finally {
       lock.unlock();
@@ -907,6 +937,9 @@ final class Maintainer {
   }
 
   private boolean replayFinished() {
+    if (reporting.get() != 0) {
+      return false; // a lane's last replayed batch may be finished but not yet reported
+    }
     for (LaneScheduler lane : lanes) {
       if (!lane.replayFinished()) {
         return false;

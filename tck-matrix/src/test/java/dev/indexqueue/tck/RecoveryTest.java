@@ -144,6 +144,115 @@ class RecoveryTest {
   }
 
   /**
+   * A lane marks its last replayed batch finished, then tells the maintainer what it applied (the
+   * listener is told in between). A refresh planned in that gap saw the replay finished but not the
+   * last batch's marks: it released the replay's waiters, and a second refresh followed for the
+   * last batch (CI saw 2 refreshes in {@link #theReplayAwaitedAtStartIsMadeVisibleByOneRefresh}).
+   * Here the listener holds the lane in that gap while a second waiter wakes the maintainer: no
+   * refresh may run until the lane has reported, and then one shows the whole replay.
+   */
+  @Test
+  void noRefreshCountsTheReplayFinishedBeforeItsLastBatchIsReported() throws Exception {
+    CrashableQueue queue = new CrashableQueue(MemoryTaskQueueProvider.newQueue(1000));
+    RecordingBackend.Storage storage = new RecordingBackend.Storage();
+    RecordingBackend first = new RecordingBackend(storage);
+    RecordingBackend.Gate closed = first.gate();
+    IndexingService before = IndexingService.builder().queue(queue).backend(first).build();
+    for (int i = 0; i < 30; i++) {
+      before.submit(IndexTask.indexFile("ws", "doc" + i, "v" + i));
+    }
+    queue.crash(); // nothing applied, nothing committed
+    first.crash();
+    closed.open();
+    before.shutdown(Duration.ofSeconds(10));
+
+    queue.restart();
+    RecordingBackend second = new RecordingBackend(storage);
+    RecordingBackend.Gate gate = second.gate(); // the replay waits at its first batch
+    java.util.concurrent.CountDownLatch inGap = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch leaveGap = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger batches =
+        new java.util.concurrent.atomic.AtomicInteger();
+    IndexingService after =
+        IndexingService.builder()
+            .queue(queue)
+            .backend(second)
+            .batchSize(10)
+            .coalescing(false)
+            .listener(
+                new dev.indexqueue.IndexingListener() {
+                  @Override
+                  public void batchApplied(int lane, int tasks, long applyNanos, long waitNanos) {
+                    if (batches.incrementAndGet() == 3) { // the last one
+                      inGap.countDown();
+                      try {
+                        leaveGap.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }
+                  }
+                })
+            .build();
+    try {
+      CompletableFuture<Boolean> ready = awaitReadyInThread(after, "ws");
+      await().atMost(Duration.ofSeconds(30)).until(() -> gate.waiting() == 1);
+      gate.open();
+      assertThat(inGap.await(30, TimeUnit.SECONDS)).isTrue();
+      // a second waiter for the replay wakes the maintainer while the last batch is unreported
+      CompletableFuture<Boolean> second2 = awaitReadyInThread(after, "other");
+      Thread maintainer = thread("-maintainer");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  second.refreshes() > 0
+                      || (maintainer.getState() != Thread.State.RUNNABLE
+                          && waiterThreadsWaiting() == 2));
+      assertThat(second.refreshes()).as("refreshes before the last batch was reported").isZero();
+      assertThat(ready).isNotDone();
+      leaveGap.countDown();
+      assertThat(ready.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(second2.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.refreshes()).as("refreshes until the replay was visible").isEqualTo(1);
+    } finally {
+      leaveGap.countDown();
+      after.shutdown(Duration.ofSeconds(30));
+    }
+    second.assertNoViolations();
+  }
+
+  private static CompletableFuture<Boolean> awaitReadyInThread(IndexingService s, String ws) {
+    CompletableFuture<Boolean> ready = new CompletableFuture<>();
+    new Thread(
+            () -> {
+              try {
+                ready.complete(s.awaitIndexReady(ws, Duration.ofSeconds(30)));
+              } catch (Throwable e) {
+                ready.completeExceptionally(e);
+              }
+            },
+            "awaiting the replay " + ws)
+        .start();
+    return ready;
+  }
+
+  private static long waiterThreadsWaiting() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("awaiting the replay "))
+        .filter(t -> t.getState() == Thread.State.TIMED_WAITING)
+        .count();
+  }
+
+  private static Thread thread(String suffix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("indexqueue-") && t.getName().endsWith(suffix))
+        .filter(Thread::isAlive)
+        .reduce((a, b) -> b.getId() > a.getId() ? b : a)
+        .orElseThrow();
+  }
+
+  /**
    * A crash between a commit and the queue's acknowledge leaves committed tasks in the queue. The
    * next start must release them: else a queue they fill stays full, since nothing is left to apply
    * and so no commit ever acknowledges them, and every submit blocks until it gives up. Found by
