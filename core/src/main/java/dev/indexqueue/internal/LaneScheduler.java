@@ -602,7 +602,14 @@ final class LaneScheduler {
   /** Takes up to {@code batchSize} entries, always the best-ranked workspace's head next. */
   private List<Entry> takeBatch() {
     List<Entry> batch = new ArrayList<>(Math.min(batchSize, pendingCount));
+    // a batch that starts with urgent work carries only urgent work (with the earlier tasks of its
+    // workspaces, which inherit the priority): urgent tasks are applied without waiting for a
+    // batch of normal ones behind them
+    boolean urgentOnly = !active.isEmpty() && active.first().rankedUrgent;
     while (batch.size() < batchSize && !active.isEmpty()) {
+      if (urgentOnly && !active.first().rankedUrgent) {
+        break;
+      }
       WorkspacePending best = active.pollFirst();
       WorkspacePending second = active.isEmpty() ? null : active.first();
       do {
@@ -616,7 +623,9 @@ final class LaneScheduler {
           break;
         }
         rank(best);
-      } while (batch.size() < batchSize && (second == null || RANK.compare(best, second) < 0));
+      } while (batch.size() < batchSize
+          && (!urgentOnly || best.rankedUrgent)
+          && (second == null || RANK.compare(best, second) < 0));
       rerank(best);
     }
     pendingCount -= batch.size();

@@ -146,8 +146,11 @@ class LaneSchedulerTest {
     LaneScheduler lane = lane(queue);
 
     List<Entry> first = lane.next();
-    assertThat(ids(first)).containsExactly(new TaskId(0, 1, 1), new TaskId(0, 0, 0));
+    assertThat(ids(first)).as("an urgent batch: P alone").containsExactly(new TaskId(0, 1, 1));
     lane.completed(first, false);
+    List<Entry> then = lane.next();
+    assertThat(ids(then)).containsExactly(new TaskId(0, 0, 0));
+    lane.completed(then, false);
     assertThat(checkpoint(lane))
         .as("normal band anchored at E (its predecessor P is above the urgent band's 0)")
         .containsExactly(0, 0);
@@ -159,6 +162,34 @@ class LaneSchedulerTest {
     lane.completed(second, false);
     assertThat(checkpoint(lane)).containsExactly(1, 2);
     assertThat(lane.unfinished()).isZero();
+  }
+
+  /**
+   * A batch that starts with urgent work carries only urgent work: an urgent task behind a backlog
+   * is applied without the normal tasks that would fill its batch (each one more of the batch's
+   * apply time before it is APPLIED). A workspace's earlier tasks inherit its urgent task's
+   * priority and go with it; what follows the urgent task waits for the next batch.
+   */
+  @Test
+  void anUrgentBatchCarriesOnlyUrgentWork() throws Exception {
+    HidingQueue queue = new HidingQueue();
+    for (int i = 0; i < 6; i++) {
+      queue.append(0, task("bulk", "b" + i, 0), null, false); // n0..n5
+    }
+    queue.append(0, task("w1", "before", 0), null, false); // n6
+    queue.append(1, task("w1", "urgent", -3), new Predecessor(0, 6), false); // u0
+    queue.append(0, task("w1", "after", 0), new Predecessor(1, 0), false); // n7
+    queue.append(1, task("w2", "urgent", -1), null, false); // u1
+    LaneScheduler lane = lane(queue); // batches of up to 4
+
+    List<Entry> urgent = lane.next();
+    assertThat(ids(urgent))
+        .as("w1's urgent task with the task before it, then w2's: no normal task fills the batch")
+        .containsExactly(new TaskId(0, 0, 6), new TaskId(0, 1, 0), new TaskId(0, 1, 1));
+    lane.completed(urgent, false);
+    List<Entry> normal = lane.next();
+    assertThat(normal).hasSize(4);
+    assertThat(normal).allMatch(e -> e.id().band() == TaskQueue.NORMAL_BAND);
   }
 
   /**
@@ -174,8 +205,12 @@ class LaneSchedulerTest {
     LaneScheduler lane = lane(queue);
 
     List<Entry> batch = lane.next();
-    assertThat(ids(batch)).containsExactly(new TaskId(0, 1, 0), new TaskId(0, 0, 0));
+    assertThat(ids(batch)).as("an urgent batch: P alone").containsExactly(new TaskId(0, 1, 0));
     lane.completed(batch, false);
+    assertThat(checkpoint(lane)).as("P passed, E not applied").containsExactly(0, 1);
+    List<Entry> then = lane.next();
+    assertThat(ids(then)).containsExactly(new TaskId(0, 0, 0));
+    lane.completed(then, false);
     assertThat(checkpoint(lane)).containsExactly(1, 1);
     assertThat(lane.unfinished()).isZero();
     assertThat(lane.isDrained()).isTrue();
