@@ -552,6 +552,10 @@ public final class DefaultIndexingService implements IndexingService {
     @Override
     public void parkForRewind() throws InterruptedException {
       control.parkForRewind(DefaultIndexingService.this::rewind);
+      // the rewind's own wake-up (Maintainer.rewound) comes before the request is cleared: a
+      // maintainer that saw the request still set sleeps until woken again, and a replay with
+      // nothing to apply would not wake it for the refresh that restores what searches saw
+      maintainer.waiterAdded();
     }
 
     @Override

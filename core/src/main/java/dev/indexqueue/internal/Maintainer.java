@@ -265,7 +265,7 @@ final class Maintainer {
     }
   }
 
-  /** Someone started waiting for a stage: a round may be due now. */
+  /** Someone started waiting for a stage, or a rewind ended: a round may be due now. */
   void waiterAdded() {
     lock.lock();
     try {
