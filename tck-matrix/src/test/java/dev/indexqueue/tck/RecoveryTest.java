@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.indexqueue.BackpressurePolicy;
 import dev.indexqueue.CommitPolicy;
 import dev.indexqueue.IndexTask;
+import dev.indexqueue.IndexingListener;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.ShutdownReport;
 import dev.indexqueue.TaskStage;
@@ -18,7 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,21 +93,7 @@ class RecoveryTest {
   void theReplayAwaitedAtStartIsMadeVisibleByOneRefresh() throws Exception {
     CrashableQueue queue = new CrashableQueue(MemoryTaskQueueProvider.newQueue(1000));
     RecordingBackend.Storage storage = new RecordingBackend.Storage();
-    RecordingBackend first = new RecordingBackend(storage);
-    RecordingBackend.Gate closed = first.gate();
-    IndexingService before = IndexingService.builder().queue(queue).backend(first).build();
-    List<IndexTask> tasks = new ArrayList<>();
-    for (int i = 0; i < 250; i++) {
-      IndexTask t = IndexTask.indexFile("ws", "doc" + i, "v" + i);
-      tasks.add(t);
-      before.submit(t);
-    }
-    queue.crash(); // nothing applied, nothing committed
-    first.crash();
-    closed.open();
-    before.shutdown(Duration.ofSeconds(10));
-
-    queue.restart();
+    List<IndexTask> tasks = crashBeforeApplying(queue, storage, 250);
     RecordingBackend second = new RecordingBackend(storage);
     RecordingBackend.Gate gate = second.gate(); // the replay waits at its first batch
     IndexingService after =
@@ -116,22 +105,11 @@ class RecoveryTest {
             .build();
     try {
       assertThat(after.queueStatus().replayed()).isEqualTo(250);
-      CompletableFuture<Boolean> ready = new CompletableFuture<>();
-      Thread waiter =
-          new Thread(
-              () -> {
-                try {
-                  ready.complete(after.awaitIndexReady("ws", Duration.ofSeconds(30)));
-                } catch (Throwable e) {
-                  ready.completeExceptionally(e);
-                }
-              },
-              "awaiting the replay");
-      waiter.start();
+      CompletableFuture<Boolean> ready = awaitReadyInThread(after, "ws");
       // the waiter waits for the replay (its only timed wait) before the replay goes on
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> waiter.getState() == Thread.State.TIMED_WAITING && gate.waiting() == 1);
+          .until(() -> waiterThreadsWaiting() == 1 && gate.waiting() == 1);
       gate.open();
       assertThat(ready.get(30, TimeUnit.SECONDS)).isTrue();
       assertThat(second.batches()).as("replayed in batches of 10").isEqualTo(25);
@@ -155,24 +133,12 @@ class RecoveryTest {
   void noRefreshCountsTheReplayFinishedBeforeItsLastBatchIsReported() throws Exception {
     CrashableQueue queue = new CrashableQueue(MemoryTaskQueueProvider.newQueue(1000));
     RecordingBackend.Storage storage = new RecordingBackend.Storage();
-    RecordingBackend first = new RecordingBackend(storage);
-    RecordingBackend.Gate closed = first.gate();
-    IndexingService before = IndexingService.builder().queue(queue).backend(first).build();
-    for (int i = 0; i < 30; i++) {
-      before.submit(IndexTask.indexFile("ws", "doc" + i, "v" + i));
-    }
-    queue.crash(); // nothing applied, nothing committed
-    first.crash();
-    closed.open();
-    before.shutdown(Duration.ofSeconds(10));
-
-    queue.restart();
+    crashBeforeApplying(queue, storage, 30);
     RecordingBackend second = new RecordingBackend(storage);
     RecordingBackend.Gate gate = second.gate(); // the replay waits at its first batch
-    java.util.concurrent.CountDownLatch inGap = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch leaveGap = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicInteger batches =
-        new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch inGap = new CountDownLatch(1);
+    CountDownLatch leaveGap = new CountDownLatch(1);
+    AtomicInteger batches = new AtomicInteger();
     IndexingService after =
         IndexingService.builder()
             .queue(queue)
@@ -180,7 +146,7 @@ class RecoveryTest {
             .batchSize(10)
             .coalescing(false)
             .listener(
-                new dev.indexqueue.IndexingListener() {
+                new IndexingListener() {
                   @Override
                   public void batchApplied(int lane, int tasks, long applyNanos, long waitNanos) {
                     if (batches.incrementAndGet() == 3) { // the last one
@@ -220,6 +186,31 @@ class RecoveryTest {
       after.shutdown(Duration.ofSeconds(30));
     }
     second.assertNoViolations();
+  }
+
+  /**
+   * Submits {@code n} tasks of workspace "ws" to a service over {@code queue} and {@code storage},
+   * then crashes it before it applied or committed any, and restarts the queue.
+   *
+   * @return the tasks, in submission order
+   */
+  private static List<IndexTask> crashBeforeApplying(
+      CrashableQueue queue, RecordingBackend.Storage storage, int n) {
+    RecordingBackend first = new RecordingBackend(storage);
+    RecordingBackend.Gate closed = first.gate();
+    IndexingService before = IndexingService.builder().queue(queue).backend(first).build();
+    List<IndexTask> tasks = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      IndexTask t = IndexTask.indexFile("ws", "doc" + i, "v" + i);
+      tasks.add(t);
+      before.submit(t);
+    }
+    queue.crash(); // nothing applied, nothing committed
+    first.crash();
+    closed.open();
+    before.shutdown(Duration.ofSeconds(10));
+    queue.restart();
+    return tasks;
   }
 
   private static CompletableFuture<Boolean> awaitReadyInThread(IndexingService s, String ws) {
