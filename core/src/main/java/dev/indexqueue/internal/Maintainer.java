@@ -427,6 +427,11 @@ final class Maintainer {
           if (raised) {
             progress.advance(TaskStage.DURABLE, ws, kept);
           }
+          // the loss lowered APPLIED to the DURABLE marks, which may lag behind the commit (a
+          // commit whose marks were not yet advanced, or planned before the lanes finished what its
+          // checkpoint covers): what the commit holds is applied and is not replayed, so raise it
+          // here, or an APPLIED waiter for it waits forever
+          progress.advance(TaskStage.APPLIED, ws, kept);
           if (kept[0] > progress.mark(TaskStage.VISIBLE, ws, 0)
               || kept[1] > progress.mark(TaskStage.VISIBLE, ws, 1)) {
             changedSinceRefresh.add(ws); // committed, to be made visible (again)
