@@ -165,8 +165,9 @@ final class Maintainer {
    * Batches a lane has marked finished ({@link LaneScheduler#completed}) but not yet reported
    * ({@link #batchApplied}): while one is, a lane may show its replay finished before this knows
    * the last batch's marks, and a refresh planned then would not tell its waiters. Incremented
-   * before the lane marks the batch (no lock needed: the lane's lock orders it before the mark),
-   * decremented under {@link #lock} with the report.
+   * before the lane marks the batch and read after the lanes' state (the lane's lock orders the
+   * two: a finished replay seen comes with its count), decremented under {@link #lock} with the
+   * report.
    */
   private final java.util.concurrent.atomic.AtomicInteger reporting =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -942,15 +943,14 @@ final class Maintainer {
   }
 
   private boolean replayFinished() {
-    if (reporting.get() != 0) {
-      return false; // a lane's last replayed batch may be finished but not yet reported
-    }
     for (LaneScheduler lane : lanes) {
       if (!lane.replayFinished()) {
         return false;
       }
     }
-    return true;
+    // after the lanes, not before: a lane counts a batch in reporting before it marks it finished,
+    // so a finished replay seen above comes with its last batch's count here, unless reported
+    return reporting.get() == 0;
   }
 
   private void notifyListener(Consumer<IndexingListener> call) {
