@@ -454,7 +454,7 @@ public final class DefaultIndexingService implements IndexingService {
     public CompletableFuture<Ticket> future(TaskStage stage) {
       CompletableFuture<Void> f = progress.register(stage, workspace, id);
       if (!f.isDone()) {
-        maintainer.waiterAdded();
+        maintainer.roundMayBeDue();
         waitersChanged();
       }
       return f.thenApplyAsync(v -> this, callbacks);
@@ -480,7 +480,7 @@ public final class DefaultIndexingService implements IndexingService {
       if (!replayVisible.isDone()) {
         progress.addUntiedWaiter(TaskStage.VISIBLE, 1);
         try {
-          maintainer.waiterAdded();
+          maintainer.roundMayBeDue();
           replayVisible.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } finally {
           progress.addUntiedWaiter(TaskStage.VISIBLE, -1);
@@ -492,7 +492,7 @@ public final class DefaultIndexingService implements IndexingService {
       }
       CompletableFuture<Void> f = progress.register(TaskStage.VISIBLE, workspace, last);
       if (!f.isDone()) {
-        maintainer.waiterAdded();
+        maintainer.roundMayBeDue();
         waitersChanged();
       }
       try {
@@ -555,7 +555,7 @@ public final class DefaultIndexingService implements IndexingService {
       // the rewind's own wake-up (Maintainer.rewound) comes before the request is cleared: a
       // maintainer that saw the request still set sleeps until woken again, and a replay with
       // nothing to apply would not wake it for the refresh that restores what searches saw
-      maintainer.waiterAdded();
+      maintainer.roundMayBeDue();
     }
 
     @Override
@@ -719,7 +719,7 @@ public final class DefaultIndexingService implements IndexingService {
     if (waits.isEmpty()) {
       return;
     }
-    maintainer.waiterAdded();
+    maintainer.roundMayBeDue();
     try {
       CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]))
           .get(READ_REFRESH_WAIT.toNanos(), TimeUnit.NANOSECONDS);

@@ -267,7 +267,7 @@ final class Maintainer {
   }
 
   /** Someone started waiting for a stage, or a rewind ended: a round may be due now. */
-  void waiterAdded() {
+  void roundMayBeDue() {
     lock.lock();
     try {
       wake.signalAll();

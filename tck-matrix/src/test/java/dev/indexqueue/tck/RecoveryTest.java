@@ -136,9 +136,7 @@ class RecoveryTest {
     crashBeforeApplying(queue, storage, 30);
     RecordingBackend second = new RecordingBackend(storage);
     RecordingBackend.Gate gate = second.gate(); // the replay waits at its first batch
-    CountDownLatch inGap = new CountDownLatch(1);
-    CountDownLatch leaveGap = new CountDownLatch(1);
-    AtomicInteger batches = new AtomicInteger();
+    Hold lastBatch = new Hold(3); // the last of the replay's three batches
     IndexingService after =
         IndexingService.builder()
             .queue(queue)
@@ -149,14 +147,7 @@ class RecoveryTest {
                 new IndexingListener() {
                   @Override
                   public void batchApplied(int lane, int tasks, long applyNanos, long waitNanos) {
-                    if (batches.incrementAndGet() == 3) { // the last one
-                      inGap.countDown();
-                      try {
-                        leaveGap.await();
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                      }
-                    }
+                    lastBatch.call();
                   }
                 })
             .build();
@@ -164,7 +155,7 @@ class RecoveryTest {
       CompletableFuture<Boolean> ready = awaitReadyInThread(after, "ws");
       await().atMost(Duration.ofSeconds(30)).until(() -> gate.waiting() == 1);
       gate.open();
-      assertThat(inGap.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(lastBatch.reached.await(30, TimeUnit.SECONDS)).isTrue();
       // a second waiter for the replay wakes the maintainer while the last batch is unreported
       CompletableFuture<Boolean> second2 = awaitReadyInThread(after, "other");
       Thread maintainer = thread("-maintainer");
@@ -177,12 +168,12 @@ class RecoveryTest {
                           && waiterThreadsWaiting() == 2));
       assertThat(second.refreshes()).as("refreshes before the last batch was reported").isZero();
       assertThat(ready).isNotDone();
-      leaveGap.countDown();
+      lastBatch.released.countDown();
       assertThat(ready.get(30, TimeUnit.SECONDS)).isTrue();
       assertThat(second2.get(30, TimeUnit.SECONDS)).isTrue();
       assertThat(second.refreshes()).as("refreshes until the replay was visible").isEqualTo(1);
     } finally {
-      leaveGap.countDown();
+      lastBatch.released.countDown();
       after.shutdown(Duration.ofSeconds(30));
     }
     second.assertNoViolations();
@@ -201,9 +192,7 @@ class RecoveryTest {
     RecordingBackend.Storage storage = new RecordingBackend.Storage();
     CrashableBackend backend = new CrashableBackend(() -> new RecordingBackend(storage));
     backend.loseStateAt(3);
-    CountDownLatch inCommitted = new CountDownLatch(1);
-    CountDownLatch leave = new CountDownLatch(1);
-    AtomicInteger commits = new AtomicInteger();
+    Hold firstCommit = new Hold(1); // committed, DURABLE not yet told
     IndexingService service =
         IndexingService.builder()
             .queue(MemoryTaskQueueProvider.newQueue(1000))
@@ -215,24 +204,17 @@ class RecoveryTest {
                 new IndexingListener() {
                   @Override
                   public void committed(long tasks, long nanos) {
-                    if (commits.incrementAndGet() == 1) { // committed, DURABLE not yet told
-                      inCommitted.countDown();
-                      try {
-                        leave.await();
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                      }
-                    }
+                    firstCommit.call();
                   }
                 })
             .build();
     try {
       Ticket a1 = service.submit(IndexTask.indexFile("w", "a1", "one"));
       service.submit(IndexTask.indexFile("w", "a2", "two"));
-      assertThat(inCommitted.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(firstCommit.reached.await(30, TimeUnit.SECONDS)).isTrue();
       service.submit(IndexTask.indexFile("other", "b", "three")); // the third apply: lost
       await().atMost(Duration.ofSeconds(30)).until(() -> service.queueStatus().retried() >= 1);
-      leave.countDown();
+      firstCommit.released.countDown();
       Ticket c = service.submit(IndexTask.indexFile("third", "c", "four"));
       assertThat(c.await(TaskStage.APPLIED, Duration.ofSeconds(30)))
           .as("after the rewind")
@@ -243,8 +225,34 @@ class RecoveryTest {
           .as("a committed task is applied")
           .isTrue();
     } finally {
-      leave.countDown();
+      firstCommit.released.countDown();
       service.shutdown(Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * Holds the thread that makes the {@code n}-th {@link #call()} (a listener callback) until the
+   * test counts {@link #released} down; {@link #reached} tells the test it is held. Thread-safe.
+   */
+  static final class Hold {
+    final CountDownLatch reached = new CountDownLatch(1);
+    final CountDownLatch released = new CountDownLatch(1);
+    private final AtomicInteger calls = new AtomicInteger();
+    private final int n;
+
+    Hold(int n) {
+      this.n = n;
+    }
+
+    void call() {
+      if (calls.incrementAndGet() == n) {
+        reached.countDown();
+        try {
+          released.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 
