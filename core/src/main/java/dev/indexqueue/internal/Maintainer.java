@@ -38,17 +38,19 @@ import org.slf4j.LoggerFactory;
  * is applied. A refresh is due when something was applied since the last one and: a VISIBLE
  * waiter's task is applied, or the replay is waited for, or the service is search-active and {@code
  * refreshInterval} passed, or the replay after a backend's loss of its uncommitted work has caught
- * up (so searches see again what they saw before the loss). From a loss until the lanes have
- * rewound, no round runs and no refresh tells a waiter; what counted as applied or visible beyond
- * the commit counts no more. (A refresh every 1,000 applied tasks, searched or not, would halve the
- * wait of an urgent task behind a backlog, but cost a third of the end-to-end throughput in smaller
- * segments: measured and left out.) <b>Group commit</b> (and group refresh): when a waiter's task
- * is applied while another waiter's task is accepted into a partition this process applies but not
- * applied yet (it is on its way), the round waits for it — at most as long as {@value
- * #GROUP_COMMITS} commits (one refresh) took, and never past the interval — so one commit covers
- * every batch waiting at that moment. For the same reason an interval commit waits, up to a second
- * interval, while DURABLE waiters' tasks are on their way: their commit will come within moments
- * and covers it.
+ * up (so searches see again what they saw before the loss). When VISIBLE waiters are all a refresh
+ * is for and the backend refreshes by workspace ({@code refreshesByWorkspace}), it refreshes only
+ * the waiters' workspaces, so a waiter never waits for a flush of another shard's backlog. From a
+ * loss until the lanes have rewound, no round runs and no refresh tells a waiter; what counted as
+ * applied or visible beyond the commit counts no more. (A refresh every 1,000 applied tasks,
+ * searched or not, would halve the wait of an urgent task behind a backlog, but cost a third of the
+ * end-to-end throughput in smaller segments: measured and left out.) <b>Group commit</b> (and group
+ * refresh): when a waiter's task is applied while another waiter's task is accepted into a
+ * partition this process applies but not applied yet (it is on its way), the round waits for it —
+ * at most as long as {@value #GROUP_COMMITS} commits (one refresh) took, and never past the
+ * interval — so one commit covers every batch waiting at that moment. For the same reason an
+ * interval commit waits, up to a second interval, while DURABLE waiters' tasks are on their way:
+ * their commit will come within moments and covers it.
  */
 final class Maintainer {
   private static final Logger LOG = LoggerFactory.getLogger(Maintainer.class);
@@ -60,6 +62,7 @@ final class Maintainer {
       long committedTasks,
       boolean refresh,
       Map<String, long[]> refreshMarks,
+      Set<String> refreshOnly,
       List<CompletableFuture<Void>> requests) {}
 
   /** A group commit waits for other waiters at most as long as this many commits take. */
@@ -94,6 +97,10 @@ final class Maintainer {
   private final long capacity;
   private final int commitMaxTasks;
   private final long commitIntervalNanos;
+
+  /** Whether the backend refreshes single workspaces for less ({@code refreshesByWorkspace}). */
+  private final boolean byWorkspace;
+
   private final long refreshIntervalNanos;
   private final long searchIdleNanos;
 
@@ -202,6 +209,7 @@ final class Maintainer {
     this.refreshIntervalNanos = Settings.saturatedNanos(settings.refreshInterval());
     this.searchIdleNanos = Settings.saturatedNanos(settings.searchIdleAfter());
     this.shared = queue.isShared() && backend.refreshesReachOtherProcesses();
+    this.byWorkspace = backend.refreshesByWorkspace();
     this.committed = committed;
     this.spaceFreed = spaceFreed;
     this.wakeLanes = wakeLanes;
@@ -638,14 +646,50 @@ final class Maintainer {
       reachedSince[TaskStage.DURABLE.ordinal()] = -1;
     }
     Map<String, long[]> refreshMarks = Map.of();
+    Set<String> refreshOnly = null;
     if (refresh) {
-      refreshMarks = marksOf(changedSinceRefresh);
-      changedSinceRefresh.clear();
-      appliedSinceRefresh = false;
-      lastRefreshNanos = now;
+      refreshOnly = force ? null : waitersOnly(now);
+      if (refreshOnly == null) {
+        refreshMarks = marksOf(changedSinceRefresh);
+        changedSinceRefresh.clear();
+        appliedSinceRefresh = false;
+        lastRefreshNanos = now; // a targeted refresh leaves searches their interval refresh
+      } else {
+        refreshMarks = marksOf(refreshOnly);
+        changedSinceRefresh.removeAll(refreshOnly);
+        appliedSinceRefresh = !changedSinceRefresh.isEmpty();
+      }
       reachedSince[TaskStage.VISIBLE.ordinal()] = -1;
     }
-    return new Round(commit, commitMarks, tasks, refresh, refreshMarks, requests);
+    return new Round(commit, commitMarks, tasks, refresh, refreshMarks, refreshOnly, requests);
+  }
+
+  /**
+   * The workspaces a due refresh needs to make visible when VISIBLE waiters are all it is for and
+   * the backend refreshes by workspace: those changed since the last refresh whose waiters' tasks
+   * are applied. Null when the refresh must show everything: the backend refreshes only as a whole,
+   * the queue is shared, the replay is awaited or restored, searches are due their interval
+   * refresh, or no such workspace is found (holds the lock).
+   */
+  private Set<String> waitersOnly(long now) {
+    if (!byWorkspace
+        || shared
+        || replayAwaited()
+        || restored()
+        || (searchActive(now) && now - lastRefreshNanos >= refreshIntervalNanos)) {
+      return null;
+    }
+    Set<String> only = new HashSet<>();
+    progress.forEachWaited(
+        TaskStage.VISIBLE,
+        (ws, partition, band, lowest, highest) -> {
+          long[] applied = appliedMarks.get(ws);
+          if (applied != null && lowest <= applied[band] && changedSinceRefresh.contains(ws)) {
+            only.add(ws);
+          }
+          return true;
+        });
+    return only.isEmpty() ? null : only;
   }
 
   private Map<String, long[]> marksOf(Set<String> workspaces) {
@@ -890,7 +934,11 @@ final class Maintainer {
       boolean replayDone = !replayVisible.isDone() && replayed;
       try {
         long started = clock.nanoTime();
-        backend.makeVisible();
+        if (round.refreshOnly() == null) {
+          backend.makeVisible();
+        } else {
+          backend.makeVisible(round.refreshOnly());
+        }
         long took = clock.nanoTime() - started;
         notifyListener(l -> l.refreshed(took)); // before the waiters it releases
         boolean told;

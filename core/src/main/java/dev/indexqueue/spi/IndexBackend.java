@@ -89,6 +89,30 @@ public interface IndexBackend extends AutoCloseable {
   void makeVisible();
 
   /**
+   * Makes everything applied to {@code workspaces} before the call visible to their searches and
+   * {@link #documents}; it may make more visible. Only called when {@link #refreshesByWorkspace()}
+   * is true, by the core's maintainer thread, under the same rules as {@link #makeVisible()}. The
+   * default makes everything visible.
+   *
+   * @param workspaces the workspaces whose applied changes must become visible, not empty
+   */
+  default void makeVisible(Set<String> workspaces) {
+    makeVisible();
+  }
+
+  /**
+   * Whether {@link #makeVisible(Set)} costs less than {@link #makeVisible()}: true for an index
+   * split into shards by workspace that refreshes only the shards asked for (the Lucene backend:
+   * docs/DESIGN.md §8), so that a VISIBLE wait never waits for a flush of another shard's backlog.
+   * The core then refreshes only the waiters' workspaces when waiters are all a refresh is for
+   * (searches and the replay at start still refresh everything). The default, false: the core
+   * always calls {@link #makeVisible()}. Called once, at start.
+   */
+  default boolean refreshesByWorkspace() {
+    return false;
+  }
+
+  /**
    * The checkpoint that searches see: for each log, a position such that every task below it is
    * visible to searches (as of the last {@link #makeVisible()} of any process writing to this
    * backend). It may lag behind what is really visible, never run ahead of it; logs it knows

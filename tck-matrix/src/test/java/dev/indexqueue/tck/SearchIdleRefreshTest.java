@@ -1,5 +1,6 @@
 package dev.indexqueue.tck;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,6 +15,7 @@ import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.TaskQueue;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +94,48 @@ class SearchIdleRefreshTest {
       assertThat(backend.contents("ws")).containsKey("a.txt");
       assertThat(service.awaitIndexReady("ws", Duration.ofSeconds(30))).isTrue();
     }
+  }
+
+  @Test
+  void aWaiterOnABackendThatRefreshesByWorkspaceRefreshesOnlyItsWorkspace() throws Exception {
+    ManualClock clock = new ManualClock();
+    RecordingBackend backend = new RecordingBackend().refreshingByWorkspace();
+    try (IndexingService service = builder(backend, clock).build()) {
+      service.submit(IndexTask.indexFile("bulk", "b.txt", "beta")).applied().get(30, SECONDS);
+      Ticket a = service.submit(IndexTask.indexFile("ws", "a.txt", "alpha"));
+      assertThat(a.await(TaskStage.VISIBLE, Duration.ofSeconds(30))).isTrue();
+      // the waiter's workspace only: the other one's change is applied but not refreshed for it
+      assertThat(backend.targetedRefreshes()).containsExactly(Set.of("ws"));
+      assertThat(backend.contents("ws")).containsKey("a.txt");
+      assertThat(backend.contents("bulk")).isEmpty();
+
+      // a waiter on the other workspace gets its own refresh: its change was still pending
+      Ticket b2 = service.submit(IndexTask.indexFile("bulk", "c.txt", "gamma"));
+      assertThat(b2.await(TaskStage.VISIBLE, Duration.ofSeconds(30))).isTrue();
+      assertThat(backend.targetedRefreshes()).containsExactly(Set.of("ws"), Set.of("bulk"));
+      assertThat(backend.contents("bulk")).containsOnlyKeys("b.txt", "c.txt");
+
+      // a read waits for its workspace's applied changes, as before
+      Ticket a2 = service.submit(IndexTask.indexFile("ws", "d.txt", "delta"));
+      a2.applied().get(30, SECONDS);
+      assertThat(service.indexStatus("ws").indexedFiles()).isEqualTo(2);
+      assertThat(backend.contents("ws")).containsOnlyKeys("a.txt", "d.txt");
+    }
+    backend.assertNoViolations();
+  }
+
+  @Test
+  void aBackendThatRefreshesAsAWholeIsNeverAskedForWorkspaces() throws Exception {
+    ManualClock clock = new ManualClock();
+    RecordingBackend backend = new RecordingBackend();
+    try (IndexingService service = builder(backend, clock).build()) {
+      service.submit(IndexTask.indexFile("bulk", "b.txt", "beta")).applied().get(30, SECONDS);
+      Ticket a = service.submit(IndexTask.indexFile("ws", "a.txt", "alpha"));
+      assertThat(a.await(TaskStage.VISIBLE, Duration.ofSeconds(30))).isTrue();
+      assertThat(backend.targetedRefreshes()).isEmpty();
+      assertThat(backend.contents("bulk")).containsKey("b.txt");
+    }
+    backend.assertNoViolations();
   }
 
   @Test

@@ -53,6 +53,16 @@ public abstract class ForwardingIndexBackend implements IndexBackend {
   }
 
   @Override
+  public void makeVisible(Set<String> workspaces) {
+    delegate.makeVisible(workspaces);
+  }
+
+  @Override
+  public boolean refreshesByWorkspace() {
+    return delegate.refreshesByWorkspace();
+  }
+
+  @Override
   public Checkpoint visibleCheckpoint() {
     return delegate.visibleCheckpoint();
   }

@@ -97,6 +97,8 @@ public final class RecordingBackend implements IndexBackend {
   private final List<Rule> rules = new ArrayList<>();
   private final AtomicInteger batches = new AtomicInteger();
   private final AtomicInteger refreshes = new AtomicInteger();
+  private final List<Set<String>> targeted = Collections.synchronizedList(new ArrayList<>());
+  private volatile boolean byWorkspace;
   private volatile Gate gate;
   private volatile boolean closed;
   private volatile boolean crashed;
@@ -304,6 +306,52 @@ public final class RecordingBackend implements IndexBackend {
     }
     storage.markVisible(before);
     refreshes.incrementAndGet();
+  }
+
+  /**
+   * Makes {@link #refreshesByWorkspace()} true: {@link #makeVisible(Set)} then shows only those
+   * workspaces' applied documents, as an index sharded by workspace does. Call before the service
+   * starts (it asks once).
+   *
+   * @return this backend
+   */
+  public RecordingBackend refreshingByWorkspace() {
+    byWorkspace = true;
+    return this;
+  }
+
+  @Override
+  public boolean refreshesByWorkspace() {
+    return byWorkspace;
+  }
+
+  /** Shows the applied documents of {@code workspaces} only; counts as a refresh. */
+  @Override
+  public void makeVisible(Set<String> workspaces) {
+    if (!byWorkspace) {
+      violations.add("makeVisible(" + workspaces + ") called, but refreshesByWorkspace() is false");
+    }
+    synchronized (live) {
+      Map<String, TreeMap<String, String>> next = deepCopy(visible);
+      for (String ws : workspaces) {
+        TreeMap<String, String> docs = live.get(ws);
+        if (docs == null) {
+          next.remove(ws);
+        } else {
+          next.put(ws, new TreeMap<>(docs));
+        }
+      }
+      visible = next;
+    }
+    targeted.add(Set.copyOf(workspaces));
+    refreshes.incrementAndGet();
+  }
+
+  /** The workspace sets of every {@link #makeVisible(Set)}, in call order. */
+  public List<Set<String>> targetedRefreshes() {
+    synchronized (targeted) {
+      return List.copyOf(targeted);
+    }
   }
 
   /** {@link Storage#visibleCheckpoint()}. */
