@@ -189,6 +189,7 @@ public final class DefaultIndexingService implements IndexingService {
    * once: each is read from the backend's committed checkpoint) and starts the threads.
    */
   public static DefaultIndexingService start(Settings settings) {
+    settings.backend().partitions(settings.queue().partitions());
     Checkpoint committed =
         Recovery.committed(settings.name(), settings.queue(), settings.backend());
     DefaultIndexingService s = new DefaultIndexingService(settings, committed);

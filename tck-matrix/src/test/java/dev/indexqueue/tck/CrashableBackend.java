@@ -39,6 +39,7 @@ final class CrashableBackend implements IndexBackend {
   private final AtomicInteger applies = new AtomicInteger();
   private final List<QueuedTask> log = new ArrayList<>();
   private volatile IndexBackend delegate;
+  private volatile int partitions;
   private volatile boolean crashed;
   private volatile boolean lost;
   private volatile int loseAt;
@@ -93,6 +94,9 @@ final class CrashableBackend implements IndexBackend {
       try {
         delegate.close(); // rolls back what was not committed
         delegate = store.get();
+        if (partitions > 0) {
+          delegate.partitions(partitions); // reopened: the index exists, this changes nothing
+        }
         lost = true;
         losses++;
       } finally {
@@ -173,6 +177,27 @@ final class CrashableBackend implements IndexBackend {
 
   @Override
   public void makeVisible() {
+    refresh(null);
+  }
+
+  @Override
+  public void makeVisible(Set<String> workspaces) {
+    refresh(workspaces);
+  }
+
+  @Override
+  public void partitions(int partitions) {
+    this.partitions = partitions;
+    delegate.partitions(partitions);
+  }
+
+  @Override
+  public boolean refreshesByWorkspace() {
+    return delegate.refreshesByWorkspace();
+  }
+
+  /** Refreshes everything ({@code workspaces} null) or those workspaces, or fails when told to. */
+  private void refresh(Set<String> workspaces) {
     if (failRefreshes) {
       synchronized (log) {
         appliedAtFailedRefresh = (int) log.stream().filter(java.util.Objects::nonNull).count();
@@ -182,7 +207,11 @@ final class CrashableBackend implements IndexBackend {
     // the read lock: a loss swaps the delegate under the write lock
     lock.readLock().lock();
     try {
-      delegate.makeVisible();
+      if (workspaces == null) {
+        delegate.makeVisible();
+      } else {
+        delegate.makeVisible(workspaces);
+      }
     } finally {
       lock.readLock().unlock();
     }

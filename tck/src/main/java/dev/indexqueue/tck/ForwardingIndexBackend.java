@@ -53,6 +53,11 @@ public abstract class ForwardingIndexBackend implements IndexBackend {
   }
 
   @Override
+  public void partitions(int partitions) {
+    delegate.partitions(partitions);
+  }
+
+  @Override
   public void makeVisible(Set<String> workspaces) {
     delegate.makeVisible(workspaces);
   }
