@@ -50,6 +50,7 @@ import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.store.NRTCachingDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +100,10 @@ final class LuceneIndexBackend implements IndexBackend {
   private final String where;
   private final LuceneIndexOptions options;
   private final int maxBufferedDocs;
+
+  /** The shards of the index this one is a shard of (stored with each commit), or 1. */
+  private final int shardCount;
+
   private final Analyzer indexAnalyzer = CodeSearch.analyzer();
   private final LuceneReads reads = new LuceneReads(this::withSearcher);
   private final PreAnalysis preAnalysis;
@@ -136,10 +141,25 @@ final class LuceneIndexBackend implements IndexBackend {
    */
   LuceneIndexBackend(
       Directory directory, String where, LuceneIndexOptions options, int maxBufferedDocs) {
+    this(directory, where, options, maxBufferedDocs, 1);
+  }
+
+  /**
+   * Opens one shard of a {@link ShardedLuceneBackend} (or, with {@code shardCount} 1, a whole
+   * index), as {@link #LuceneIndexBackend(Directory, String, LuceneIndexOptions, int)} does; every
+   * commit also stores {@code shardCount} under {@value LuceneIndexBackendProvider#SHARDS_KEY}.
+   */
+  LuceneIndexBackend(
+      Directory directory,
+      String where,
+      LuceneIndexOptions options,
+      int maxBufferedDocs,
+      int shardCount) {
     this.directory = directory;
     this.where = where;
     this.options = options;
     this.maxBufferedDocs = maxBufferedDocs;
+    this.shardCount = shardCount;
     this.readOnly = false;
     this.preAnalysis =
         new PreAnalysis(
@@ -171,6 +191,7 @@ final class LuceneIndexBackend implements IndexBackend {
     this.where = where;
     this.options = LuceneIndexOptions.of(Path.of(where)).withAnalysisThreads(0);
     this.maxBufferedDocs = 0;
+    this.shardCount = 1;
     this.readOnly = true;
     this.preAnalysis = new PreAnalysis(indexAnalyzer, F_CONTENT, 0, "unused", 1);
     this.current = new Writer(null, committed);
@@ -221,14 +242,31 @@ final class LuceneIndexBackend implements IndexBackend {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new IllegalArgumentException("directory: must be a directory, was: " + dir);
     }
-    Directory d;
+    return new LuceneIndexBackend(writerDirectory(dir), dir.toString(), options, 0);
+  }
+
+  /** Segments this small stay in memory until merged or committed ({@link #writerDirectory}). */
+  private static final double CACHED_SEGMENT_MB = 2;
+
+  /**
+   * The most memory the newly flushed small segments of one writer take ({@link #writerDirectory}).
+   */
+  private static final double CACHED_MB = 16;
+
+  /**
+   * The directory a writer uses in {@code dir} (created when missing): Lucene's {@link
+   * NRTCachingDirectory} over the file system, so the small segments a refresh flushes stay in
+   * memory until merged or committed (a commit writes and syncs them). A refresh of a few documents
+   * then costs no file creations: measured on 2 cores, 4 documents then a refresh, 2.6 ms instead
+   * of 6.0 ms per round (one writer), 8.8 instead of 16.2 ms (four).
+   */
+  static Directory writerDirectory(Path dir) {
     try {
       Files.createDirectories(dir);
-      d = FSDirectory.open(dir);
+      return new NRTCachingDirectory(FSDirectory.open(dir), CACHED_SEGMENT_MB, CACHED_MB);
     } catch (IOException e) {
       throw new UncheckedIOException("directory: cannot create or open " + dir, e);
     }
-    return new LuceneIndexBackend(d, dir.toString(), options, 0);
   }
 
   // ------------------------------------------------------------------------------ open
@@ -295,14 +333,18 @@ final class LuceneIndexBackend implements IndexBackend {
     }
   }
 
-  /** What every commit stores besides the documents: the checkpoint and the analysis version. */
-  private static Iterable<Map.Entry<String, String>> commitData(Checkpoint cp) {
-    return Map.of(
-            LuceneIndexBackendProvider.CHECKPOINT_KEY,
-            cp.encode(),
-            LuceneIndexBackendProvider.ANALYSIS_KEY,
-            LuceneIndexBackendProvider.ANALYSIS_VERSION)
-        .entrySet();
+  /**
+   * What every commit stores besides the documents: the checkpoint, the analysis version and, for a
+   * shard, the number of shards.
+   */
+  private Iterable<Map.Entry<String, String>> commitData(Checkpoint cp) {
+    Map<String, String> data = new HashMap<>();
+    data.put(LuceneIndexBackendProvider.CHECKPOINT_KEY, cp.encode());
+    data.put(LuceneIndexBackendProvider.ANALYSIS_KEY, LuceneIndexBackendProvider.ANALYSIS_VERSION);
+    if (shardCount > 1) {
+      data.put(LuceneIndexBackendProvider.SHARDS_KEY, Integer.toString(shardCount));
+    }
+    return data.entrySet();
   }
 
   /**
@@ -502,33 +544,62 @@ final class LuceneIndexBackend implements IndexBackend {
 
   // ------------------------------------------------------------------------------ apply
 
-  @Override
-  public void apply(Batch batch) {
+  /**
+   * Applies task {@code i} of a batch that a {@link ShardedLuceneBackend} spreads over its shards;
+   * fails as {@link #apply} does.
+   */
+  void applyTask(IndexTask task, WorkspaceSource source, PreAnalysis.Pending analysed, int i) {
+    withWriter("apply", w -> applyOne(w, task, source, analysed, i));
+  }
+
+  /** What {@link #withWriter} runs with the writer. */
+  @FunctionalInterface
+  private interface WriterCall {
+    void run(Writer w) throws IOException;
+  }
+
+  /**
+   * Runs {@code call} with the writer and the read lock held; a failure is classified by {@link
+   * #failure} (a tragic one resets the writer) once the lock is released.
+   */
+  private void withWriter(String operation, WriterCall call) {
     Writer w = enter();
     Throwable failure = null;
-    int lanes = applying.incrementAndGet();
     try {
-      List<QueuedTask> tasks = batch.tasks();
-      PreAnalysis.Pending analysed = preAnalysis.start(contents(tasks), lanes);
-      for (int i = 0; i < tasks.size(); i++) {
-        applyOne(w, tasks.get(i).task(), batch.source(), analysed, i);
-      }
+      call.run(w);
     } catch (IOException | RuntimeException | Error e) {
       failure = e;
     } finally {
-      applying.decrementAndGet();
       lock.readLock().unlock();
     }
     if (failure != null) {
-      throw failure(w, failure, "apply");
+      throw failure(w, failure, operation);
     }
+  }
+
+  @Override
+  public void apply(Batch batch) {
+    withWriter(
+        "apply",
+        w -> {
+          int lanes = applying.incrementAndGet();
+          try {
+            List<QueuedTask> tasks = batch.tasks();
+            PreAnalysis.Pending analysed = preAnalysis.start(contents(tasks), lanes);
+            for (int i = 0; i < tasks.size(); i++) {
+              applyOne(w, tasks.get(i).task(), batch.source(), analysed, i);
+            }
+          } finally {
+            applying.decrementAndGet();
+          }
+        });
   }
 
   /**
    * The contents to analyse ahead of indexing: one per task, null for tasks without content; null
    * altogether when fewer than two tasks have content (nothing to overlap).
    */
-  private static String[] contents(List<QueuedTask> tasks) {
+  static String[] contents(List<QueuedTask> tasks) {
     String[] texts = new String[tasks.size()];
     int n = 0;
     for (int i = 0; i < texts.length; i++) {
@@ -638,26 +709,31 @@ final class LuceneIndexBackend implements IndexBackend {
 
   @Override
   public void commit(Checkpoint checkpoint) {
+    commit(checkpoint, false);
+  }
+
+  /**
+   * {@link #commit(Checkpoint)}, or, with {@code onlyIfChanged}, nothing when nothing was applied
+   * since the last commit (a shard other than the first of a {@link ShardedLuceneBackend}: its
+   * checkpoint counts for nothing). Refuses as {@code commit} does while a replay is pending.
+   */
+  void commit(Checkpoint checkpoint, boolean onlyIfChanged) {
     java.util.Objects.requireNonNull(checkpoint, "checkpoint");
-    Writer w = enter();
-    Throwable failure = null;
-    try {
-      Checkpoint before = committed;
-      Checkpoint next =
-          before.isNone() || !before.hasLayout(checkpoint.partitions(), checkpoint.bands())
-              ? checkpoint
-              : before.mergedWith(checkpoint);
-      w.writer().setLiveCommitData(commitData(next));
-      w.writer().commit();
-      committed = next;
-    } catch (IOException | RuntimeException | Error e) {
-      failure = e;
-    } finally {
-      lock.readLock().unlock();
-    }
-    if (failure != null) {
-      throw failure(w, failure, "commit");
-    }
+    withWriter(
+        "commit",
+        w -> {
+          if (onlyIfChanged && !w.writer().hasUncommittedChanges()) {
+            return;
+          }
+          Checkpoint before = committed;
+          Checkpoint next =
+              before.isNone() || !before.hasLayout(checkpoint.partitions(), checkpoint.bands())
+                  ? checkpoint
+                  : before.mergedWith(checkpoint);
+          w.writer().setLiveCommitData(commitData(next));
+          w.writer().commit();
+          committed = next;
+        });
   }
 
   /**
@@ -699,21 +775,14 @@ final class LuceneIndexBackend implements IndexBackend {
       refreshReadOnly();
       return;
     }
-    Writer w = enter();
-    Throwable failure = null;
-    // everything the last commit covers was applied before this refresh: it sees all of it
-    Checkpoint before = committed;
-    try {
-      w.searchers().maybeRefreshBlocking();
-      visible = before;
-    } catch (IOException | RuntimeException | Error e) {
-      failure = e;
-    } finally {
-      lock.readLock().unlock();
-    }
-    if (failure != null) {
-      throw failure(w, failure, "refresh");
-    }
+    withWriter(
+        "refresh",
+        w -> {
+          // everything the last commit covers was applied before this refresh: it sees all of it
+          Checkpoint before = committed;
+          w.searchers().maybeRefreshBlocking();
+          visible = before;
+        });
   }
 
   /**

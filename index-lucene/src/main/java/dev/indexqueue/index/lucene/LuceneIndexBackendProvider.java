@@ -10,8 +10,10 @@ import java.util.Set;
  * Provides the Lucene index backend under the name {@value #NAME}. Stateless and thread-safe.
  *
  * <p>Settings: {@code directory} (required: the index directory, created when missing), {@code
- * ramBufferMB} (1–2047, default 64) and {@code analysisThreads} (0–64, default {@link
- * LuceneIndexOptions#defaultAnalysisThreads()}). An unknown key is refused, naming it.
+ * ramBufferMB} (1–2047, default 64, per shard), {@code analysisThreads} (0–64, default {@link
+ * LuceneIndexOptions#defaultAnalysisThreads()}) and {@code shards} (0–64; default 0: as many as the
+ * index has, a shard per partition of the service's queue for a new one; see {@link
+ * LuceneIndexOptions#shards()}). An unknown key is refused, naming it.
  *
  * <p>The backend opened here guarantees what {@link IndexBackend} states, and: the checkpoint is
  * stored in the commit user data under {@value #CHECKPOINT_KEY}; an index directory locked by
@@ -23,6 +25,12 @@ import java.util.Set;
 public final class LuceneIndexBackendProvider implements IndexBackendProvider {
   /** The provider's name. */
   public static final String NAME = "lucene";
+
+  /**
+   * The commit user data key holding, in each shard of an index split into shards, how many shards
+   * it has (an index of one shard, without subdirectories, has no such key).
+   */
+  public static final String SHARDS_KEY = "indexqueue.shards";
 
   /** The commit user data key holding the checkpoint. */
   public static final String CHECKPOINT_KEY = "indexqueue.checkpoint";
@@ -39,7 +47,8 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
    */
   public static final String ANALYSIS_VERSION = "2";
 
-  private static final Set<String> KEYS = Set.of("directory", "ramBufferMB", "analysisThreads");
+  private static final Set<String> KEYS =
+      Set.of("directory", "ramBufferMB", "analysisThreads", "shards");
 
   /** For {@link java.util.ServiceLoader}. */
   public LuceneIndexBackendProvider() {}
@@ -65,7 +74,8 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
                     "analysisThreads",
                     LuceneIndexOptions.defaultAnalysisThreads(),
                     0,
-                    LuceneIndexOptions.MAX_ANALYSIS_THREADS)));
+                    LuceneIndexOptions.MAX_ANALYSIS_THREADS),
+            (int) c.longValue("shards", 0, 0, LuceneIndexOptions.MAX_SHARDS)));
   }
 
   /**
@@ -81,7 +91,7 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
    * @throws java.io.UncheckedIOException when it cannot be read
    */
   public static IndexBackend openReadOnly(java.nio.file.Path directory) {
-    return LuceneIndexBackend.openReadOnly(directory);
+    return ShardedLuceneBackend.openAnyReadOnly(directory);
   }
 
   /**
@@ -93,6 +103,6 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
    * @throws java.io.UncheckedIOException when the directory cannot be created or read
    */
   public static IndexBackend open(LuceneIndexOptions options) {
-    return LuceneIndexBackend.open(options);
+    return ShardedLuceneBackend.openAny(options);
   }
 }

@@ -7,16 +7,27 @@ import java.nio.file.Path;
  * throwing an {@link IllegalArgumentException} that names the field, the rule and the value.
  *
  * @param directory the index directory (created when missing); one backend at a time may use it
- * @param ramBufferMB how much the writer buffers before it flushes a segment, in MB (1–2047)
+ * @param ramBufferMB how much each shard's writer buffers before it flushes a segment, in MB
+ *     (1–2047); the shards together may buffer {@code shards} times as much
  * @param analysisThreads how many helper threads analyse the contents of a batch while the lane
  *     indexes it, in order (0–{@value #MAX_ANALYSIS_THREADS}; 0: the lane analyses as it indexes)
+ * @param shards how many shards (each its own Lucene index and writer) hold the workspaces, by the
+ *     workspace's hash (0–{@value #MAX_SHARDS}); 0: as many as the index in {@code directory} has,
+ *     and for a new one a shard per partition of the service's queue (1 without a service). A
+ *     VISIBLE wait flushes only its workspace's shard, so one shard's backlog does not hold up the
+ *     others' (docs/DESIGN.md §8). An existing index keeps its number of shards: opening it with
+ *     another is refused
  */
-public record LuceneIndexOptions(Path directory, double ramBufferMB, int analysisThreads) {
+public record LuceneIndexOptions(
+    Path directory, double ramBufferMB, int analysisThreads, int shards) {
   /** The RAM buffer when none is configured, in MB. */
   public static final double DEFAULT_RAM_BUFFER_MB = 64;
 
   /** The most analysis helper threads. */
   public static final int MAX_ANALYSIS_THREADS = 64;
+
+  /** The most shards. */
+  public static final int MAX_SHARDS = 64;
 
   /** Validates the record. */
   public LuceneIndexOptions {
@@ -34,6 +45,22 @@ public record LuceneIndexOptions(Path directory, double ramBufferMB, int analysi
               + ", was: "
               + analysisThreads);
     }
+    if (shards < 0 || shards > MAX_SHARDS) {
+      throw new IllegalArgumentException(
+          "shards: must be between 0 (as the index has) and " + MAX_SHARDS + ", was: " + shards);
+    }
+  }
+
+  /**
+   * Settings with {@code shards} 0: as many shards as the index has, a shard per partition for a
+   * new one.
+   *
+   * @param directory the index directory
+   * @param ramBufferMB the RAM buffer in MB
+   * @param analysisThreads the analysis helper threads
+   */
+  public LuceneIndexOptions(Path directory, double ramBufferMB, int analysisThreads) {
+    this(directory, ramBufferMB, analysisThreads, 0);
   }
 
   /**
@@ -59,7 +86,7 @@ public record LuceneIndexOptions(Path directory, double ramBufferMB, int analysi
    * @param mb the RAM buffer in MB
    */
   public LuceneIndexOptions withRamBufferMB(double mb) {
-    return new LuceneIndexOptions(directory, mb, analysisThreads);
+    return new LuceneIndexOptions(directory, mb, analysisThreads, shards);
   }
 
   /**
@@ -68,6 +95,15 @@ public record LuceneIndexOptions(Path directory, double ramBufferMB, int analysi
    * @param threads 0–{@value #MAX_ANALYSIS_THREADS}
    */
   public LuceneIndexOptions withAnalysisThreads(int threads) {
-    return new LuceneIndexOptions(directory, ramBufferMB, threads);
+    return new LuceneIndexOptions(directory, ramBufferMB, threads, shards);
+  }
+
+  /**
+   * A copy with another number of shards.
+   *
+   * @param count 0 (as the index has; a shard per partition for a new one) to {@value #MAX_SHARDS}
+   */
+  public LuceneIndexOptions withShards(int count) {
+    return new LuceneIndexOptions(directory, ramBufferMB, analysisThreads, count);
   }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.analysis.Analyzer;
@@ -57,15 +58,17 @@ final class PreAnalysis implements AutoCloseable {
       this.pool = null;
       return;
     }
+    this.pool = Executors.newFixedThreadPool(helpers, daemonThreads(threadName));
+  }
+
+  /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ... (the backend's helpers). */
+  static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger n = new AtomicInteger();
-    this.pool =
-        Executors.newFixedThreadPool(
-            helpers,
-            r -> {
-              Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**

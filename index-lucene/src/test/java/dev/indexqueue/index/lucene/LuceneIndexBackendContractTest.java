@@ -4,11 +4,16 @@ import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.tck.IndexBackendContract;
 import java.nio.file.Path;
 
-/** The Lucene backend keeps the {@link IndexBackendContract}, checkpoint round-trip included. */
+/**
+ * The backend contract for the Lucene backend as a service opens it: a new index told three
+ * partitions, so three shards (one shard: {@link LuceneSingleShardContractTest}).
+ */
 class LuceneIndexBackendContractTest extends IndexBackendContract {
 
   @Override
   protected IndexBackend open(Path dir) {
-    return LuceneIndexBackendProvider.open(LuceneIndexOptions.of(dir));
+    IndexBackend b = LuceneIndexBackendProvider.open(LuceneIndexOptions.of(dir));
+    b.partitions(3);
+    return b;
   }
 }

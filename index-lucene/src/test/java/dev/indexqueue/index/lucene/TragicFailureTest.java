@@ -14,7 +14,10 @@ import dev.indexqueue.IndexingService;
 import dev.indexqueue.RetryPolicy;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
 import dev.indexqueue.spi.BackendStateLostException;
+import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.Partitioning;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +89,37 @@ class TragicFailureTest {
     FailingDirectory fd = new FailingDirectory(FSDirectory.open(dir));
     LuceneIndexBackend backend =
         new LuceneIndexBackend(fd, dir.toString(), LuceneIndexOptions.of(dir), 3);
-    List<String> workspaces = List.of("w0", "w1", "w2");
+    replaysAfterFailures(backend, fd, List.of("w0", "w1", "w2"), LuceneIndexOptions.of(dir));
+  }
+
+  /**
+   * Shard 1 of two fails; the core replays from shard 0's checkpoint into both, and the index
+   * equals the model, also when reopened.
+   */
+  @Test
+  void aShardsTragicFailuresAreReplayedIntoEveryShard() throws Exception {
+    Path s0 = Files.createDirectories(dir.resolve("shard-0"));
+    Path s1 = Files.createDirectories(dir.resolve("shard-1"));
+    FailingDirectory fd = new FailingDirectory(FSDirectory.open(s1));
+    LuceneIndexOptions each = new LuceneIndexOptions(dir, 64, 0, 2);
+    LuceneIndexBackend one = new LuceneIndexBackend(fd, s1.toString(), each, 3, 2);
+    LuceneIndexBackend zero =
+        new LuceneIndexBackend(FSDirectory.open(s0), s0.toString(), each, 3, 2);
+    ShardedLuceneBackend backend =
+        new ShardedLuceneBackend(dir.toString(), new LuceneIndexBackend[] {zero, one}, false, 0);
+    List<String> workspaces = new ArrayList<>();
+    for (int k = 0; workspaces.size() < 3; k++) {
+      // two workspaces in the failing shard, one in shard 0
+      if (Partitioning.partitionOf("w" + k, 2) == (workspaces.isEmpty() ? 0 : 1)) {
+        workspaces.add("w" + k);
+      }
+    }
+    replaysAfterFailures(backend, fd, workspaces, LuceneIndexOptions.of(dir));
+  }
+
+  private static void replaysAfterFailures(
+      IndexBackend backend, FailingDirectory fd, List<String> workspaces, LuceneIndexOptions reopen)
+      throws Exception {
     Map<String, Map<String, String>> model = new TreeMap<>();
     workspaces.forEach(w -> model.put(w, new TreeMap<>()));
     Random random = new Random(42);
@@ -102,7 +135,7 @@ class TragicFailureTest {
             .build()) {
       for (int round = 0; round < 3; round++) {
         for (int i = 0; i < 60; i++) {
-          String ws = workspaces.get(random.nextInt(3));
+          String ws = workspaces.get(random.nextInt(workspaces.size()));
           String path = "f" + random.nextInt(15) + ".txt";
           if (random.nextInt(5) == 0) {
             service.submit(removeFile(ws, path));
@@ -127,7 +160,7 @@ class TragicFailureTest {
         assertThat(backend.documents(ws)).as(ws).isEqualTo(expected(model.get(ws)));
       }
     }
-    try (LuceneIndexBackend reopened = LuceneIndexBackend.open(LuceneIndexOptions.of(dir))) {
+    try (IndexBackend reopened = LuceneIndexBackendProvider.open(reopen)) {
       for (String ws : workspaces) {
         assertThat(reopened.documents(ws)).as(ws).isEqualTo(expected(model.get(ws)));
       }
