@@ -930,7 +930,8 @@ final class Maintainer {
       }
     }
     if (round.refresh()) {
-      boolean replayed = replayFinished();
+      // only a refresh of everything shows the whole replay (a targeted one shows its workspaces)
+      boolean replayed = round.refreshOnly() == null && replayFinished();
       boolean replayDone = !replayVisible.isDone() && replayed;
       try {
         long started = clock.nanoTime();

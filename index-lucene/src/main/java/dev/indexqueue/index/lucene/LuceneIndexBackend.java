@@ -723,7 +723,12 @@ final class LuceneIndexBackend implements IndexBackend {
         "commit",
         w -> {
           if (onlyIfChanged && !w.writer().hasUncommittedChanges()) {
-            return;
+            // checked after: a writer that a failed merge closed (and rolled back) has no
+            // uncommitted changes either, and must fail the commit as lost, not skip it
+            if (w.writer().isOpen() && w.writer().getTragicException() == null) {
+              return;
+            }
+            throw new AlreadyClosedException("the index writer at " + where + " closed itself");
           }
           Checkpoint before = committed;
           Checkpoint next =

@@ -168,6 +168,16 @@ final class ShardedLuceneBackend implements IndexBackend {
     try {
       for (int k = n - 1; k >= 0; k--) { // shard 0 last: its index marks the layout complete
         Path p = dir.resolve(SHARD_PREFIX + k);
+        if (!exists && holdsDocuments(p)) {
+          throw new IllegalStateException(
+              "the Lucene index at "
+                  + dir
+                  + " is incomplete: "
+                  + dir.resolve(SHARD_PREFIX + 0)
+                  + " holds no index but "
+                  + p
+                  + " holds documents. Restore it or delete the directory to rebuild the index");
+        }
         if (exists && !holdsIndex(p)) {
           throw new IllegalStateException(
               "the Lucene index at "
@@ -251,6 +261,19 @@ final class ShardedLuceneBackend implements IndexBackend {
     }
     try (Directory d = FSDirectory.open(p)) {
       return DirectoryReader.indexExists(d);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the Lucene index at " + p, e);
+    }
+  }
+
+  /** Whether {@code p} holds an index with documents (a shard left without its shard 0). */
+  private static boolean holdsDocuments(Path p) {
+    if (!holdsIndex(p)) {
+      return false;
+    }
+    try (Directory d = FSDirectory.open(p);
+        DirectoryReader r = DirectoryReader.open(d)) {
+      return r.numDocs() > 0;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the Lucene index at " + p, e);
     }

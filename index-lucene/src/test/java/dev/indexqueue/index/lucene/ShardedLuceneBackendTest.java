@@ -178,6 +178,25 @@ class ShardedLuceneBackendTest {
   }
 
   @Test
+  void shardsWithDocumentsButNoShardZeroAreRefused() throws IOException {
+    String b = inShard("b", 1, 2);
+    try (IndexBackend backend = open(2)) {
+      backend.apply(batch(indexFile(b, "b.txt", "beta")));
+      backend.commit(cp(1));
+    }
+    Path shard0 = dir.resolve("shard-0");
+    try (var files = Files.list(shard0)) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    assertThatThrownBy(() -> open(0).partitions(2))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("incomplete")
+        .hasMessageContaining(dir.resolve("shard-1") + " holds documents");
+  }
+
+  @Test
   void indexFilesBesideShardsAreRefusedAsCorrupt() throws IOException {
     try (IndexBackend backend = open(2)) {
       backend.commit(cp(1));
