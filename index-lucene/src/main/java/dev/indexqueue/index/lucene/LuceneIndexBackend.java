@@ -275,7 +275,7 @@ final class LuceneIndexBackend implements IndexBackend {
     boolean exists = DirectoryReader.indexExists(directory);
     if (!exists && initial) {
       for (String f : directory.listAll()) {
-        if (f.startsWith("_") || f.startsWith("segments") || f.startsWith("pending_segments")) {
+        if (isIndexFile(f)) {
           throw new IllegalStateException(
               "the Lucene index at "
                   + where
@@ -331,6 +331,13 @@ final class LuceneIndexBackend implements IndexBackend {
       rollbackQuietly(w);
       throw e;
     }
+  }
+
+  /** Whether {@code name} is a file Lucene writes for an index (a segment or a commit point). */
+  static boolean isIndexFile(String name) {
+    return name.startsWith("_")
+        || name.startsWith("segments")
+        || name.startsWith("pending_segments");
   }
 
   /**

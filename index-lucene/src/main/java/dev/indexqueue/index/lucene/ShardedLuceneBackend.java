@@ -231,14 +231,7 @@ final class ShardedLuceneBackend implements IndexBackend {
     }
     boolean flat;
     try (Stream<Path> files = Files.list(dir)) {
-      flat =
-          files
-              .map(f -> f.getFileName().toString())
-              .anyMatch(
-                  f ->
-                      f.startsWith("segments")
-                          || f.startsWith("pending_segments")
-                          || f.startsWith("_"));
+      flat = files.map(f -> f.getFileName().toString()).anyMatch(LuceneIndexBackend::isIndexFile);
     } catch (IOException e) {
       throw new UncheckedIOException("directory: cannot list " + dir, e);
     }
@@ -442,11 +435,8 @@ final class ShardedLuceneBackend implements IndexBackend {
     if (failure instanceof RuntimeException r) {
       throw r;
     }
-    if (failure instanceof Error e) {
-      throw e;
-    }
     if (failure != null) {
-      throw new IllegalStateException("refreshing " + this + " failed: " + failure, failure);
+      throw (Error) failure; // a shard's refresh throws nothing checked
     }
   }
 
