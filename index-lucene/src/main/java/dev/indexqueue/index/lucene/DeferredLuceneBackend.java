@@ -10,12 +10,17 @@ import java.util.Set;
 
 /**
  * The Lucene backend of a directory that holds no index yet, with no number of shards configured:
- * it creates the index when the service tells it its queue's partitions ({@link #partitions}), a
- * shard per partition (at most {@value LuceneIndexOptions#MAX_SHARDS}), so that lanes never share a
- * writer; or, used without a service, one shard at its first call. Thread-safe: the index is
- * created once, under this object's monitor, and every call goes to it.
+ * it creates the index when the service tells it its queue's partitions ({@link #partitions}),
+ * {@value #PER_PARTITION} shards per partition (one when that would make more than {@value
+ * LuceneIndexOptions#MAX_SHARDS}; see {@link ShardedLuceneBackend} for how workspaces are placed),
+ * so that lanes never share a writer and a new workspace need not wait for another's backlog; or,
+ * used without a service, one shard at its first call. Thread-safe: the index is created once,
+ * under this object's monitor, and every call goes to it.
  */
 final class DeferredLuceneBackend implements IndexBackend {
+  /** Shards per partition of a new index, when they fit. */
+  static final int PER_PARTITION = 2;
+
   private final LuceneIndexOptions options;
   private volatile IndexBackend index;
 
@@ -26,25 +31,27 @@ final class DeferredLuceneBackend implements IndexBackend {
     this.options = options;
   }
 
-  /** Creates the index with a shard per partition, unless it exists (then changes nothing). */
+  /** Creates the index with shards for the partitions, unless it exists (then changes nothing). */
   @Override
   public void partitions(int partitions) {
-    index(Math.max(1, Math.min(partitions, LuceneIndexOptions.MAX_SHARDS)));
+    int p = Math.max(1, Math.min(partitions, LuceneIndexOptions.MAX_SHARDS));
+    int k = p * PER_PARTITION <= LuceneIndexOptions.MAX_SHARDS ? PER_PARTITION : 1;
+    index(p * k, k);
   }
 
   /** The index, created with one shard when the partitions were not told first. */
   IndexBackend index() {
     IndexBackend i = index;
-    return i != null ? i : index(1);
+    return i != null ? i : index(1, 1);
   }
 
-  private synchronized IndexBackend index(int shards) {
+  private synchronized IndexBackend index(int shards, int perPartition) {
     if (index == null) {
       if (closed) {
         throw new IllegalStateException(
             "the Lucene backend at " + options.directory() + " is closed");
       }
-      index = ShardedLuceneBackend.openAny(options.withShards(shards));
+      index = ShardedLuceneBackend.openAny(options.withShards(shards), perPartition);
     }
     return index;
   }

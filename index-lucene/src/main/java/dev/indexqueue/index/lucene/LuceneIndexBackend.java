@@ -46,6 +46,7 @@ import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -104,6 +105,9 @@ final class LuceneIndexBackend implements IndexBackend {
   /** The shards of the index this one is a shard of (stored with each commit), or 1. */
   private final int shardCount;
 
+  /** The shards per partition of the index this one is a shard of (stored with each commit). */
+  private final int perPartition;
+
   private final Analyzer indexAnalyzer = CodeSearch.analyzer();
   private final LuceneReads reads = new LuceneReads(this::withSearcher);
   private final PreAnalysis preAnalysis;
@@ -144,22 +148,36 @@ final class LuceneIndexBackend implements IndexBackend {
     this(directory, where, options, maxBufferedDocs, 1);
   }
 
-  /**
-   * Opens one shard of a {@link ShardedLuceneBackend} (or, with {@code shardCount} 1, a whole
-   * index), as {@link #LuceneIndexBackend(Directory, String, LuceneIndexOptions, int)} does; every
-   * commit also stores {@code shardCount} under {@value LuceneIndexBackendProvider#SHARDS_KEY}.
-   */
+  /** One shard of an index of {@code shardCount} shards, one per partition. */
   LuceneIndexBackend(
       Directory directory,
       String where,
       LuceneIndexOptions options,
       int maxBufferedDocs,
       int shardCount) {
+    this(directory, where, options, maxBufferedDocs, shardCount, 1);
+  }
+
+  /**
+   * Opens one shard of a {@link ShardedLuceneBackend} (or, with {@code shardCount} 1, a whole
+   * index), as {@link #LuceneIndexBackend(Directory, String, LuceneIndexOptions, int)} does; every
+   * commit also stores {@code shardCount} under {@value LuceneIndexBackendProvider#SHARDS_KEY} and,
+   * when more than 1, {@code perPartition} under {@value
+   * LuceneIndexBackendProvider#SHARDS_PER_PARTITION_KEY}.
+   */
+  LuceneIndexBackend(
+      Directory directory,
+      String where,
+      LuceneIndexOptions options,
+      int maxBufferedDocs,
+      int shardCount,
+      int perPartition) {
     this.directory = directory;
     this.where = where;
     this.options = options;
     this.maxBufferedDocs = maxBufferedDocs;
     this.shardCount = shardCount;
+    this.perPartition = perPartition;
     this.readOnly = false;
     this.preAnalysis =
         new PreAnalysis(
@@ -192,6 +210,7 @@ final class LuceneIndexBackend implements IndexBackend {
     this.options = LuceneIndexOptions.of(Path.of(where)).withAnalysisThreads(0);
     this.maxBufferedDocs = 0;
     this.shardCount = 1;
+    this.perPartition = 1;
     this.readOnly = true;
     this.preAnalysis = new PreAnalysis(indexAnalyzer, F_CONTENT, 0, "unused", 1);
     this.current = new Writer(null, committed);
@@ -350,6 +369,9 @@ final class LuceneIndexBackend implements IndexBackend {
     data.put(LuceneIndexBackendProvider.ANALYSIS_KEY, LuceneIndexBackendProvider.ANALYSIS_VERSION);
     if (shardCount > 1) {
       data.put(LuceneIndexBackendProvider.SHARDS_KEY, Integer.toString(shardCount));
+    }
+    if (perPartition > 1) {
+      data.put(LuceneIndexBackendProvider.SHARDS_PER_PARTITION_KEY, Integer.toString(perPartition));
     }
     return data.entrySet();
   }
@@ -876,6 +898,27 @@ final class LuceneIndexBackend implements IndexBackend {
   @Override
   public List<IndexedDocument> documents(String workspace) {
     return reads.documents(workspace);
+  }
+
+  /** Whether the current searchers see a live document of {@code workspace}. */
+  boolean holds(String workspace) {
+    return withSearcher(s -> s.count(new TermQuery(new Term(F_WORKSPACE, workspace))) > 0);
+  }
+
+  /**
+   * How much the writer buffers now, flushing segments included (what a refresh or commit of this
+   * index would wait for); {@link Long#MAX_VALUE} when it has no open writer.
+   */
+  long bufferedBytes() {
+    lock.readLock().lock();
+    try {
+      Writer w = current;
+      return w == null || w.writer() == null ? Long.MAX_VALUE : w.writer().ramBytesUsed();
+    } catch (AlreadyClosedException e) {
+      return Long.MAX_VALUE;
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   /** The documents of a workspace on {@code s}, sorted by path (the reindex compares with them). */

@@ -12,7 +12,7 @@ import java.util.Set;
  * <p>Settings: {@code directory} (required: the index directory, created when missing), {@code
  * ramBufferMB} (1–2047, default 64, per shard), {@code analysisThreads} (0–64, default {@link
  * LuceneIndexOptions#defaultAnalysisThreads()}) and {@code shards} (0–64; default 0: as many as the
- * index has, a shard per partition of the service's queue for a new one; see {@link
+ * index has, two shards per partition of the service's queue for a new one; see {@link
  * LuceneIndexOptions#shards()}). An unknown key is refused, naming it.
  *
  * <p>The backend opened here guarantees what {@link IndexBackend} states, and: the checkpoint is
@@ -31,6 +31,13 @@ public final class LuceneIndexBackendProvider implements IndexBackendProvider {
    * it has (an index of one shard, without subdirectories, has no such key).
    */
   public static final String SHARDS_KEY = "indexqueue.shards";
+
+  /**
+   * The commit user data key holding, in each shard of an index with more than one shard per
+   * partition, how many it has per partition (without it: one, the shard of a workspace is its
+   * partition).
+   */
+  public static final String SHARDS_PER_PARTITION_KEY = "indexqueue.shardsPerPartition";
 
   /** The commit user data key holding the checkpoint. */
   public static final String CHECKPOINT_KEY = "indexqueue.checkpoint";

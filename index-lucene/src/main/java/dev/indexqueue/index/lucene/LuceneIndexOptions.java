@@ -11,9 +11,10 @@ import java.nio.file.Path;
  *     (1–2047); the shards together may buffer {@code shards} times as much
  * @param analysisThreads how many helper threads analyse the contents of a batch while the lane
  *     indexes it, in order (0–{@value #MAX_ANALYSIS_THREADS}; 0: the lane analyses as it indexes)
- * @param shards how many shards (each its own Lucene index and writer) hold the workspaces, by the
- *     workspace's hash (0–{@value #MAX_SHARDS}); 0: as many as the index in {@code directory} has,
- *     and for a new one a shard per partition of the service's queue (1 without a service). A
+ * @param shards how many shards (each its own Lucene index and writer) hold the workspaces
+ *     (0–{@value #MAX_SHARDS}); a count set here places workspaces by their hash. 0: as many as the
+ *     index in {@code directory} has, and for a new one two shards per partition of the service's
+ *     queue (1 without a service), where a new workspace goes to an idle shard of its partition. A
  *     VISIBLE wait flushes only its workspace's shard, so one shard's backlog does not hold up the
  *     others' (docs/DESIGN.md §8). An existing index keeps its number of shards: opening it with
  *     another is refused
@@ -52,8 +53,8 @@ public record LuceneIndexOptions(
   }
 
   /**
-   * Settings with {@code shards} 0: as many shards as the index has, a shard per partition for a
-   * new one.
+   * Settings with {@code shards} 0: as many shards as the index has, two per partition for a new
+   * one.
    *
    * @param directory the index directory
    * @param ramBufferMB the RAM buffer in MB
@@ -101,7 +102,7 @@ public record LuceneIndexOptions(
   /**
    * A copy with another number of shards.
    *
-   * @param count 0 (as the index has; a shard per partition for a new one) to {@value #MAX_SHARDS}
+   * @param count 0 (as the index has; two per partition for a new one) to {@value #MAX_SHARDS}
    */
   public LuceneIndexOptions withShards(int count) {
     return new LuceneIndexOptions(directory, ramBufferMB, analysisThreads, count);

@@ -16,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,38 +39,67 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * A Lucene index split into shards by workspace: shard {@code k} of {@code n} is a whole {@link
- * LuceneIndexBackend} (its own directory {@code shard-k}, writer, near-real-time searchers and
- * commits) holding the workspaces that {@link Partitioning#partitionOf} maps to {@code k}. Thread-
- * safe as {@link IndexBackend} requires; every shard is, and this class keeps no state of its own
- * but the checkpoint its searchers see.
+ * A Lucene index split into shards by workspace: each shard is a whole {@link LuceneIndexBackend}
+ * (its own directory {@code shard-k}, writer, near-real-time searchers and commits), and each
+ * workspace lives in exactly one shard. Thread-safe as {@link IndexBackend} requires; every shard
+ * is, and this class keeps no state of its own but the placement of workspaces and the checkpoint
+ * its searchers see.
  *
- * <p>Why shards: a Lucene refresh flushes everything its writer buffers. With one writer, a VISIBLE
- * wait behind another workspace's backlog waited for that backlog's flush (about 200 ms on 2 cores,
- * measured by {@code BacklogBenchmark}). Here a VISIBLE wait refreshes only its workspace's shard
- * ({@link #makeVisible(Set)}), so a backlog holds up only the workspaces of its own shard. A new
- * index gets a shard per partition of the service's queue: the shard of a workspace is then its
- * partition, and lanes never share a writer. The price: a refresh costs a small segment per shard
- * it touches (about 2 ms each on 2 cores), so concurrent waiters spread over many shards pay more
- * than on one writer.
+ * <p>Why shards: a Lucene refresh flushes everything its writer buffers, and waits for a flush a
+ * commit has in progress. With one writer, a VISIBLE wait behind another workspace's backlog waited
+ * for that backlog's flush (about 200 ms on 2 cores, measured by {@code BacklogBenchmark}). Here a
+ * VISIBLE wait refreshes only its workspace's shard ({@link #makeVisible(Set)}), so a backlog holds
+ * up only the workspaces of its own shard. The price: a refresh costs a small segment per shard it
+ * touches (about 2 ms each on 2 cores), so concurrent waiters spread over many shards pay more than
+ * on one writer.
+ *
+ * <p>Placement: an index of {@code n} shards for {@code P} partitions has {@code k = n / P} shards
+ * per partition; the shards of partition {@code p} ({@link Partitioning#partitionOf}) are {@code p,
+ * p + P, …, p + (k−1)P}, so lanes that own different partitions never share a writer. With {@code k
+ * = 1} a workspace's shard is its partition's. With more, a workspace stays where its documents
+ * are; a workspace with none yet goes to the first of its partition's shards that is idle (buffers
+ * less than {@link #BUSY_BYTES}), or else to the one that buffers least. So waiters spread over one
+ * writer while it is idle (one small segment per refresh), and a new workspace (an urgent task's,
+ * say) does not queue behind a backlog's flush. Where a workspace lives is found again after a
+ * restart from the documents themselves: the shard whose last commit holds a live one.
  *
  * <p>Commits: the shards that changed since their last commit commit first, shard 0 last; shard 0's
  * commit holds the index's checkpoint. So every shard's last commit holds every task below that
  * checkpoint, and a crash between the shards' commits leaves shards ahead of it, which the replay
- * from it brings to the same documents (applying is idempotent). A shard fails as a {@link
- * LuceneIndexBackend} does; the core replays from shard 0's checkpoint into every shard.
+ * from it brings to the same documents (applying is idempotent, and a workspace with a committed
+ * document is replayed into that document's shard). A shard fails as a {@link LuceneIndexBackend}
+ * does; the core replays from shard 0's checkpoint into every shard.
  *
  * <p>Layout: the shards are the subdirectories {@code shard-0} to {@code shard-(n-1)}; each commit
- * stores {@code n} under {@value LuceneIndexBackendProvider#SHARDS_KEY}. Shard 0 is created last,
- * so an index whose shard 0 exists is complete. An index of one shard is a plain {@link
+ * stores {@code n} under {@value LuceneIndexBackendProvider#SHARDS_KEY} and {@code k}, when more
+ * than 1, under {@value LuceneIndexBackendProvider#SHARDS_PER_PARTITION_KEY}. Shard 0 is created
+ * last, so an index whose shard 0 exists is complete. An index of one shard is a plain {@link
  * LuceneIndexBackend} in the directory itself (the layout before shards existed).
  */
 final class ShardedLuceneBackend implements IndexBackend {
   private static final String SHARD_PREFIX = "shard-";
 
+  /**
+   * A shard that buffers at least this much is busy: a new workspace goes to another shard of its
+   * partition if one buffers less (a refresh of a busy shard flushes, or waits for, that much).
+   */
+  static final long BUSY_BYTES = 1L << 20;
+
   private final String where;
   private final LuceneIndexBackend[] shards;
   private final boolean readOnly;
+
+  /** Shards per partition ({@code k} in the class comment). */
+  private final int perPartition;
+
+  /** Partitions the shards serve: {@code shards.length / perPartition}. */
+  private final int partitions;
+
+  /**
+   * The shard of every workspace this backend placed or found (only with more than one shard per
+   * partition): a workspace never moves while this backend is open.
+   */
+  private final ConcurrentHashMap<String, Integer> placement = new ConcurrentHashMap<>();
 
   /** Analyses ahead for every shard's writer; null when read-only. */
   private final PreAnalysis preAnalysis;
@@ -89,9 +120,19 @@ final class ShardedLuceneBackend implements IndexBackend {
 
   /** Over shards already open, shard 0 first (the factories below; tests inject failing ones). */
   ShardedLuceneBackend(
-      String where, LuceneIndexBackend[] shards, boolean readOnly, int analysisThreads) {
+      String where,
+      LuceneIndexBackend[] shards,
+      int perPartition,
+      boolean readOnly,
+      int analysisThreads) {
+    if (perPartition < 1 || shards.length % perPartition != 0) {
+      throw new IllegalArgumentException(
+          "perPartition: must divide the " + shards.length + " shards, was: " + perPartition);
+    }
     this.where = where;
     this.shards = shards;
+    this.perPartition = perPartition;
+    this.partitions = shards.length / perPartition;
     this.readOnly = readOnly;
     this.preAnalysis =
         readOnly
@@ -117,16 +158,25 @@ final class ShardedLuceneBackend implements IndexBackend {
 
   /**
    * Opens the index in {@code options.directory()} with as many shards as it has (a plain {@link
-   * LuceneIndexBackend} when it has one), or a new one with {@code options.shards()}; with none
-   * configured, a {@link DeferredLuceneBackend} creates it when the service tells it its
-   * partitions.
+   * LuceneIndexBackend} when it has one), or a new one with {@code options.shards()} (one per
+   * partition); with none configured, a {@link DeferredLuceneBackend} creates it when the service
+   * tells it its partitions.
    *
    * @throws IllegalStateException when the index has another number of shards than configured, or
    *     is corrupt, or is locked by another writer
    */
   static IndexBackend openAny(LuceneIndexOptions options) {
+    return openAny(options, 1);
+  }
+
+  /**
+   * As {@link #openAny(LuceneIndexOptions)}; a new index of more than one shard gets {@code
+   * perPartition} shards per partition (an existing one keeps its own).
+   */
+  static IndexBackend openAny(LuceneIndexOptions options, int perPartition) {
     Path dir = options.directory().toAbsolutePath().normalize();
-    int existing = existingShards(dir);
+    int[] layout = existingLayout(dir);
+    int existing = layout[0];
     int configured = options.shards();
     if (configured != 0 && existing != 0 && configured != existing) {
       throw new IllegalStateException(
@@ -145,18 +195,25 @@ final class ShardedLuceneBackend implements IndexBackend {
     if (existing == 0 && configured == 0) {
       return new DeferredLuceneBackend(options);
     }
-    int n = existing != 0 ? existing : configured;
-    return n == 1 ? LuceneIndexBackend.open(options) : open(options, n, existing != 0, 0);
+    if (existing != 0) {
+      return existing == 1
+          ? LuceneIndexBackend.open(options)
+          : open(options, existing, layout[1], true, 0);
+    }
+    return configured == 1
+        ? LuceneIndexBackend.open(options)
+        : open(options, configured, perPartition, false, 0);
   }
 
   /**
    * Opens (or creates) an index of {@code n} shards in {@code options.directory()}.
    *
+   * @param perPartition shards per partition (divides {@code n}); an existing index's own
    * @param exists whether the index exists: then every shard must
    * @param maxBufferedDocs flush after this many documents per shard (tests), or 0 by RAM only
    */
   static ShardedLuceneBackend open(
-      LuceneIndexOptions options, int n, boolean exists, int maxBufferedDocs) {
+      LuceneIndexOptions options, int n, int perPartition, boolean exists, int maxBufferedDocs) {
     Path dir = options.directory().toAbsolutePath().normalize();
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new IllegalArgumentException("directory: must be a directory, was: " + dir);
@@ -190,13 +247,19 @@ final class ShardedLuceneBackend implements IndexBackend {
         }
         shards[k] =
             new LuceneIndexBackend(
-                LuceneIndexBackend.writerDirectory(p), p.toString(), each, maxBufferedDocs, n);
+                LuceneIndexBackend.writerDirectory(p),
+                p.toString(),
+                each,
+                maxBufferedDocs,
+                n,
+                perPartition);
       }
     } catch (RuntimeException e) {
       closeAll(shards);
       throw e;
     }
-    return new ShardedLuceneBackend(dir.toString(), shards, false, options.analysisThreads());
+    return new ShardedLuceneBackend(
+        dir.toString(), shards, perPartition, false, options.analysisThreads());
   }
 
   /**
@@ -205,7 +268,8 @@ final class ShardedLuceneBackend implements IndexBackend {
    */
   static IndexBackend openAnyReadOnly(Path directory) {
     Path dir = directory.toAbsolutePath().normalize();
-    int n = existingShards(dir);
+    int[] layout = existingLayout(dir);
+    int n = layout[0];
     if (n <= 1) {
       return LuceneIndexBackend.openReadOnly(dir);
     }
@@ -218,16 +282,16 @@ final class ShardedLuceneBackend implements IndexBackend {
       closeAll(shards);
       throw e;
     }
-    return new ShardedLuceneBackend(dir.toString(), shards, true, 0);
+    return new ShardedLuceneBackend(dir.toString(), shards, layout[1], true, 0);
   }
 
   /**
-   * How many shards the index in {@code dir} has: 0 when there is none, 1 for index files in the
-   * directory itself, else what shard 0's last commit says.
+   * How many shards the index in {@code dir} has, and how many per partition: {0, 1} when there is
+   * none, {1, 1} for index files in the directory itself, else what shard 0's last commit says.
    */
-  static int existingShards(Path dir) {
+  static int[] existingLayout(Path dir) {
     if (!Files.isDirectory(dir)) {
-      return 0;
+      return new int[] {0, 1};
     }
     boolean flat;
     try (Stream<Path> files = Files.list(dir)) {
@@ -236,16 +300,16 @@ final class ShardedLuceneBackend implements IndexBackend {
       throw new UncheckedIOException("directory: cannot list " + dir, e);
     }
     Path first = dir.resolve(SHARD_PREFIX + 0);
-    int sharded = holdsIndex(first) ? shardCount(dir, first) : 0;
-    if (flat && sharded > 0) {
+    int[] sharded = holdsIndex(first) ? shardLayout(dir, first) : new int[] {0, 1};
+    if (flat && sharded[0] > 0) {
       throw new IllegalStateException(
           "the Lucene index at "
               + dir
               + " is corrupt: it holds index files of one shard and the shard directories of "
-              + sharded
+              + sharded[0]
               + ". Restore it or delete the directory to rebuild the index");
     }
-    return flat ? 1 : sharded;
+    return flat ? new int[] {1, 1} : sharded;
   }
 
   private static boolean holdsIndex(Path p) {
@@ -272,33 +336,50 @@ final class ShardedLuceneBackend implements IndexBackend {
     }
   }
 
-  private static int shardCount(Path dir, Path first) {
-    String v;
+  private static int[] shardLayout(Path dir, Path first) {
+    Map<String, String> data;
     try (Directory d = FSDirectory.open(first)) {
-      v = SegmentInfos.readLatestCommit(d).getUserData().get(LuceneIndexBackendProvider.SHARDS_KEY);
+      data = SegmentInfos.readLatestCommit(d).getUserData();
     } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
       throw new IllegalStateException(
           "the Lucene index at " + first + " is corrupt or unreadable (" + e.getMessage() + ")", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the Lucene index at " + first, e);
     }
-    int n = -1;
-    if (v != null && !v.isEmpty() && v.length() < 4 && v.chars().allMatch(Character::isDigit)) {
-      n = Integer.parseInt(v);
-    }
+    String v = data.get(LuceneIndexBackendProvider.SHARDS_KEY);
+    int n = smallNumber(v);
     if (n < 2 || n > LuceneIndexOptions.MAX_SHARDS) {
-      throw new IllegalStateException(
-          "the Lucene index at "
-              + dir
-              + " is corrupt: its first shard's last commit has no valid "
-              + LuceneIndexBackendProvider.SHARDS_KEY
-              + " (2–"
-              + LuceneIndexOptions.MAX_SHARDS
-              + "), was: "
-              + v
-              + ". Restore it or delete the directory to rebuild the index");
+      throw corrupt(
+          dir, LuceneIndexBackendProvider.SHARDS_KEY, "2–" + LuceneIndexOptions.MAX_SHARDS, v);
     }
-    return n;
+    String w = data.get(LuceneIndexBackendProvider.SHARDS_PER_PARTITION_KEY);
+    int k = w == null ? 1 : smallNumber(w);
+    if (k < 1 || n % k != 0) {
+      throw corrupt(
+          dir, LuceneIndexBackendProvider.SHARDS_PER_PARTITION_KEY, "a divisor of " + n, w);
+    }
+    return new int[] {n, k};
+  }
+
+  /** {@code v} as a number of up to 3 digits, or -1. */
+  private static int smallNumber(String v) {
+    if (v != null && !v.isEmpty() && v.length() < 4 && v.chars().allMatch(Character::isDigit)) {
+      return Integer.parseInt(v);
+    }
+    return -1;
+  }
+
+  private static IllegalStateException corrupt(Path dir, String key, String rule, String value) {
+    return new IllegalStateException(
+        "the Lucene index at "
+            + dir
+            + " is corrupt: its first shard's last commit has no valid "
+            + key
+            + " ("
+            + rule
+            + "), was: "
+            + value
+            + ". Restore it or delete the directory to rebuild the index");
   }
 
   private static void closeAll(LuceneIndexBackend[] shards) {
@@ -314,8 +395,78 @@ final class ShardedLuceneBackend implements IndexBackend {
     return shards.length;
   }
 
+  /** Shard {@code k} (tests). */
+  LuceneIndexBackend shard(int k) {
+    return shards[k];
+  }
+
+  /** How many shards per partition (see the class comment). */
+  int perPartition() {
+    return perPartition;
+  }
+
+  /**
+   * The shard {@code workspace} lives in, for reading: where it was placed, else the shard of its
+   * partition that holds a live document of it, else its partition's first (which then holds
+   * nothing of it). Reads never place a workspace.
+   */
+  int shardIndexOf(String workspace) {
+    int p = Partitioning.partitionOf(workspace, partitions);
+    if (perPartition == 1) {
+      return p;
+    }
+    Integer placed = placement.get(workspace);
+    if (placed != null) {
+      return placed;
+    }
+    int found = holding(workspace, p);
+    return found >= 0 ? found : p;
+  }
+
   private LuceneIndexBackend shardOf(String workspace) {
-    return shards[Partitioning.partitionOf(workspace, shards.length)];
+    return shards[shardIndexOf(workspace)];
+  }
+
+  /** The shard a task of {@code workspace} is applied to, placing the workspace if it is new. */
+  private LuceneIndexBackend placeOf(String workspace) {
+    if (perPartition == 1) {
+      return shards[Partitioning.partitionOf(workspace, partitions)];
+    }
+    return shards[placement.computeIfAbsent(workspace, this::place)];
+  }
+
+  /** Where a workspace this backend has not placed goes: see the class comment. */
+  private int place(String workspace) {
+    int p = Partitioning.partitionOf(workspace, partitions);
+    int found = holding(workspace, p);
+    if (found >= 0) {
+      return found;
+    }
+    int best = p;
+    long least = Long.MAX_VALUE;
+    for (int j = 0; j < perPartition; j++) {
+      int k = p + j * partitions;
+      long bytes = shards[k].bufferedBytes();
+      if (bytes < BUSY_BYTES) {
+        return k;
+      }
+      if (bytes < least) {
+        least = bytes;
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  /** The shard of partition {@code p} whose searchers see a live document of it, or -1. */
+  private int holding(String workspace, int p) {
+    for (int j = 0; j < perPartition; j++) {
+      int k = p + j * partitions;
+      if (shards[k].holds(workspace)) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   // ------------------------------------------------------------------------------ writing
@@ -333,7 +484,7 @@ final class ShardedLuceneBackend implements IndexBackend {
       PreAnalysis.Pending analysed = preAnalysis.start(LuceneIndexBackend.contents(tasks), lanes);
       for (int i = 0; i < tasks.size(); i++) {
         IndexTask t = tasks.get(i).task();
-        shardOf(t.workspace()).applyTask(t, batch.source(), analysed, i);
+        placeOf(t.workspace()).applyTask(t, batch.source(), analysed, i);
       }
     } finally {
       applying.decrementAndGet();
@@ -384,7 +535,7 @@ final class ShardedLuceneBackend implements IndexBackend {
   public void makeVisible(Set<String> workspaces) {
     boolean[] due = new boolean[shards.length];
     for (String ws : workspaces) {
-      due[Partitioning.partitionOf(ws, shards.length)] = true;
+      due[shardIndexOf(ws)] = true;
     }
     refresh(due);
   }

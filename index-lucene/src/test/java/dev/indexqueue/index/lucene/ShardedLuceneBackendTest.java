@@ -6,6 +6,7 @@ import static dev.indexqueue.index.lucene.TestSupport.cp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.indexqueue.IndexTask;
 import dev.indexqueue.SearchHit;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
@@ -44,14 +45,16 @@ class ShardedLuceneBackendTest {
   }
 
   @Test
-  void aNewIndexGetsAShardPerPartitionEachWorkspaceInItsPartitionsShard() {
+  void aNewIndexGetsTwoShardsPerPartitionEachNewWorkspaceInItsPartitionsFirstWhileIdle() {
     String a = inShard("a", 0, 4);
     String b = inShard("b", 3, 4);
     try (IndexBackend backend = open(0)) {
       assertThat(dir.resolve("shard-0")).doesNotExist(); // created when the partitions are known
       backend.partitions(4);
       backend.partitions(2); // the index exists now: changes nothing
-      assertThat(((ShardedLuceneBackend) unwrap(backend)).shards()).isEqualTo(4);
+      ShardedLuceneBackend sharded = (ShardedLuceneBackend) unwrap(backend);
+      assertThat(sharded.shards()).isEqualTo(8);
+      assertThat(sharded.perPartition()).isEqualTo(2);
       backend.apply(
           batch(indexFile(a, "A.java", "class Alpha {}"), indexFile(b, "B.java", "class Beta {}")));
       backend.commit(cp(2));
@@ -63,12 +66,95 @@ class ShardedLuceneBackendTest {
       assertThat(backend.search(a, "Beta", 10).hits()).isEmpty();
       assertThat(backend.documents(b)).extracting(IndexedDocument::path).containsExactly("B.java");
     }
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 8; k++) {
       assertThat(dir.resolve("shard-" + k)).isDirectory();
     }
     // each document lives in its workspace's shard only
     try (IndexBackend shard0 = LuceneIndexBackendProvider.openReadOnly(dir.resolve("shard-0"))) {
       assertThat(shard0.workspaces()).containsExactly(a);
+    }
+  }
+
+  /** About 1 MB of distinct words in the writer's buffer: a backlog's worth, for a shard. */
+  private static IndexTask[] busyBacklog(String workspace) {
+    IndexTask[] tasks = new IndexTask[6];
+    for (int d = 0; d < tasks.length; d++) {
+      StringBuilder text = new StringBuilder();
+      for (int w = 0; w < 10_000; w++) {
+        text.append("word").append(d).append('x').append(w).append(' ');
+      }
+      tasks[d] = indexFile(workspace, "Bulk" + d + ".java", text.toString());
+    }
+    return tasks;
+  }
+
+  private static long buffered(IndexBackend backend, int shard) {
+    return ((ShardedLuceneBackend) unwrap(backend)).shard(shard).bufferedBytes();
+  }
+
+  @Test
+  void aNewWorkspaceAvoidsABusyShardAndStaysInItsShardAfterwardsAndAfterAReopen() {
+    try (IndexBackend backend = open(0)) {
+      backend.partitions(1); // shards 0 and 1, both for partition 0
+      ShardedLuceneBackend sharded = (ShardedLuceneBackend) unwrap(backend);
+      backend.apply(batch(indexFile("small", "S.java", "class Small {}")));
+      assertThat(buffered(backend, 0)).isLessThan(ShardedLuceneBackend.BUSY_BYTES);
+      backend.apply(batch(busyBacklog("bulk")));
+      assertThat(sharded.shardIndexOf("small")).isZero();
+      assertThat(sharded.shardIndexOf("bulk")).isZero(); // shard 0 was idle when it came
+      assertThat(buffered(backend, 0)).isGreaterThanOrEqualTo(ShardedLuceneBackend.BUSY_BYTES);
+
+      backend.apply(batch(indexFile("urgent", "U.java", "class Urgent {}")));
+      assertThat(sharded.shardIndexOf("urgent")).isEqualTo(1); // shard 0 is busy
+      backend.makeVisible(Set.of("urgent")); // refreshes shard 1 only
+      assertThat(backend.documents("urgent")).extracting(IndexedDocument::path).contains("U.java");
+      assertThat(backend.documents("bulk")).isEmpty(); // shard 0 still flushes nothing
+
+      backend.commit(cp(3)); // shard 0 idle again; "urgent" stays where its document is
+      assertThat(buffered(backend, 0)).isLessThan(ShardedLuceneBackend.BUSY_BYTES);
+      backend.apply(batch(indexFile("urgent", "V.java", "class Second {}")));
+      assertThat(sharded.shardIndexOf("urgent")).isEqualTo(1);
+      backend.apply(batch(indexFile("later", "L.java", "class Later {}")));
+      assertThat(sharded.shardIndexOf("later")).isZero();
+      backend.commit(cp(5));
+    }
+    try (IndexBackend reopened = open(0)) {
+      ShardedLuceneBackend sharded = (ShardedLuceneBackend) unwrap(reopened);
+      assertThat(sharded.perPartition()).isEqualTo(2);
+      // found again where its committed documents are, though shard 0 is idle now
+      assertThat(sharded.shardIndexOf("urgent")).isEqualTo(1);
+      reopened.apply(batch(indexFile("urgent", "W.java", "class Third {}")));
+      reopened.makeVisible();
+      assertThat(reopened.documents("urgent"))
+          .extracting(IndexedDocument::path)
+          .containsExactly("U.java", "V.java", "W.java");
+      assertThat(reopened.documents("bulk")).hasSize(6);
+      reopened.apply(batch(IndexTask.removeWorkspace("urgent")));
+      reopened.makeVisible();
+      assertThat(reopened.documents("urgent")).isEmpty();
+      reopened.commit(cp(7));
+    }
+    try (IndexBackend shard0 = LuceneIndexBackendProvider.openReadOnly(dir.resolve("shard-0"));
+        IndexBackend shard1 = LuceneIndexBackendProvider.openReadOnly(dir.resolve("shard-1"))) {
+      assertThat(shard0.workspaces()).containsExactlyInAnyOrder("small", "bulk", "later");
+      assertThat(shard1.workspaces()).isEmpty();
+    }
+  }
+
+  @Test
+  void aReadOnlyOpenFindsAWorkspaceInAnyShardOfItsPartition() {
+    try (IndexBackend backend = open(0)) {
+      backend.partitions(1);
+      backend.apply(batch(busyBacklog("bulk")));
+      backend.apply(batch(indexFile("urgent", "U.java", "class Urgent {}")));
+      backend.commit(cp(2));
+    }
+    try (IndexBackend ro = LuceneIndexBackendProvider.openReadOnly(dir)) {
+      assertThat(ro.workspaces()).containsExactlyInAnyOrder("bulk", "urgent");
+      assertThat(ro.search("urgent", "Urgent", 10).hits())
+          .extracting(SearchHit::path)
+          .containsExactly("U.java");
+      assertThat(ro.documents("bulk")).hasSize(6);
     }
   }
 

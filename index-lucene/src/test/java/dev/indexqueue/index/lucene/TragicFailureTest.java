@@ -106,7 +106,7 @@ class TragicFailureTest {
     LuceneIndexBackend zero =
         new LuceneIndexBackend(FSDirectory.open(s0), s0.toString(), each, 3, 2);
     ShardedLuceneBackend backend =
-        new ShardedLuceneBackend(dir.toString(), new LuceneIndexBackend[] {zero, one}, false, 0);
+        new ShardedLuceneBackend(dir.toString(), new LuceneIndexBackend[] {zero, one}, 1, false, 0);
     List<String> workspaces = new ArrayList<>();
     for (int k = 0; workspaces.size() < 3; k++) {
       // two workspaces in the failing shard, one in shard 0
