@@ -35,7 +35,10 @@ public final class IndexingServiceBuilder {
   private boolean backendOwned;
   private WorkspaceSource source = WorkspaceSource.none();
   private int lanes = 1;
-  private int batchSize = 256;
+
+  /** 0: the backend's {@link IndexBackend#preferredBatchSize()}. */
+  private int batchSize;
+
   private int readAhead = 4096;
   private boolean coalescing = true;
   private CommitPolicy commitPolicy = CommitPolicy.defaults();
@@ -142,7 +145,11 @@ public final class IndexingServiceBuilder {
     return this;
   }
 
-  /** Most tasks per backend batch, 1–1,000,000. Default 256. */
+  /**
+   * Most tasks per backend batch, 1–1,000,000. Default: the backend's {@link
+   * IndexBackend#preferredBatchSize()} (256; the Lucene backend's 64). A lane cannot interrupt the
+   * batch in progress, so its length bounds how long an urgent task waits to start.
+   */
   public IndexingServiceBuilder batchSize(int batchSize) {
     this.batchSize = range("batchSize", batchSize, 1, 1_000_000);
     return this;
@@ -345,6 +352,7 @@ public final class IndexingServiceBuilder {
                 + "') or use fewer lanes");
       }
       b = backend.get();
+      int batch = batchSize != 0 ? batchSize : preferredBatchSize(b);
       return DefaultIndexingService.start(
           new Settings(
               name,
@@ -352,7 +360,7 @@ public final class IndexingServiceBuilder {
               b,
               source,
               lanes,
-              batchSize,
+              batch,
               readAhead,
               coalescing,
               commitPolicy,
@@ -405,6 +413,20 @@ public final class IndexingServiceBuilder {
   private static ClassLoader contextLoader() {
     ClassLoader cl = Thread.currentThread().getContextClassLoader();
     return cl != null ? cl : IndexingServiceBuilder.class.getClassLoader();
+  }
+
+  /** The backend's batch size, checked: a backend's bug fails the build naming it. */
+  private static int preferredBatchSize(IndexBackend b) {
+    int n = b.preferredBatchSize();
+    if (n < 1 || n > 1_000_000) {
+      throw new IllegalStateException(
+          "batchSize: the backend "
+              + b
+              + " prefers batches of "
+              + n
+              + " tasks, outside 1–1,000,000; set batchSize(...) on the builder");
+    }
+    return n;
   }
 
   private static int range(String name, int value, int min, int max) {

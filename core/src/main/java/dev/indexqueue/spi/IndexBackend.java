@@ -111,6 +111,18 @@ public interface IndexBackend extends AutoCloseable {
   }
 
   /**
+   * How many tasks the service puts in one batch ({@link #apply}) when its builder sets no {@code
+   * batchSize}. Larger batches spread a per-call cost (a network round trip) over more tasks;
+   * smaller ones bound how long an urgent task waits for the batch in progress on its lane, which
+   * it cannot overtake. The default, 256, suits a backend with such a cost; an in-process one may
+   * prefer fewer (the Lucene backend: 64). Called once, when the service is built, before {@link
+   * #partitions}; must return 1–1,000,000.
+   */
+  default int preferredBatchSize() {
+    return 256;
+  }
+
+  /**
    * Whether {@link #makeVisible(Set)} costs less than {@link #makeVisible()}: true for an index
    * split into shards by workspace that refreshes only the shards asked for (the Lucene backend:
    * docs/DESIGN.md §8), so that a VISIBLE wait never waits for a flush of another shard's backlog.

@@ -8,11 +8,15 @@ import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.IndexingServiceBuilder;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
+import dev.indexqueue.spi.Batch;
 import dev.indexqueue.spi.Checkpoint;
+import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.TaskQueue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +50,62 @@ class BuilderTest {
     service.close();
     assertThat(Tracking.queues(run).closed).hasValue(1);
     assertThat(Tracking.backends(run).closed).hasValue(1);
+  }
+
+  /** A backend preferring batches of 3: the largest batch the service gave it is recorded. */
+  private static final class PrefersThree extends ForwardingIndexBackend {
+    final AtomicInteger largest = new AtomicInteger();
+    private final int preferred;
+
+    PrefersThree(IndexBackend delegate, int preferred) {
+      super(delegate);
+      this.preferred = preferred;
+    }
+
+    @Override
+    public int preferredBatchSize() {
+      return preferred;
+    }
+
+    @Override
+    public void apply(Batch batch) {
+      largest.accumulateAndGet(batch.tasks().size(), Math::max);
+      super.apply(batch);
+    }
+  }
+
+  @Test
+  void withoutABatchSizeTheServiceBatchesAsTheBackendPrefersAndABadPreferenceIsRefused()
+      throws InterruptedException {
+    RecordingBackend recording = new RecordingBackend();
+    RecordingBackend.Gate gate = recording.gate();
+    PrefersThree backend = new PrefersThree(recording, 3);
+    try (IndexingService service =
+        IndexingService.builder()
+            .queue(MemoryTaskQueueProvider.newQueue(1, 100))
+            .backend(backend)
+            .build()) {
+      service.submit(IndexTask.indexFile("ws", "first", "x"));
+      Awaitility.await().until(() -> gate.waiting() == 1); // the lane holds a batch of one
+      for (int i = 0; i < 20; i++) {
+        service.submit(IndexTask.indexFile("ws", "f" + i, "x"));
+      }
+      gate.open();
+      assertThat(service.awaitIndexReady("ws", Duration.ofSeconds(30))).isTrue();
+    }
+    assertThat(backend.largest).hasValue(3); // 20 pending tasks, taken 3 at a time
+
+    PrefersThree bad = new PrefersThree(new RecordingBackend(), 0);
+    assertThatThrownBy(
+            () ->
+                IndexingService.builder()
+                    .queue(MemoryTaskQueueProvider.newQueue(1, 100))
+                    .backend(bad)
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("batchSize: the backend ")
+        .hasMessageEndingWith(
+            " prefers batches of 0 tasks, outside 1–1,000,000; set batchSize(...) on the builder");
   }
 
   @Test

@@ -196,6 +196,11 @@ final class CrashableBackend implements IndexBackend {
     return delegate.refreshesByWorkspace();
   }
 
+  @Override
+  public int preferredBatchSize() {
+    return delegate.preferredBatchSize();
+  }
+
   /** Refreshes everything ({@code workspaces} null) or those workspaces, or fails when told to. */
   private void refresh(Set<String> workspaces) {
     if (failRefreshes) {

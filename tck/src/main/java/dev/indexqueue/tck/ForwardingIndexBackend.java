@@ -68,6 +68,11 @@ public abstract class ForwardingIndexBackend implements IndexBackend {
   }
 
   @Override
+  public int preferredBatchSize() {
+    return delegate.preferredBatchSize();
+  }
+
+  @Override
   public Checkpoint visibleCheckpoint() {
     return delegate.visibleCheckpoint();
   }

@@ -86,6 +86,12 @@ final class DeferredLuceneBackend implements IndexBackend {
     index().makeVisible(workspaces);
   }
 
+  /** {@value LuceneIndexOptions#BATCH_SIZE}: see {@link LuceneIndexOptions#BATCH_SIZE}. */
+  @Override
+  public int preferredBatchSize() {
+    return LuceneIndexOptions.BATCH_SIZE;
+  }
+
   @Override
   public boolean refreshesByWorkspace() {
     return index().refreshesByWorkspace();

@@ -361,7 +361,7 @@ final class LuceneIndexBackend implements IndexBackend {
 
   /**
    * What every commit stores besides the documents: the checkpoint, the analysis version and, for a
-   * shard, the number of shards.
+   * shard, the number of shards and (when more than 1) of shards per partition.
    */
   private Iterable<Map.Entry<String, String>> commitData(Checkpoint cp) {
     Map<String, String> data = new HashMap<>();
@@ -803,6 +803,12 @@ final class LuceneIndexBackend implements IndexBackend {
     return committed;
   }
 
+  /** {@value LuceneIndexOptions#BATCH_SIZE}: see {@link LuceneIndexOptions#BATCH_SIZE}. */
+  @Override
+  public int preferredBatchSize() {
+    return LuceneIndexOptions.BATCH_SIZE;
+  }
+
   @Override
   public void makeVisible() {
     if (readOnly) {
@@ -900,9 +906,30 @@ final class LuceneIndexBackend implements IndexBackend {
     return reads.documents(workspace);
   }
 
-  /** Whether the current searchers see a live document of {@code workspace}. */
-  boolean holds(String workspace) {
-    return withSearcher(s -> s.count(new TermQuery(new Term(F_WORKSPACE, workspace))) > 0);
+  /**
+   * Whether the current searchers see a live document of {@code workspace}. For {@code writing}
+   * (placing a workspace before an apply) it fails as an apply would: a failed writer is reopened
+   * first, a lost one asks for the replay ({@link BackendStateLostException}), and a failed read is
+   * transient; else as a search does.
+   */
+  boolean holds(String workspace, boolean writing) {
+    TermQuery q = new TermQuery(new Term(F_WORKSPACE, workspace));
+    if (!writing || readOnly) {
+      return withSearcher(s -> s.count(q) > 0);
+    }
+    Writer w = enter();
+    try {
+      IndexSearcher s = w.searchers().acquire();
+      try {
+        return s.count(q) > 0;
+      } finally {
+        w.searchers().release(s);
+      }
+    } catch (IOException e) {
+      throw new TransientBackendException("cannot read the Lucene index at " + where, e);
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.indexqueue.IndexTask;
 import dev.indexqueue.SearchHit;
+import dev.indexqueue.spi.Checkpoint;
 import dev.indexqueue.spi.IndexBackend;
 import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.Partitioning;
@@ -75,9 +76,9 @@ class ShardedLuceneBackendTest {
     }
   }
 
-  /** About 1 MB of distinct words in the writer's buffer: a backlog's worth, for a shard. */
+  /** Several MB of distinct words in the writer's buffer: a backlog's worth, for a shard. */
   private static IndexTask[] busyBacklog(String workspace) {
-    IndexTask[] tasks = new IndexTask[6];
+    IndexTask[] tasks = new IndexTask[30];
     for (int d = 0; d < tasks.length; d++) {
       StringBuilder text = new StringBuilder();
       for (int w = 0; w < 10_000; w++) {
@@ -128,7 +129,7 @@ class ShardedLuceneBackendTest {
       assertThat(reopened.documents("urgent"))
           .extracting(IndexedDocument::path)
           .containsExactly("U.java", "V.java", "W.java");
-      assertThat(reopened.documents("bulk")).hasSize(6);
+      assertThat(reopened.documents("bulk")).hasSize(30);
       reopened.apply(batch(IndexTask.removeWorkspace("urgent")));
       reopened.makeVisible();
       assertThat(reopened.documents("urgent")).isEmpty();
@@ -147,6 +148,7 @@ class ShardedLuceneBackendTest {
       backend.partitions(1);
       backend.apply(batch(busyBacklog("bulk")));
       backend.apply(batch(indexFile("urgent", "U.java", "class Urgent {}")));
+      assertThat(((ShardedLuceneBackend) unwrap(backend)).shardIndexOf("urgent")).isEqualTo(1);
       backend.commit(cp(2));
     }
     try (IndexBackend ro = LuceneIndexBackendProvider.openReadOnly(dir)) {
@@ -154,7 +156,43 @@ class ShardedLuceneBackendTest {
       assertThat(ro.search("urgent", "Urgent", 10).hits())
           .extracting(SearchHit::path)
           .containsExactly("U.java");
-      assertThat(ro.documents("bulk")).hasSize(6);
+      assertThat(ro.documents("bulk")).hasSize(30);
+    }
+  }
+
+  /**
+   * A crash between the shards' commits: shard 1 committed a workspace's document beyond shard 0's
+   * checkpoint. After the restart the replay of that task goes to shard 1 again (where the document
+   * is), though shard 0 is idle now, so the workspace does not end up in both.
+   */
+  @Test
+  void aReplayAfterACrashBetweenTheShardsCommitsKeepsAWorkspaceInItsShard() {
+    try (IndexBackend backend = open(0)) {
+      backend.partitions(1);
+      ShardedLuceneBackend sharded = (ShardedLuceneBackend) unwrap(backend);
+      backend.apply(batch(busyBacklog("bulk")));
+      backend.apply(batch(indexFile("urgent", "U.java", "class Urgent {}")));
+      assertThat(sharded.shardIndexOf("urgent")).isEqualTo(1);
+      backend.apply(batch(indexFile("urgent", "V.java", "class Second {}")));
+      sharded.shard(1).commit(cp(3), true); // then the process dies before shard 0 commits
+    }
+    try (IndexBackend reopened = open(0)) {
+      ShardedLuceneBackend sharded = (ShardedLuceneBackend) unwrap(reopened);
+      assertThat(reopened.committedCheckpoint()).isEqualTo(Checkpoint.none());
+      // the replay from shard 0's checkpoint (nothing committed there), the urgent tasks first
+      // (the lane ranks them first): shard 0 is idle, yet they go where the documents are
+      reopened.apply(batch(indexFile("urgent", "U.java", "class Urgent {}")));
+      assertThat(sharded.shardIndexOf("urgent")).isEqualTo(1);
+      reopened.apply(batch(indexFile("urgent", "V.java", "class Second {}")));
+      reopened.apply(batch(busyBacklog("bulk")));
+      reopened.makeVisible();
+      assertThat(reopened.documents("urgent"))
+          .extracting(IndexedDocument::path)
+          .containsExactly("U.java", "V.java");
+      reopened.commit(cp(3));
+    }
+    try (IndexBackend shard0 = LuceneIndexBackendProvider.openReadOnly(dir.resolve("shard-0"))) {
+      assertThat(shard0.workspaces()).containsExactly("bulk");
     }
   }
 
