@@ -54,9 +54,9 @@ public interface IndexBackend extends AutoCloseable {
 
   /**
    * Tells the backend how many partitions the service's queue has: the service calls it once, at
-   * start, before any other call. A backend may lay out a new index by it (the Lucene backend gives
-   * a new index two shards per partition, so lanes never share a writer); it must not change an
-   * existing index. The default ignores it.
+   * start, before any other call but {@link #preferredBatchSize()}. A backend may lay out a new
+   * index by it (the Lucene backend gives a new index two shards per partition, so lanes never
+   * share a writer); it must not change an existing index. The default ignores it.
    *
    * @param partitions the queue's partitions, at least 1
    */

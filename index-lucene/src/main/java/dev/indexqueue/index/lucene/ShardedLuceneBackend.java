@@ -438,7 +438,7 @@ final class ShardedLuceneBackend implements IndexBackend {
   /** The shard a task of {@code workspace} is applied to, placing the workspace if it is new. */
   private LuceneIndexBackend placeOf(String workspace) {
     if (perPartition == 1) {
-      return shards[Partitioning.partitionOf(workspace, partitions)];
+      return shardOf(workspace);
     }
     Integer placed = placement.get(workspace);
     if (placed == null) {
@@ -453,6 +453,11 @@ final class ShardedLuceneBackend implements IndexBackend {
     return shards[placed];
   }
 
+  /** Shard {@code j} of partition {@code p}. */
+  private int candidate(int p, int j) {
+    return p + j * partitions;
+  }
+
   /** Where a workspace this backend has not placed goes: see the class comment. */
   private int place(String workspace) {
     int p = Partitioning.partitionOf(workspace, partitions);
@@ -463,7 +468,7 @@ final class ShardedLuceneBackend implements IndexBackend {
     int best = p;
     long least = Long.MAX_VALUE;
     for (int j = 0; j < perPartition; j++) {
-      int k = p + j * partitions;
+      int k = candidate(p, j);
       long bytes = shards[k].bufferedBytes();
       if (bytes < BUSY_BYTES) {
         return k;
@@ -486,7 +491,7 @@ final class ShardedLuceneBackend implements IndexBackend {
   private int holding(String workspace, int p, boolean writing) {
     int found = -1;
     for (int j = 0; j < perPartition; j++) {
-      int k = p + j * partitions;
+      int k = candidate(p, j);
       if (shards[k].holds(workspace, writing)) {
         if (found < 0) {
           found = k;
@@ -653,13 +658,13 @@ final class ShardedLuceneBackend implements IndexBackend {
     return sofar;
   }
 
-  /** True: {@link #makeVisible(Set)} refreshes only the shards of the workspaces. */
   /** {@value LuceneIndexOptions#BATCH_SIZE}: see {@link LuceneIndexOptions#BATCH_SIZE}. */
   @Override
   public int preferredBatchSize() {
     return LuceneIndexOptions.BATCH_SIZE;
   }
 
+  /** True: {@link #makeVisible(Set)} refreshes only the shards of the workspaces. */
   @Override
   public boolean refreshesByWorkspace() {
     return true;

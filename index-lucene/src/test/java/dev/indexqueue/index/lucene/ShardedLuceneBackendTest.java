@@ -76,19 +76,6 @@ class ShardedLuceneBackendTest {
     }
   }
 
-  /** Several MB of distinct words in the writer's buffer: a backlog's worth, for a shard. */
-  private static IndexTask[] busyBacklog(String workspace) {
-    IndexTask[] tasks = new IndexTask[30];
-    for (int d = 0; d < tasks.length; d++) {
-      StringBuilder text = new StringBuilder();
-      for (int w = 0; w < 10_000; w++) {
-        text.append("word").append(d).append('x').append(w).append(' ');
-      }
-      tasks[d] = indexFile(workspace, "Bulk" + d + ".java", text.toString());
-    }
-    return tasks;
-  }
-
   private static long buffered(IndexBackend backend, int shard) {
     return ((ShardedLuceneBackend) unwrap(backend)).shard(shard).bufferedBytes();
   }
@@ -100,7 +87,7 @@ class ShardedLuceneBackendTest {
       ShardedLuceneBackend sharded = (ShardedLuceneBackend) unwrap(backend);
       backend.apply(batch(indexFile("small", "S.java", "class Small {}")));
       assertThat(buffered(backend, 0)).isLessThan(ShardedLuceneBackend.BUSY_BYTES);
-      backend.apply(batch(busyBacklog("bulk")));
+      backend.apply(batch(TestSupport.busyBacklog("bulk")));
       assertThat(sharded.shardIndexOf("small")).isZero();
       assertThat(sharded.shardIndexOf("bulk")).isZero(); // shard 0 was idle when it came
       assertThat(buffered(backend, 0)).isGreaterThanOrEqualTo(ShardedLuceneBackend.BUSY_BYTES);
@@ -146,7 +133,7 @@ class ShardedLuceneBackendTest {
   void aReadOnlyOpenFindsAWorkspaceInAnyShardOfItsPartition() {
     try (IndexBackend backend = open(0)) {
       backend.partitions(1);
-      backend.apply(batch(busyBacklog("bulk")));
+      backend.apply(batch(TestSupport.busyBacklog("bulk")));
       backend.apply(batch(indexFile("urgent", "U.java", "class Urgent {}")));
       assertThat(((ShardedLuceneBackend) unwrap(backend)).shardIndexOf("urgent")).isEqualTo(1);
       backend.commit(cp(2));
@@ -170,7 +157,7 @@ class ShardedLuceneBackendTest {
     try (IndexBackend backend = open(0)) {
       backend.partitions(1);
       ShardedLuceneBackend sharded = (ShardedLuceneBackend) unwrap(backend);
-      backend.apply(batch(busyBacklog("bulk")));
+      backend.apply(batch(TestSupport.busyBacklog("bulk")));
       backend.apply(batch(indexFile("urgent", "U.java", "class Urgent {}")));
       assertThat(sharded.shardIndexOf("urgent")).isEqualTo(1);
       backend.apply(batch(indexFile("urgent", "V.java", "class Second {}")));
@@ -184,7 +171,7 @@ class ShardedLuceneBackendTest {
       reopened.apply(batch(indexFile("urgent", "U.java", "class Urgent {}")));
       assertThat(sharded.shardIndexOf("urgent")).isEqualTo(1);
       reopened.apply(batch(indexFile("urgent", "V.java", "class Second {}")));
-      reopened.apply(batch(busyBacklog("bulk")));
+      reopened.apply(batch(TestSupport.busyBacklog("bulk")));
       reopened.makeVisible();
       assertThat(reopened.documents("urgent"))
           .extracting(IndexedDocument::path)

@@ -75,4 +75,17 @@ final class TestSupport {
       return Optional.ofNullable(files.getOrDefault(workspace, Map.of()).get(path));
     }
   }
+
+  /** Several MB of distinct words in the writer's buffer: a backlog's worth, for a shard. */
+  static IndexTask[] busyBacklog(String workspace) {
+    IndexTask[] tasks = new IndexTask[30];
+    for (int d = 0; d < tasks.length; d++) {
+      StringBuilder text = new StringBuilder();
+      for (int w = 0; w < 10_000; w++) {
+        text.append("word").append(d).append('x').append(w).append(' ');
+      }
+      tasks[d] = IndexTask.indexFile(workspace, "Bulk" + d + ".java", text.toString());
+    }
+    return tasks;
+  }
 }

@@ -15,6 +15,7 @@ import dev.indexqueue.RetryPolicy;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
 import dev.indexqueue.spi.BackendStateLostException;
 import dev.indexqueue.spi.IndexBackend;
+import dev.indexqueue.spi.IndexedDocument;
 import dev.indexqueue.spi.Partitioning;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,6 +82,41 @@ class TragicFailureTest {
     try (LuceneIndexBackend b = LuceneIndexBackend.open(LuceneIndexOptions.of(dir))) {
       assertThat(b.committedCheckpoint()).isEqualTo(cp(20));
       assertThat(b.documents("ws")).isEqualTo(expected(model(0, 10, "v2")));
+    }
+  }
+
+  /**
+   * Two shards for one partition; shard 1 loses its work. Placing a new workspace reads shard 1 (it
+   * might hold the workspace), so the placement fails as an apply of shard 1 would: it asks for the
+   * replay, which the core answers, instead of failing the task for good.
+   */
+  @Test
+  void placingANewWorkspaceBesideAShardThatLostItsWorkAsksForTheReplay() throws IOException {
+    Path s0 = Files.createDirectories(dir.resolve("shard-0"));
+    Path s1 = Files.createDirectories(dir.resolve("shard-1"));
+    FailingDirectory fd = new FailingDirectory(FSDirectory.open(s1));
+    LuceneIndexOptions each = new LuceneIndexOptions(dir, 64, 0, 2);
+    LuceneIndexBackend zero =
+        new LuceneIndexBackend(FSDirectory.open(s0), s0.toString(), each, 0, 2, 2);
+    LuceneIndexBackend one = new LuceneIndexBackend(fd, s1.toString(), each, 2, 2, 2);
+    try (ShardedLuceneBackend backend =
+        new ShardedLuceneBackend(
+            dir.toString(), new LuceneIndexBackend[] {zero, one}, 2, false, 0)) {
+      backend.apply(batch(TestSupport.busyBacklog("bulk"))); // shard 0 buffers them: busy
+      backend.apply(batch(docs("a", 0, 1, "v1")));
+      assertThat(backend.shardIndexOf("a")).isEqualTo(1);
+      backend.commit(cp(2));
+      fd.failNextWrites(1);
+      assertThatThrownBy(() -> backend.apply(batch(docs("a", 0, 10, "v2"))))
+          .isInstanceOf(BackendStateLostException.class);
+
+      assertThatThrownBy(() -> backend.apply(batch(indexFile("b", "b.txt", "beta"))))
+          .isInstanceOf(BackendStateLostException.class);
+      assertThat(backend.startReplay()).isEqualTo(cp(2));
+      backend.apply(batch(indexFile("b", "b.txt", "beta")));
+      backend.makeVisible();
+      assertThat(backend.documents("b")).extracting(IndexedDocument::path).containsExactly("b.txt");
+      assertThat(backend.documents("a")).isEqualTo(expected(model(0, 1, "v1")));
     }
   }
 
