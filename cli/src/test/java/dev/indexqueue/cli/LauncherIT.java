@@ -158,7 +158,7 @@ class LauncherIT {
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
               synchronized (out) {
@@ -287,7 +287,7 @@ class LauncherIT {
       assertThat(watch.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               synchronized (out) {
