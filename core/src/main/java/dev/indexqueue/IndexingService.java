@@ -92,9 +92,11 @@ public interface IndexingService extends AutoCloseable {
 
   /**
    * Stops accepting, drains and commits until the timeout, then stops the workers and closes the
-   * queue and the backend. Later calls return the first report.
+   * queue and the backend. Later calls return the first report. Submits in progress are waited for
+   * within the timeout (at least the builder's shutdown grace); one still stuck in the queue's
+   * append then fails when the queue closes, or its task stays in a persistent queue.
    *
-   * @param timeout how long to drain at most
+   * @param timeout how long to wait for submits in progress and to drain, at most
    * @return what was applied and what remains in the queue
    */
   ShutdownReport shutdown(Duration timeout);

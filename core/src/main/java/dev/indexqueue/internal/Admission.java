@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * waited for outside that monitor.
  *
  * <p>Closing: {@link #close()} stops accepting; {@link #awaitNoSubmits} then waits, on a condition
- * (no spinning), until every submit that got past the check has returned.
+ * (no spinning), until every submit that got past the check has returned, or until a deadline: a
+ * submit stuck in the queue's append (a cluster that does not answer) does not hold the shutdown.
  */
 final class Admission {
   /** A workspace's last accepted task. Guarded by its own monitor. */
@@ -248,14 +249,24 @@ final class Admission {
 
   /**
    * Waits until no submit is in progress (after {@link #close()}), on a condition signalled by each
-   * submit as it returns.
+   * submit as it returns, or until {@code deadline} ({@link System#nanoTime()}).
+   *
+   * @return the submits still in progress at the deadline (stuck in the queue's append), or 0
    */
-  void awaitNoSubmits() throws InterruptedException {
+  long awaitNoSubmits(long deadline) throws InterruptedException {
     quietLock.lock();
     try {
-      while (activeSubmits.sum() > 0) {
+      while (true) {
+        long active = activeSubmits.sum();
+        if (active <= 0) {
+          return 0;
+        }
         wakeProducers();
-        quiet.await();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return active;
+        }
+        quiet.awaitNanos(left);
       }
     } finally {
       quietLock.unlock();

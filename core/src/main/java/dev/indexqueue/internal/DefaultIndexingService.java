@@ -813,15 +813,27 @@ public final class DefaultIndexingService implements IndexingService {
     admission.close();
     boolean drained = false;
     boolean interrupted = false;
+    long deadline = start + Settings.saturatedNanos(timeout);
+    if (deadline < start) {
+      deadline = Long.MAX_VALUE;
+    }
     try {
-      admission.awaitNoSubmits();
+      // submits in progress get the timeout, and at least the grace: one stuck in the queue's
+      // append (a cluster that does not answer) fails when the queue closes, or ends in the queue
+      long graceEnd = start + Settings.saturatedNanos(settings.shutdownGrace());
+      long submitsUntil = graceEnd < start ? Long.MAX_VALUE : Math.max(deadline, graceEnd);
+      long stuck = admission.awaitNoSubmits(submitsUntil);
+      if (stuck > 0) {
+        LOG.warn(
+            "{}: {} submit(s) still waiting for the queue after {} ms; closing the queue anyway"
+                + " (each fails, or its task stays in a persistent queue for the next start)",
+            settings.name(),
+            stuck,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      }
       if (state.get() == LifecycleState.DRAINING) {
         control.beginDrain();
         wakeLanes();
-        long deadline = System.nanoTime() + Settings.saturatedNanos(timeout);
-        if (deadline < start) {
-          deadline = Long.MAX_VALUE;
-        }
         drained = control.awaitDrained(deadline);
       }
     } catch (InterruptedException e) {

@@ -137,4 +137,65 @@ class ShutdownTest {
     gate.open();
     assertThat(first.sequence()).isLessThan(second.sequence());
   }
+
+  /**
+   * A queue whose append of one task hangs until the queue is closed, as a Kafka producer's does
+   * while the cluster does not answer: the shutdown waits for that submit only until its timeout
+   * (here the longer grace), closes the queue, and the submit fails; before, the shutdown waited
+   * for it forever.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aSubmitStuckInTheQueueDoesNotHoldTheShutdown() throws Exception {
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+    ForwardingTaskQueue queue =
+        new ForwardingTaskQueue(MemoryTaskQueueProvider.newQueue(100)) {
+          @Override
+          public long append(
+              int partition, int band, IndexTask task, dev.indexqueue.spi.Predecessor predecessor) {
+            if (task.path().equals("stuck")) {
+              stuck.countDown();
+              try {
+                closed.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              throw new IllegalStateException("the queue is closed");
+            }
+            return super.append(partition, band, task, predecessor);
+          }
+
+          @Override
+          public void close() {
+            closed.countDown();
+            super.close();
+          }
+        };
+    RecordingBackend backend = new RecordingBackend();
+    IndexingService service =
+        IndexingService.builder()
+            .name("stuck")
+            .queue(queue)
+            .backend(backend)
+            .shutdownTimeouts(Duration.ofSeconds(30), Duration.ofMillis(200))
+            .build();
+    service.submit(IndexTask.indexFile("ws", "a", "1"));
+    java.util.concurrent.ExecutorService thread =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.Future<Ticket> submit =
+        thread.submit(() -> service.submit(IndexTask.indexFile("ws2", "stuck", "2")));
+    stuck.await();
+
+    ShutdownReport report = service.shutdown(Duration.ofMillis(10));
+
+    assertThat(closed.getCount()).as("the queue was closed").isZero();
+    assertThatThrownBy(() -> submit.get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the queue is closed");
+    assertThat(report.accepted()).isEqualTo(1);
+    assertThat(report.applied() + report.remaining()).isEqualTo(1);
+    assertThat(service.queueStatus().state()).isEqualTo(LifecycleState.STOPPED);
+    thread.shutdown();
+  }
 }

@@ -702,7 +702,13 @@ final class KafkaTaskQueue implements TaskQueue {
       return FULL;
     }
     if (closed) {
-      throw new IllegalStateException("kafka queue " + settings.topic() + " is closed", c);
+      throw new IllegalStateException(
+          "kafka queue "
+              + settings.topic()
+              + " was closed while a task of workspace "
+              + task.workspace()
+              + " waited for the broker's acknowledgement; it may still be appended",
+          c);
     }
     if (c instanceof RecordTooLargeException) {
       throw new IllegalArgumentException(
@@ -907,7 +913,14 @@ final class KafkaTaskQueue implements TaskQueue {
     }
     KafkaProducer<byte[], byte[]> p = producer;
     if (p != null) {
-      p.close(timeout);
+      long appending;
+      synchronized (stateLock) {
+        appending = inflight;
+      }
+      // appends wait for their acknowledgement, so the producer holds only the records of appends
+      // in progress, whose callers close the queue under them: they fail at once ("closed; it may
+      // still be appended") instead of holding the close for the timeout
+      p.close(appending > 0 ? Duration.ZERO : timeout);
     }
     admin.close(timeout);
   }

@@ -263,4 +263,59 @@ class KafkaServiceTest {
     IndexTask w = IndexTask.reindexWorkspace("ws");
     assertThat(TaskCodec.decode(TaskCodec.key("ws"), TaskCodec.value(w))).isEqualTo(w);
   }
+
+  /**
+   * A submit whose task is never acknowledged while the service shuts down: here the producer holds
+   * the record for 10 minutes before sending it ({@code linger.ms}), as it holds one a cluster does
+   * not answer until its delivery timeout. The shutdown does not wait for that submit past its
+   * grace, and closing the queue fails the submit at once, saying the task may still be appended.
+   * Before, the shutdown waited for the submit as long as Kafka did.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(90)
+  void aShutdownDoesNotWaitForASubmitTheClusterDoesNotAcknowledge() throws Exception {
+    Map<String, String> c = config(TestCluster.newTopic("unacknowledged"), 1);
+    c.put("bands", "1");
+    c.put("kafka.producer.linger.ms", "600000");
+    c.put("kafka.producer.delivery.timeout.ms", "700000");
+    IndexingService service =
+        IndexingService.builder()
+            .queue("kafka", c)
+            .backend(new RecordingBackend())
+            .role(Role.PRODUCER)
+            .shutdownTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(1))
+            .build();
+    java.util.concurrent.CompletableFuture<Ticket> submitted =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread submitter =
+        new Thread(
+            () -> {
+              try {
+                submitted.complete(
+                    service.submit(IndexTask.indexFile("ws", "a.txt", "never acknowledged")));
+              } catch (RuntimeException e) {
+                submitted.completeExceptionally(e);
+              }
+            },
+            "unacknowledged-submitter");
+    submitter.start();
+    // the submit waits in the queue's append for the broker's acknowledgement
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                java.util.Arrays.stream(submitter.getStackTrace())
+                    .anyMatch(f -> f.getClassName().endsWith("FutureRecordMetadata")));
+
+    dev.indexqueue.ShutdownReport report = service.shutdown(Duration.ofMillis(100));
+
+    assertThat(submitted)
+        .failsWithin(WAIT)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(IllegalStateException.class)
+        .withMessageContaining("was closed while a task of workspace ws waited for the broker's")
+        .withMessageContaining("it may still be appended");
+    assertThat(report.accepted()).isZero();
+    submitter.join();
+  }
 }
