@@ -189,10 +189,7 @@ final class Admission {
       throw new QueueFullException(
           "queue full: " + queue.size() + " of " + queue.capacity() + " tasks (policy REJECT)");
     }
-    long deadline = System.nanoTime() + blockTimeoutNanos;
-    if (deadline < System.nanoTime()) {
-      deadline = Long.MAX_VALUE; // saturated
-    }
+    long deadline = Settings.deadline(System.nanoTime(), blockTimeoutNanos);
     blockedProducers.incrementAndGet();
     try {
       while (true) {

@@ -472,10 +472,7 @@ public final class DefaultIndexingService implements IndexingService {
   @Override
   public boolean awaitIndexReady(String workspace, Duration timeout) throws InterruptedException {
     IndexTask.checkWorkspace(workspace);
-    long deadline = System.nanoTime() + Settings.saturatedNanos(timeout);
-    if (deadline < System.nanoTime()) {
-      deadline = Long.MAX_VALUE;
-    }
+    long deadline = Settings.deadline(System.nanoTime(), timeout);
     TaskId last = admission.lastAccepted(workspace);
     try {
       if (!replayVisible.isDone()) {
@@ -813,15 +810,11 @@ public final class DefaultIndexingService implements IndexingService {
     admission.close();
     boolean drained = false;
     boolean interrupted = false;
-    long deadline = start + Settings.saturatedNanos(timeout);
-    if (deadline < start) {
-      deadline = Long.MAX_VALUE;
-    }
+    long deadline = Settings.deadline(start, timeout);
     try {
       // submits in progress get the timeout, and at least the grace: one stuck in the queue's
       // append (a cluster that does not answer) fails when the queue closes, or ends in the queue
-      long graceEnd = start + Settings.saturatedNanos(settings.shutdownGrace());
-      long submitsUntil = graceEnd < start ? Long.MAX_VALUE : Math.max(deadline, graceEnd);
+      long submitsUntil = Math.max(deadline, Settings.deadline(start, settings.shutdownGrace()));
       long stuck = admission.awaitNoSubmits(submitsUntil);
       if (stuck > 0) {
         LOG.warn(
@@ -847,7 +840,7 @@ public final class DefaultIndexingService implements IndexingService {
     }
     wakeLanes();
     admission.wakeProducers();
-    long graceEnd = System.nanoTime() + settings.shutdownGrace().toNanos();
+    long graceEnd = Settings.deadline(System.nanoTime(), settings.shutdownGrace());
     boolean allStopped = true;
     List<Thread> threads = new ArrayList<>(workers);
     threads.add(maintainerThread);

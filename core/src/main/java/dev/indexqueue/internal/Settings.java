@@ -56,6 +56,17 @@ public record Settings(
     return r;
   }
 
+  /** {@code from} ({@link System#nanoTime()}) plus {@code d}, {@link Long#MAX_VALUE} beyond it. */
+  static long deadline(long from, Duration d) {
+    return deadline(from, saturatedNanos(d));
+  }
+
+  /** {@code from} plus {@code nanos} (not negative), {@link Long#MAX_VALUE} beyond it. */
+  static long deadline(long from, long nanos) {
+    long d = from + nanos;
+    return d < from ? Long.MAX_VALUE : d;
+  }
+
   static long saturatedNanos(Duration d) {
     try {
       return d.toNanos();

@@ -12,11 +12,20 @@ import dev.indexqueue.TaskStage;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.queue.memory.MemoryTaskQueueProvider;
 import dev.indexqueue.spi.Checkpoint;
+import dev.indexqueue.spi.Predecessor;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ShutdownTest {
 
@@ -139,63 +148,120 @@ class ShutdownTest {
   }
 
   /**
-   * A queue whose append of one task hangs until the queue is closed, as a Kafka producer's does
-   * while the cluster does not answer: the shutdown waits for that submit only until its timeout
-   * (here the longer grace), closes the queue, and the submit fails; before, the shutdown waited
-   * for it forever.
+   * A memory queue whose append of the task at path {@code gated} waits until {@link #open()} or
+   * {@link #close()}; closed, that append fails, as a Kafka producer's does when its queue closes
+   * while the cluster does not answer.
+   */
+  private static final class GatedQueue extends ForwardingTaskQueue {
+    final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    GatedQueue() {
+      super(MemoryTaskQueueProvider.newQueue(100));
+    }
+
+    void open() {
+      gate.countDown();
+    }
+
+    boolean isClosed() {
+      return closed;
+    }
+
+    @Override
+    public long append(int partition, int band, IndexTask task, Predecessor predecessor) {
+      if (task.path().equals("gated")) {
+        entered.countDown();
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (closed) {
+          throw new IllegalStateException("the queue is closed");
+        }
+      }
+      return super.append(partition, band, task, predecessor);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      gate.countDown();
+      super.close();
+    }
+  }
+
+  private static IndexingService gatedService(GatedQueue queue, Duration grace) {
+    return IndexingService.builder()
+        .name("gated")
+        .queue(queue)
+        .backend(new RecordingBackend())
+        .shutdownTimeouts(Duration.ofSeconds(30), grace)
+        .build();
+  }
+
+  /**
+   * A submit stuck in the queue's append (until the queue closes): the shutdown waits for it only
+   * until its timeout (here the longer grace), closes the queue, and the submit fails; before, the
+   * shutdown waited for it forever.
    */
   @Test
-  @org.junit.jupiter.api.Timeout(60)
+  @Timeout(60)
   void aSubmitStuckInTheQueueDoesNotHoldTheShutdown() throws Exception {
-    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
-    ForwardingTaskQueue queue =
-        new ForwardingTaskQueue(MemoryTaskQueueProvider.newQueue(100)) {
-          @Override
-          public long append(
-              int partition, int band, IndexTask task, dev.indexqueue.spi.Predecessor predecessor) {
-            if (task.path().equals("stuck")) {
-              stuck.countDown();
-              try {
-                closed.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              throw new IllegalStateException("the queue is closed");
-            }
-            return super.append(partition, band, task, predecessor);
-          }
-
-          @Override
-          public void close() {
-            closed.countDown();
-            super.close();
-          }
-        };
-    RecordingBackend backend = new RecordingBackend();
-    IndexingService service =
-        IndexingService.builder()
-            .name("stuck")
-            .queue(queue)
-            .backend(backend)
-            .shutdownTimeouts(Duration.ofSeconds(30), Duration.ofMillis(200))
-            .build();
+    GatedQueue queue = new GatedQueue();
+    IndexingService service = gatedService(queue, Duration.ofMillis(200));
     service.submit(IndexTask.indexFile("ws", "a", "1"));
-    java.util.concurrent.ExecutorService thread =
-        java.util.concurrent.Executors.newSingleThreadExecutor();
-    java.util.concurrent.Future<Ticket> submit =
-        thread.submit(() -> service.submit(IndexTask.indexFile("ws2", "stuck", "2")));
-    stuck.await();
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    Future<Ticket> submit =
+        thread.submit(() -> service.submit(IndexTask.indexFile("ws2", "gated", "2")));
+    queue.entered.await();
 
     ShutdownReport report = service.shutdown(Duration.ofMillis(10));
 
-    assertThat(closed.getCount()).as("the queue was closed").isZero();
-    assertThatThrownBy(() -> submit.get(30, java.util.concurrent.TimeUnit.SECONDS))
+    assertThat(queue.isClosed()).as("the queue was closed").isTrue();
+    assertThatThrownBy(() -> submit.get(30, TimeUnit.SECONDS))
         .hasCauseInstanceOf(IllegalStateException.class)
         .hasMessageContaining("the queue is closed");
     assertThat(report.accepted()).isEqualTo(1);
     assertThat(report.applied() + report.remaining()).isEqualTo(1);
     assertThat(service.queueStatus().state()).isEqualTo(LifecycleState.STOPPED);
+    thread.shutdown();
+  }
+
+  /**
+   * A submit in progress when the shutdown starts gets at least the grace, even with a zero
+   * timeout: it is accepted and counted in the report, not cut off by the closing queue.
+   */
+  @Test
+  @Timeout(60)
+  void aSubmitInProgressGetsTheGraceEvenWithAZeroTimeout() throws Exception {
+    GatedQueue queue = new GatedQueue();
+    IndexingService service = gatedService(queue, Duration.ofSeconds(30));
+    service.submit(IndexTask.indexFile("ws", "a", "1"));
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    Future<Ticket> submit =
+        thread.submit(() -> service.submit(IndexTask.indexFile("ws2", "gated", "2")));
+    queue.entered.await();
+    CompletableFuture<ShutdownReport> shutdown = new CompletableFuture<>();
+    Thread stopper = new Thread(() -> shutdown.complete(service.shutdown(Duration.ZERO)));
+    stopper.start();
+    // the shutdown waits for the submit in progress
+    await()
+        .until(
+            () ->
+                Arrays.stream(stopper.getStackTrace())
+                    .anyMatch(f -> f.getMethodName().equals("awaitNoSubmits")));
+    queue.open();
+
+    ShutdownReport report = shutdown.get(30, TimeUnit.SECONDS);
+
+    assertThat(submit.get(30, TimeUnit.SECONDS).sequence()).isEqualTo(1);
+    assertThat(report.accepted()).isEqualTo(2);
+    assertThat(report.applied() + report.coalesced() + report.deadLettered() + report.remaining())
+        .isEqualTo(2);
+    stopper.join();
     thread.shutdown();
   }
 }

@@ -183,8 +183,8 @@ final class ShardedLuceneBackend implements IndexBackend {
    */
   static IndexBackend openAny(LuceneIndexOptions options, int perPartition) {
     Path dir = options.directory().toAbsolutePath().normalize();
-    int[] layout = existingLayout(dir);
-    int existing = layout[0];
+    Layout layout = existingLayout(dir);
+    int existing = layout.shards();
     int configured = options.shards();
     if (configured != 0 && existing != 0 && configured != existing) {
       throw new IllegalStateException(
@@ -206,7 +206,7 @@ final class ShardedLuceneBackend implements IndexBackend {
     if (existing != 0) {
       return existing == 1
           ? LuceneIndexBackend.open(options)
-          : open(options, existing, layout[1], true, 0);
+          : open(options, existing, layout.perPartition(), true, 0);
     }
     return configured == 1
         ? LuceneIndexBackend.open(options)
@@ -276,8 +276,8 @@ final class ShardedLuceneBackend implements IndexBackend {
    */
   static IndexBackend openAnyReadOnly(Path directory) {
     Path dir = directory.toAbsolutePath().normalize();
-    int[] layout = existingLayout(dir);
-    int n = layout[0];
+    Layout layout = existingLayout(dir);
+    int n = layout.shards();
     if (n <= 1) {
       return LuceneIndexBackend.openReadOnly(dir);
     }
@@ -290,16 +290,28 @@ final class ShardedLuceneBackend implements IndexBackend {
       closeAll(shards);
       throw e;
     }
-    return new ShardedLuceneBackend(dir.toString(), shards, layout[1], true, 0);
+    return new ShardedLuceneBackend(dir.toString(), shards, layout.perPartition(), true, 0);
   }
 
   /**
-   * How many shards the index in {@code dir} has, and how many per partition: {0, 1} when there is
-   * none, {1, 1} for index files in the directory itself, else what shard 0's last commit says.
+   * The shards of an index and how many serve each partition.
+   *
+   * @param shards 0 (no index), 1 (index files in the directory itself), or 2–{@value
+   *     LuceneIndexOptions#MAX_SHARDS}
+   * @param perPartition at least 1, dividing {@code shards} when there are some
    */
-  static int[] existingLayout(Path dir) {
+  private record Layout(int shards, int perPartition) {
+    static final Layout NONE = new Layout(0, 1);
+    static final Layout FLAT = new Layout(1, 1);
+  }
+
+  /**
+   * The layout of the index in {@code dir}: {@link Layout#NONE} when there is none, {@link
+   * Layout#FLAT} for index files in the directory itself, else what shard 0's last commit says.
+   */
+  private static Layout existingLayout(Path dir) {
     if (!Files.isDirectory(dir)) {
-      return new int[] {0, 1};
+      return Layout.NONE;
     }
     boolean flat;
     try (Stream<Path> files = Files.list(dir)) {
@@ -308,16 +320,16 @@ final class ShardedLuceneBackend implements IndexBackend {
       throw new UncheckedIOException("directory: cannot list " + dir, e);
     }
     Path first = dir.resolve(SHARD_PREFIX + 0);
-    int[] sharded = holdsIndex(first) ? shardLayout(dir, first) : new int[] {0, 1};
-    if (flat && sharded[0] > 0) {
+    Layout sharded = holdsIndex(first) ? shardLayout(dir, first) : Layout.NONE;
+    if (flat && sharded.shards() > 0) {
       throw new IllegalStateException(
           "the Lucene index at "
               + dir
               + " is corrupt: it holds index files of one shard and the shard directories of "
-              + sharded[0]
+              + sharded.shards()
               + ". Restore it or delete the directory to rebuild the index");
     }
-    return flat ? new int[] {1, 1} : sharded;
+    return flat ? Layout.FLAT : sharded;
   }
 
   private static boolean holdsIndex(Path p) {
@@ -344,7 +356,7 @@ final class ShardedLuceneBackend implements IndexBackend {
     }
   }
 
-  private static int[] shardLayout(Path dir, Path first) {
+  private static Layout shardLayout(Path dir, Path first) {
     Map<String, String> data;
     try (Directory d = FSDirectory.open(first)) {
       data = SegmentInfos.readLatestCommit(d).getUserData();
@@ -366,7 +378,7 @@ final class ShardedLuceneBackend implements IndexBackend {
       throw corrupt(
           dir, LuceneIndexBackendProvider.SHARDS_PER_PARTITION_KEY, "a divisor of " + n, w);
     }
-    return new int[] {n, k};
+    return new Layout(n, k);
   }
 
   /** {@code v} as a number of up to 3 digits, or -1. */

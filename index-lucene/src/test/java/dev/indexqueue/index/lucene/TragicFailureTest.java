@@ -92,16 +92,8 @@ class TragicFailureTest {
    */
   @Test
   void placingANewWorkspaceBesideAShardThatLostItsWorkAsksForTheReplay() throws IOException {
-    Path s0 = Files.createDirectories(dir.resolve("shard-0"));
-    Path s1 = Files.createDirectories(dir.resolve("shard-1"));
-    FailingDirectory fd = new FailingDirectory(FSDirectory.open(s1));
-    LuceneIndexOptions each = new LuceneIndexOptions(dir, 64, 0, 2);
-    LuceneIndexBackend zero =
-        new LuceneIndexBackend(FSDirectory.open(s0), s0.toString(), each, 0, 2, 2);
-    LuceneIndexBackend one = new LuceneIndexBackend(fd, s1.toString(), each, 2, 2, 2);
-    try (ShardedLuceneBackend backend =
-        new ShardedLuceneBackend(
-            dir.toString(), new LuceneIndexBackend[] {zero, one}, 2, false, 0)) {
+    FailingDirectory fd = new FailingDirectory(FSDirectory.open(shardDir(1)));
+    try (ShardedLuceneBackend backend = twoShards(fd, 0, 2, 2)) {
       backend.apply(batch(TestSupport.busyBacklog("bulk"))); // shard 0 buffers them: busy
       backend.apply(batch(docs("a", 0, 1, "v1")));
       assertThat(backend.shardIndexOf("a")).isEqualTo(1);
@@ -134,15 +126,8 @@ class TragicFailureTest {
    */
   @Test
   void aShardsTragicFailuresAreReplayedIntoEveryShard() throws Exception {
-    Path s0 = Files.createDirectories(dir.resolve("shard-0"));
-    Path s1 = Files.createDirectories(dir.resolve("shard-1"));
-    FailingDirectory fd = new FailingDirectory(FSDirectory.open(s1));
-    LuceneIndexOptions each = new LuceneIndexOptions(dir, 64, 0, 2);
-    LuceneIndexBackend one = new LuceneIndexBackend(fd, s1.toString(), each, 3, 2);
-    LuceneIndexBackend zero =
-        new LuceneIndexBackend(FSDirectory.open(s0), s0.toString(), each, 3, 2);
-    ShardedLuceneBackend backend =
-        new ShardedLuceneBackend(dir.toString(), new LuceneIndexBackend[] {zero, one}, 1, false, 0);
+    FailingDirectory fd = new FailingDirectory(FSDirectory.open(shardDir(1)));
+    ShardedLuceneBackend backend = twoShards(fd, 3, 3, 1);
     List<String> workspaces = new ArrayList<>();
     for (int k = 0; workspaces.size() < 3; k++) {
       // two workspaces in the failing shard, one in shard 0
@@ -151,6 +136,28 @@ class TragicFailureTest {
       }
     }
     replaysAfterFailures(backend, fd, workspaces, LuceneIndexOptions.of(dir));
+  }
+
+  private Path shardDir(int k) throws IOException {
+    return Files.createDirectories(dir.resolve("shard-" + k));
+  }
+
+  /**
+   * An index of two shards in {@link #dir}, shard 1 writing through {@code failing} (opened on
+   * {@link #shardDir shardDir(1)}): one partition with {@code perPartition} 2, or two with 1. Shard
+   * 0 flushes every {@code buffered0} documents, shard 1 every {@code buffered1} (0: by RAM only).
+   */
+  private ShardedLuceneBackend twoShards(
+      FailingDirectory failing, int buffered0, int buffered1, int perPartition) throws IOException {
+    Path s0 = shardDir(0);
+    LuceneIndexOptions each = new LuceneIndexOptions(dir, 64, 0, 2);
+    LuceneIndexBackend zero =
+        new LuceneIndexBackend(
+            FSDirectory.open(s0), s0.toString(), each, buffered0, 2, perPartition);
+    LuceneIndexBackend one =
+        new LuceneIndexBackend(failing, shardDir(1).toString(), each, buffered1, 2, perPartition);
+    return new ShardedLuceneBackend(
+        dir.toString(), new LuceneIndexBackend[] {zero, one}, perPartition, false, 0);
   }
 
   private static void replaysAfterFailures(

@@ -141,6 +141,24 @@ public record SolrIndexOptions(
         requestTimeout);
   }
 
+  /**
+   * A copy with another request timeout.
+   *
+   * @param timeout how long one request to Solr may take, 1 s to 1 h
+   */
+  public SolrIndexOptions withRequestTimeout(Duration timeout) {
+    return new SolrIndexOptions(
+        zkHost,
+        solrUrls,
+        collection,
+        createCollection,
+        shards,
+        replicas,
+        username,
+        password,
+        timeout);
+  }
+
   /** Where the collection is, for messages: never the credentials. */
   String where() {
     return "Solr collection " + collection + " at " + (zkHost != null ? zkHost : solrUrls);

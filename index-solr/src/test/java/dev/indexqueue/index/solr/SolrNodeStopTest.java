@@ -56,21 +56,10 @@ class SolrNodeStopTest {
   @Test
   @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
   void aNodeStoppedWhileALaneWritesLosesNothing() throws Exception {
-    SolrIndexOptions o = cluster.options("nodestop");
     // a request that hangs on a node just stopped or restarted fails after 15 s and is retried
     // (writes by the lane, reads by the checks below) instead of holding the test for 60 s
     IndexBackend backend =
-        SolrIndexBackendProvider.open(
-            new SolrIndexOptions(
-                o.zkHost(),
-                o.solrUrls(),
-                o.collection(),
-                o.createCollection(),
-                o.shards(),
-                o.replicas(),
-                null,
-                null,
-                READ_TIMEOUT));
+        SolrIndexBackendProvider.open(cluster.options("nodestop").withRequestTimeout(READ_TIMEOUT));
     IndexingService service =
         IndexingService.builder()
             .queue(MemoryTaskQueueProvider.newQueue(2, 100_000))

@@ -8,6 +8,7 @@ import dev.indexqueue.IndexTask;
 import dev.indexqueue.IndexTaskType;
 import dev.indexqueue.IndexingService;
 import dev.indexqueue.Role;
+import dev.indexqueue.ShutdownReport;
 import dev.indexqueue.Ticket;
 import dev.indexqueue.spi.Partitioning;
 import dev.indexqueue.spi.QueuedTask;
@@ -17,8 +18,11 @@ import dev.indexqueue.tck.RecordingBackend;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -28,6 +32,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -272,7 +277,7 @@ class KafkaServiceTest {
    * Before, the shutdown waited for the submit as long as Kafka did.
    */
   @Test
-  @org.junit.jupiter.api.Timeout(90)
+  @Timeout(90)
   void aShutdownDoesNotWaitForASubmitTheClusterDoesNotAcknowledge() throws Exception {
     Map<String, String> c = config(TestCluster.newTopic("unacknowledged"), 1);
     c.put("bands", "1");
@@ -285,8 +290,7 @@ class KafkaServiceTest {
             .role(Role.PRODUCER)
             .shutdownTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(1))
             .build();
-    java.util.concurrent.CompletableFuture<Ticket> submitted =
-        new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Ticket> submitted = new CompletableFuture<>();
     Thread submitter =
         new Thread(
             () -> {
@@ -304,14 +308,14 @@ class KafkaServiceTest {
         .atMost(WAIT)
         .until(
             () ->
-                java.util.Arrays.stream(submitter.getStackTrace())
+                Arrays.stream(submitter.getStackTrace())
                     .anyMatch(f -> f.getClassName().endsWith("FutureRecordMetadata")));
 
-    dev.indexqueue.ShutdownReport report = service.shutdown(Duration.ofMillis(100));
+    ShutdownReport report = service.shutdown(Duration.ofMillis(100));
 
     assertThat(submitted)
         .failsWithin(WAIT)
-        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(IllegalStateException.class)
         .withMessageContaining("was closed while a task of workspace ws waited for the broker's")
         .withMessageContaining("it may still be appended");
